@@ -1,0 +1,1 @@
+"""Engines: adapters that give the core a Grid over a real workbook."""

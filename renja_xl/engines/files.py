@@ -1,0 +1,71 @@
+"""Safe file handling shared by the file engines: sanity checks, atomic save, backups."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from ..errors import WorkbookError
+
+MAX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before a library inflates them
+BACKUP_DIR = "cadangan"
+
+
+def check_workbook_file(path: Path) -> None:
+    """Fail with a clear message for a missing, non-xlsx, damaged or hostile file."""
+    if not path.exists():
+        raise WorkbookError(f"berkas '{path}' tidak ditemukan.")
+    if path.is_dir():
+        raise WorkbookError(f"'{path}' adalah folder, bukan buku kerja.")
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError(
+            f"berkas '{path.name}' bukan buku kerja Excel .xlsx/.xlsm (mungkin .xls lama, CSV, atau rusak). "
+            "Buka di Excel lalu Simpan Sebagai 'Buku Kerja Excel (.xlsx)'."
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            total = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError(f"berkas '{path.name}' rusak dan tidak dapat dibuka ({exc}).") from exc
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise WorkbookError(f"berkas '{path.name}' adalah arsip zip, tetapi bukan buku kerja Excel.")
+    if total > MAX_UNCOMPRESSED:
+        raise WorkbookError(f"berkas '{path.name}' terlalu besar setelah diekstrak ({total:,} bita); ditolak.")
+
+
+def backup_path(path: Path, when: datetime | None = None) -> Path:
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return path.parent / BACKUP_DIR / f"{path.stem}-{stamp}{path.suffix}"
+
+
+def atomic_save(target: Path, save: Callable[[Path], None]) -> Path | None:
+    """Save through a temporary file in the same folder, keeping a backup of what is replaced.
+
+    Returns the backup's path when a file was replaced.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        save(tmp)
+        backup = None
+        if target.exists():
+            backup = backup_path(target)
+            backup.parent.mkdir(exist_ok=True)
+            n = 1
+            while backup.exists():
+                backup = backup.with_name(f"{backup.stem}-{n}{backup.suffix}")
+                n += 1
+            shutil.copy2(target, backup)
+        os.replace(tmp, target)
+        return backup
+    finally:
+        if tmp.exists():
+            tmp.unlink()

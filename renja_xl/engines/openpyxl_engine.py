@@ -1,0 +1,78 @@
+"""Grid over an .xlsx/.xlsm file through openpyxl (reads formulas, writes blocks, saves atomically)."""
+from __future__ import annotations
+
+import zipfile
+from copy import copy
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import WorkbookError
+from ..grid import Block
+from .files import atomic_save, check_workbook_file
+
+
+class OpenpyxlBook:
+    def __init__(self, path: str | Path, workbook=None):
+        self.path = Path(path)
+        if workbook is None:
+            workbook = load(self.path)
+        self.wb = workbook
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def _ws(self, sheet: str):
+        if sheet not in self.wb.sheetnames:
+            raise WorkbookError(f"sheet '{sheet}' tidak ada di buku kerja '{self.path.name}'.")
+        return self.wb[sheet]
+
+    def read(self, sheet: str) -> Block:
+        ws = self._ws(sheet)
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+
+    def write(self, sheet: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> None:
+        ws = self._ws(sheet)
+        styles = _column_styles(ws)
+        for i, line in enumerate(values):
+            for j, value in enumerate(line):
+                cell = ws.cell(row=row + i, column=col + j)
+                if not cell.has_style and col + j in styles:
+                    cell._style = copy(styles[col + j])  # a new cell takes its column's format and lock
+                cell.value = value
+
+    def clear(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> None:
+        ws = self._ws(sheet)
+        max_row = ws.max_row
+        for r in range(row, min(row + nrows, max_row + 1)):
+            for c in range(col, col + ncols):
+                ws.cell(row=r, column=c).value = None
+
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        return [(m.min_row, m.min_col, m.max_row, m.max_col) for m in self._ws(sheet).merged_cells.ranges]
+
+    def save(self, target: str | Path | None = None) -> Path | None:
+        """Save atomically (to `target`, default the file it came from); returns the backup path."""
+        return atomic_save(Path(target or self.path), lambda tmp: self.wb.save(tmp))
+
+
+def load(path: Path):
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    check_workbook_file(path)
+    try:
+        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise WorkbookError(f"berkas '{path.name}' tidak dapat dibaca sebagai buku kerja Excel ({exc}).") from exc
+
+
+def _column_styles(ws) -> dict:
+    """Column index -> the style a template column carries (number format, protection, alignment)."""
+    from openpyxl.utils import column_index_from_string
+
+    out = {}
+    for letter, dim in ws.column_dimensions.items():
+        if dim.has_style:
+            for idx in range(column_index_from_string(letter), (dim.max or column_index_from_string(letter)) + 1):
+                out[idx] = dim._style
+    return out

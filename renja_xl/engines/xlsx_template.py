@@ -1,0 +1,184 @@
+"""Draw the template workbook from the layout description (openpyxl).
+
+Run by `renja-xl new`, by the example builder and by the test that fails when
+the committed template is stale. Styles live on the columns (so rows a user or
+recalc adds inherit them) and parent rows are bold through conditional
+formatting on the Tingkat column, so recalc writes values only.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .. import __version__
+from ..layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, LISTS, MONEY_FORMAT, NOTE_ROW, OWNED_ROLES,
+                      SHEETS, TEKS_BAGIAN, TITLE_ROW, SheetSpec, list_ranges)
+
+FORMAT_ROWS = 20000  # rows covered by dropdowns and the parent-row highlighting
+FIXED_TIME = datetime(2024, 1, 1)
+
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+OWNED_FILL = PatternFill("solid", fgColor="F2F2F2")
+PARENT_FILL = PatternFill("solid", fgColor="FFF2CC")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+UNLOCKED = Protection(locked=False)
+
+PETUNJUK = (
+    "Renja XL — buku kerja Rencana Kerja Perangkat Daerah.",
+    "",
+    "Urutan kerja:",
+    "1. Isi sheet Identitas (nama perangkat daerah, tahun, kode bidang urusan, penandatangan).",
+    "2. Isi Tabel 1 sampai Tabel 6 dan Usulan SIPD. Ketik baris SUB KEGIATAN saja; baris urusan, program dan "
+    "kegiatan beserta subtotalnya dibuat oleh tombol Hitung Ulang (atau perintah: renja-xl recalc BERKAS).",
+    "3. Program dan kegiatan di Tabel 6 boleh memiliki beberapa indikator: ketik kode yang sama di beberapa baris.",
+    "4. Isi sheet Teks Bab: satu paragraf atau satu butir per baris, dengan Bagian dari daftar.",
+    "5. Tekan Validasi (renja-xl validate BERKAS) dan perbaiki setiap temuan; lalu Buat Narasi.",
+    "",
+    "Aturan isian:",
+    "- Kode diketik sebagai teks (kolom Kode sudah berformat Teks), misalnya 5.03.01.1.01.01 atau 5.03.02.2.01.0001.",
+    "- Uang diketik sebagai angka tanpa titik ribuan (17914888161), bukan teks '17.914.888.161'.",
+    "- Sel abu-abu dihitung oleh Renja XL dan dikunci; jangan diketik. Baris induk ditandai tebal berlatar kuning.",
+    "- Jangan menggabungkan sel (merge) di area tabel, dan jangan menyisipkan atau menghapus kolom.",
+    "- Subtotal adalah rumus Excel (SUBTOTAL), jadi tetap benar saat angka diubah tanpa Python.",
+    "- Setiap kali Renja XL menyimpan, salinan berkas lama disimpan di folder 'cadangan'.",
+)
+
+
+def build_template() -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    ranges = list_ranges()
+    for spec in SHEETS:
+        ws = wb.create_sheet(spec.name)
+        _title(ws, spec)
+        if spec.kind == "petunjuk":
+            _petunjuk(ws)
+        elif spec.kind == "identitas":
+            _identitas(ws, spec, ranges)
+        elif spec.kind == "daftar":
+            _daftar(ws)
+        else:
+            _table(ws, spec, ranges)
+        _print_setup(ws, spec)
+    wb.properties.creator = f"Renja XL {__version__}"
+    wb.properties.title = "Renja Perangkat Daerah"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.active = 0
+    return wb
+
+
+def _title(ws, spec: SheetSpec) -> None:
+    ws.cell(TITLE_ROW, 1, spec.title).font = Font(bold=True, size=13)
+    if spec.note:
+        ws.cell(NOTE_ROW, 1, spec.note).font = Font(italic=True, color="595959")
+
+
+def _petunjuk(ws) -> None:
+    ws.column_dimensions["A"].width = 120
+    for i, line in enumerate(PETUNJUK, start=HEADER_ROW):
+        c = ws.cell(i, 1, line)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        if line.endswith(":"):
+            c.font = Font(bold=True)
+    ws.protection.sheet = True
+
+
+def _identitas(ws, spec: SheetSpec, ranges) -> None:
+    _headers(ws, spec)
+    for i, f in enumerate(IDENTITAS_FIELDS):
+        r = FIRST_DATA_ROW + i
+        ws.cell(r, 1, f.label).font = Font(bold=True)
+        value = ws.cell(r, 2)
+        value.protection = UNLOCKED
+        value.alignment = Alignment(wrap_text=True, vertical="top")
+        value.number_format = {"year": "0", "money": MONEY_FORMAT, "date": "d mmmm yyyy"}.get(f.kind, "@")
+        ws.cell(r, 3, f.hint).font = Font(italic=True, color="595959")
+        if f.choices:
+            dv = DataValidation(type="list", formula1=ranges[f.choices].ref, allow_blank=True)
+            dv.add(value.coordinate)
+            ws.add_data_validation(dv)
+    ws.freeze_panes = "A4"
+    ws.protection.sheet = True
+
+
+def _daftar(ws) -> None:
+    for i, (name, values) in enumerate(LISTS.items(), start=1):
+        letter = get_column_letter(i)
+        head = ws.cell(HEADER_ROW, i, name)
+        head.font, head.fill = Font(bold=True), HEADER_FILL
+        ws.column_dimensions[letter].width = 24 if name != "bagian_teks" else 30
+        ws.column_dimensions[letter].protection = UNLOCKED
+        for j, v in enumerate(values):
+            ws.cell(FIRST_DATA_ROW + j, i, v).protection = UNLOCKED
+    ws.cell(NOTE_ROW, 1).value = (
+        "Daftar untuk isian bertanda panah; boleh ditambah di bawah tiap daftar (kecuali 'predikat', urutannya "
+        "dari rendah ke tinggi).")
+    for idx, (bagian, hint) in enumerate(TEKS_BAGIAN):
+        ws.cell(FIRST_DATA_ROW + idx, len(LISTS) + 1, hint)
+    ws.cell(HEADER_ROW, len(LISTS) + 1, "keterangan bagian_teks").font = Font(bold=True)
+    ws.column_dimensions[get_column_letter(len(LISTS) + 1)].width = 50
+
+
+def _headers(ws, spec: SheetSpec) -> None:
+    for j, c in enumerate(spec.columns, start=1):
+        cell = ws.cell(HEADER_ROW, j, c.header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(j)].width = c.width
+    ws.row_dimensions[HEADER_ROW].height = 32
+
+
+def _table(ws, spec: SheetSpec, ranges) -> None:
+    _headers(ws, spec)
+    last_col = get_column_letter(len(spec.columns))
+    for j, c in enumerate(spec.columns, start=1):
+        dim = ws.column_dimensions[get_column_letter(j)]
+        if c.number_format:
+            dim.number_format = c.number_format
+        dim.alignment = Alignment(wrap_text=c.wrap, vertical="top")
+        if c.role in OWNED_ROLES:
+            dim.fill = OWNED_FILL
+        else:
+            dim.protection = UNLOCKED  # inputs (and the mixed money columns) stay editable
+        if c.choices:
+            letter = get_column_letter(j)
+            strict = c.choices not in ("satuan", "waktu")
+            dv = DataValidation(type="list", formula1=ranges[c.choices].ref, allow_blank=True,
+                                showErrorMessage=strict)
+            if strict:
+                dv.error = "Pilih dari daftar (sheet Daftar Pilihan)."
+                dv.errorTitle = "Isian tidak ada di daftar"
+            dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{FORMAT_ROWS}")
+            ws.add_data_validation(dv)
+    area = f"A{FIRST_DATA_ROW}:{last_col}{FORMAT_ROWS}"
+    marker = spec.keys_with_role("tingkat", "baris")
+    if marker:
+        letter = get_column_letter(spec.col(marker[0]) + 1)
+        plain = "Sub Kegiatan" if spec.kind == "hierarki" else "IKU"
+        rule = FormulaRule(formula=[f'AND(${letter}{FIRST_DATA_ROW}<>"",${letter}{FIRST_DATA_ROW}<>"{plain}")'],
+                           font=Font(bold=True), fill=PARENT_FILL)
+        ws.conditional_formatting.add(area, rule)
+    ws.freeze_panes = "C4" if spec.kind == "hierarki" else "A4"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW}"
+    ws.protection.sheet = True
+    for flag in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows", "sort", "autoFilter"):
+        setattr(ws.protection, flag, False)  # False = allowed to the user while the sheet is protected
+
+
+def _print_setup(ws, spec: SheetSpec) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if spec.columns:
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"

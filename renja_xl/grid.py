@@ -1,0 +1,33 @@
+"""The one small interface through which every engine meets the core.
+
+An engine moves whole blocks of cells: one read per sheet, one write per
+block. Values are plain Python (str, int, float, bool, datetime, None);
+formulas are strings starting with '='. Rows and columns are 1-based, as in
+the spreadsheet.
+"""
+from __future__ import annotations
+
+from typing import Any, Protocol, Sequence
+
+Block = list[list[Any]]
+
+
+class Grid(Protocol):
+    def sheet_names(self) -> list[str]: ...
+
+    def read(self, sheet: str) -> Block:
+        """The used block of a sheet from A1, formulas as '=...' where the engine knows them."""
+
+    def write(self, sheet: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> None:
+        """Write a rectangular block with its top-left cell at (row, col)."""
+
+    def clear(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> None:
+        """Empty a rectangular block."""
+
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        """Merged ranges as (first_row, first_col, last_row, last_col)."""
+
+
+def pad(block: Block, width: int) -> Block:
+    """Rows of equal width (engines return ragged rows for trailing blanks)."""
+    return [list(r) + [None] * (width - len(r)) if len(r) < width else list(r) for r in block]

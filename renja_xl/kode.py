@@ -1,0 +1,150 @@
+"""National program codes (klasifikasi, kodefikasi dan nomenklatur).
+
+A code is a dotted path: urusan `5`, bidang urusan `5.03`, program `5.03.01`,
+kegiatan `5.03.01.1.01` (authority digit + 2 digits), sub kegiatan
+`5.03.01.1.01.01` (2 digits, Kepmendagri 050-5889/2021) or `.0001` (4 digits,
+Kepmendagri 900.1.15.5-1317/2023 on). Parsing never guesses: a code that Excel
+turned into a number, or one with the wrong shape, is reported, not repaired.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Level(IntEnum):
+    URUSAN = 1
+    BIDANG = 2
+    PROGRAM = 3
+    KEGIATAN = 4
+    SUB_KEGIATAN = 5
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self]
+
+
+LEVEL_LABELS = {
+    Level.URUSAN: "Urusan",
+    Level.BIDANG: "Bidang Urusan",
+    Level.PROGRAM: "Program",
+    Level.KEGIATAN: "Kegiatan",
+    Level.SUB_KEGIATAN: "Sub Kegiatan",
+}
+
+# Segments per level once the kegiatan's "1.01" is split in two.
+_SEGMENTS_TO_LEVEL = {1: Level.URUSAN, 2: Level.BIDANG, 3: Level.PROGRAM, 5: Level.KEGIATAN, 6: Level.SUB_KEGIATAN}
+_SEGMENT_PATTERNS = [
+    re.compile(r"[0-9X]"),            # urusan (X in the generic penunjang program)
+    re.compile(r"[0-9]{2}|XX"),       # bidang urusan
+    re.compile(r"[0-9]{2}"),          # program
+    re.compile(r"[0-9]"),             # authority digit of the kegiatan
+    re.compile(r"[0-9]{2}"),          # kegiatan number
+    re.compile(r"[0-9]{2}|[0-9]{4}"), # sub kegiatan: 2 digits (2021) or 4 digits (2023+)
+]
+_SEGMENT_NAMES = ["urusan", "bidang urusan", "program", "digit kewenangan", "kegiatan", "sub kegiatan"]
+
+
+class KodeError(ValueError):
+    """A code that cannot be read; the message is Indonesian and user-facing."""
+
+    def __init__(self, message: str, rule: str = "kode.format"):
+        super().__init__(message)
+        self.rule = rule
+
+
+@dataclass(frozen=True, order=True)
+class Kode:
+    """A parsed code. Ordering follows the hierarchy (parents before children)."""
+
+    sort_key: tuple[int, ...]
+    segments: tuple[str, ...]
+
+    @property
+    def level(self) -> Level:
+        return _SEGMENTS_TO_LEVEL[len(self.segments)]
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.segments)
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def parent(self) -> "Kode | None":
+        n = len(self.segments)
+        if n == 1:
+            return None
+        keep = {2: 1, 3: 2, 5: 3, 6: 5}[n]
+        return _make(self.segments[:keep])
+
+    def ancestors(self) -> list["Kode"]:
+        """From the top (urusan) down to the direct parent."""
+        chain = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def sub_digits(self) -> int | None:
+        return len(self.segments[5]) if len(self.segments) == 6 else None
+
+    @property
+    def authority_digit(self) -> str | None:
+        return self.segments[3] if len(self.segments) >= 5 else None
+
+
+def _make(segments: tuple[str, ...]) -> Kode:
+    key = tuple(-1 if s.startswith("X") else int(s) for s in segments)
+    return Kode(key, tuple(segments))
+
+
+@dataclass(frozen=True)
+class ParsedKode:
+    kode: Kode
+    had_stray_spaces: bool
+
+
+def parse_kode(raw: object) -> ParsedKode:
+    """Read a code as typed in a cell.
+
+    Raises KodeError for numbers (Excel turns `5.10` into `5.1`: the intended
+    code cannot be known), empty cells and malformed codes. Stray spaces are
+    accepted and flagged so the caller can report them.
+    """
+    if isinstance(raw, bool) or isinstance(raw, (int, float)):
+        raise KodeError(
+            f"kode tersimpan sebagai angka ({_number_text(raw)}); Excel dapat mengubah '5.10' menjadi 5.1, "
+            "jadi kode tidak ditebak. Ketik ulang kode sebagai teks (format sel Teks, atau awali dengan ').",
+            rule="kode.angka",
+        )
+    if raw is None or str(raw).strip() == "":
+        raise KodeError("kode kosong.", rule="kode.kosong")
+    text = str(raw)
+    compact = re.sub(r"\s+", "", text)
+    stray = compact != text
+    if not re.fullmatch(r"[0-9X.]+", compact):
+        bad = sorted(set(re.sub(r"[0-9X.]", "", compact)))
+        raise KodeError(f"kode '{text}' memuat karakter yang tidak diizinkan ({' '.join(bad)}); hanya angka dan titik.")
+    parts = compact.split(".")
+    if any(p == "" for p in parts):
+        raise KodeError(f"kode '{text}' memuat titik ganda atau titik di awal/akhir.")
+    if len(parts) not in _SEGMENTS_TO_LEVEL:
+        raise KodeError(
+            f"kode '{text}' terdiri atas {len(parts)} bagian; yang sah: urusan (5), bidang (5.03), program (5.03.01), "
+            "kegiatan (5.03.01.1.01) atau sub kegiatan (5.03.01.1.01.01 / 5.03.01.1.01.0001)."
+        )
+    for i, (part, pattern) in enumerate(zip(parts, _SEGMENT_PATTERNS)):
+        if not pattern.fullmatch(part):
+            expected = {0: "1 digit", 1: "2 digit", 2: "2 digit", 3: "1 digit", 4: "2 digit", 5: "2 atau 4 digit"}[i]
+            raise KodeError(f"kode '{text}': bagian {_SEGMENT_NAMES[i]} '{part}' harus {expected}.")
+    return ParsedKode(_make(tuple(parts)), stray)
+
+
+def _number_text(value: object) -> str:
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text

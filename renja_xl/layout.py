@@ -1,0 +1,271 @@
+"""The one description of the workbook: its sheets, their columns and who owns each cell.
+
+Everything else reads this: the template builder draws it, the reader finds
+values through it, recalc knows from it which cells it may write. Roles:
+
+- ``no``       numbering (I, II / A, B / 1, 2) written by recalc
+- ``kode``     the national code, typed by the user (text format)
+- ``uraian``   the name; typed, or filled once by recalc for a row it inserts
+- ``input``    typed by the user, never written by recalc
+- ``jumlah``   money typed in sub kegiatan rows; a live SUBTOTAL in parent rows
+- ``total``    computed at every row: the sub kegiatan's own money (``source``), SUBTOTAL in parents
+- ``persen``   computed: realisasi / anggaran x 100
+- ``tingkat``  computed: the level of the row (Program, Kegiatan, ...)
+- ``kemajuan`` computed: an IKU's tingkat kemajuan, or an average
+- ``baris``    computed: the kind of an IKU row (IKU, rerata sasaran, total)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cells import column_letter
+
+TITLE_ROW = 1
+NOTE_ROW = 2
+HEADER_ROW = 3
+FIRST_DATA_ROW = 4
+
+OWNED_ROLES = {"no", "total", "persen", "tingkat", "kemajuan", "baris"}
+MONEY_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.00"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    role: str = "input"
+    number_format: str | None = None
+    choices: str | None = None  # a list of LISTS offered as a dropdown
+    source: tuple[str, ...] = ()  # columns a computed column reads
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    key: str
+    name: str
+    title: str
+    note: str
+    kind: str  # identitas | teks | hierarki | iku | tabel
+    columns: tuple[Column, ...] = ()
+    landscape: bool = True
+
+    def col(self, key: str) -> int:
+        """0-based index of a column by key."""
+        for i, c in enumerate(self.columns):
+            if c.key == key:
+                return i
+        raise KeyError(key)
+
+    def has(self, key: str) -> bool:
+        return any(c.key == key for c in self.columns)
+
+    def keys_with_role(self, *roles: str) -> list[str]:
+        return [c.key for c in self.columns if c.role in roles]
+
+
+@dataclass(frozen=True)
+class IdentitasField:
+    key: str
+    label: str
+    hint: str
+    kind: str = "text"  # text | year | money | date | nip | choice
+    choices: str | None = None
+
+
+IDENTITAS_FIELDS: tuple[IdentitasField, ...] = (
+    IdentitasField("nama_perangkat_daerah", "Nama Perangkat Daerah", "Nama lengkap, misalnya Badan Kepegawaian Daerah"),
+    IdentitasField("singkatan", "Nama Singkat", "Misalnya BKD Prov. Kalbar"),
+    IdentitasField("pemerintah_daerah", "Pemerintah Daerah", "Misalnya Provinsi Kalimantan Barat"),
+    IdentitasField("jenis_pemda", "Jenis Pemerintah Daerah", "Provinsi, Kabupaten atau Kota", "choice", "jenis_pemda"),
+    IdentitasField("kepala_daerah", "Sebutan Kepala Daerah", "Gubernur, Bupati atau Wali Kota"),
+    IdentitasField("tahun_rencana", "Tahun Rencana", "Tahun yang direncanakan, misalnya 2024", "year"),
+    IdentitasField("tahun_evaluasi", "Tahun Evaluasi", "Tahun yang dievaluasi (biasanya tahun rencana - 2)", "year"),
+    IdentitasField("periode_renstra", "Periode Renstra", "Misalnya 2024-2026"),
+    IdentitasField("dokumen_rpjmd", "Dokumen Perencanaan Daerah", "RPJMD atau RPD"),
+    IdentitasField("periode_rpjmd", "Periode RPJMD/RPD", "Misalnya 2024-2026"),
+    IdentitasField("periode_renstra_evaluasi", "Periode Renstra Tahun Evaluasi", "Renstra yang berlaku pada tahun evaluasi"),
+    IdentitasField("kode_bidang_urusan", "Kode Bidang Urusan", "Misalnya 5.03 (diketik sebagai teks)"),
+    IdentitasField("nama_bidang_urusan", "Nama Bidang Urusan", "Misalnya KEPEGAWAIAN"),
+    IdentitasField("versi_nomenklatur", "Versi Nomenklatur", "Keputusan Mendagri yang dipakai", "choice", "versi_nomenklatur"),
+    IdentitasField("pagu_indikatif", "Pagu Indikatif (Rp)", "Batas pagu dari surat penetapan; kosongkan bila belum ada", "money"),
+    IdentitasField("surat_pagu_nomor", "Nomor Surat Pagu", "Nomor surat kepala daerah yang menetapkan pagu"),
+    IdentitasField("surat_pagu_tanggal", "Tanggal Surat Pagu", "Tanggal surat tersebut", "date"),
+    IdentitasField("surat_pagu_perihal", "Perihal Surat Pagu", "Hal surat tersebut"),
+    IdentitasField("tempat_penandatanganan", "Tempat Penandatanganan", "Nama kota"),
+    IdentitasField("tanggal_penandatanganan", "Tanggal Penandatanganan", "Boleh kosong; bila kosong dicetak tahun penyusunan", "date"),
+    IdentitasField("tahun_penyusunan", "Tahun Penyusunan", "Tahun dokumen ditandatangani", "year"),
+    IdentitasField("jabatan_kepala", "Jabatan Penandatangan", "Misalnya Kepala Badan Kepegawaian Daerah Provinsi Kalimantan Barat"),
+    IdentitasField("nama_kepala", "Nama Kepala Perangkat Daerah", "Lengkap dengan gelar"),
+    IdentitasField("pangkat_kepala", "Pangkat/Golongan", "Misalnya Pembina Utama Muda"),
+    IdentitasField("nip_kepala", "NIP", "18 digit, boleh dengan spasi: 19650206 198603 1 018", "nip"),
+)
+
+# Sections of the chapter texts a user writes, in the order of the document. Each row of the sheet is one
+# paragraph or one list item (Jenis), printed in the order of the rows.
+TEKS_BAGIAN: tuple[tuple[str, str], ...] = (
+    ("Kata Pengantar", "Kata Pengantar"),
+    ("Latar Belakang", "BAB I.1, sebelum daftar program dan kegiatan yang dibuat otomatis"),
+    ("Landasan Hukum", "BAB I.2; satu peraturan per butir"),
+    ("Maksud", "BAB I.3.1"),
+    ("Tujuan", "BAB I.3.2"),
+    ("Evaluasi Renja", "BAB II.1, sebelum Tabel 1"),
+    ("Evaluasi Capaian", "BAB II.1, sesudah ringkasan capaian IKU yang dibuat otomatis, sebelum Tabel 2"),
+    ("Analisis IKU", "Analisis tiap IKU; isi Rujukan dengan No IKU (misalnya 1.1)"),
+    ("Tren IKU", "Sebelum Tabel 3"),
+    ("Analisis Kinerja Pelayanan", "BAB II.2"),
+    ("Isu Strategis", "BAB II.3"),
+    ("Review RKPD", "BAB II.4, sebelum Tabel 4"),
+    ("Kebijakan Nasional", "BAB III.1"),
+    ("Tujuan dan Sasaran", "BAB III.2, sebelum Tabel 5"),
+    ("Tujuan dan Sasaran Penutup", "BAB III.2, sesudah Tabel 5"),
+    ("Rencana Kerja", "BAB IV, sebelum Tabel 6"),
+    ("Penutup", "BAB V"),
+)
+TEKS_JENIS = ("Paragraf", "Butir Angka", "Butir Huruf")
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+PREDIKAT = ("D", "C", "CC", "B", "BB", "A", "AA")  # low to high
+
+LISTS: dict[str, tuple[str, ...]] = {
+    "satuan": ("Dokumen", "Laporan", "Paket", "Unit", "Orang", "Orang / Bulan", "Persen", "Nilai", "Indeks",
+               "Predikat", "Lembaga", "Stel", "Kegiatan", "Bulan", "Kali", "Sistem", "Aplikasi"),
+    "waktu": tuple(f"{a} - {b}" for i, a in enumerate(MONTHS) for b in MONTHS[i:]),
+    "status": ("Dalam Pembahasan", "Disetujui", "Ditolak", "Belum Dibahas"),
+    "polaritas": ("Positif", "Negatif", "Predikat"),
+    "predikat": PREDIKAT,
+    "jenis_pemda": ("Provinsi", "Kabupaten", "Kota"),
+    "versi_nomenklatur": ("Kepmendagri 050-3708 Tahun 2020", "Kepmendagri 050-5889 Tahun 2021",
+                          "Kepmendagri 900.1.15.5-1317 Tahun 2023", "Kepmendagri 900.1.15.5-3406 Tahun 2024"),
+    "bagian_teks": tuple(name for name, _ in TEKS_BAGIAN),
+    "jenis_teks": TEKS_JENIS,
+}
+
+LEVEL_COLUMN = Column("tingkat", "Tingkat", 14, "tingkat")
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec("petunjuk", "Petunjuk", "PETUNJUK PENGISIAN RENJA XL", "", "petunjuk", landscape=False),
+    SheetSpec(
+        "identitas", "Identitas", "IDENTITAS PERANGKAT DAERAH",
+        "Isi kolom Isian. Nilai ini dipakai di seluruh tabel dan narasi.", "identitas",
+        (Column("uraian", "Uraian", 34), Column("isian", "Isian", 60, wrap=True),
+         Column("keterangan", "Keterangan", 50, wrap=True)),
+        landscape=False,
+    ),
+    SheetSpec(
+        "teks", "Teks Bab", "TEKS NARASI BAB I - V",
+        "Satu paragraf atau satu butir per baris. Pilih Bagian dan Jenis dari daftar; urutan baris = urutan cetak.", "teks",
+        (Column("bagian", "Bagian", 28, choices="bagian_teks"), Column("jenis", "Jenis", 14, choices="jenis_teks"),
+         Column("rujukan", "Rujukan", 10, "input", "@"), Column("teks", "Teks", 110, wrap=True)),
+        landscape=False,
+    ),
+    SheetSpec(
+        "tabel1", "Tabel 1 Evaluasi", "TABEL 1. EVALUASI HASIL PELAKSANAAN RENJA TAHUN LALU",
+        "Ketik baris sub kegiatan saja; baris urusan/program/kegiatan dan subtotalnya dibuat oleh Hitung Ulang.",
+        "hierarki",
+        (Column("kode", "Kode", 18, "kode", "@"), Column("uraian", "Uraian", 46, "uraian", wrap=True),
+         Column("indikator", "Indikator Kinerja", 46, wrap=True),
+         Column("target", "Target", 9), Column("satuan", "Satuan", 12, choices="satuan"),
+         Column("anggaran", "Anggaran (Rp)", 18, "jumlah", MONEY_FORMAT),
+         Column("realisasi", "Realisasi (Rp)", 18, "jumlah", MONEY_FORMAT),
+         Column("persen", "%", 9, "persen", PERCENT_FORMAT, source=("anggaran", "realisasi")),
+         LEVEL_COLUMN),
+    ),
+    SheetSpec(
+        "tabel2", "Tabel 2 Capaian IKU", "TABEL 2. CAPAIAN TARGET INDIKATOR KINERJA UTAMA TAHUN EVALUASI",
+        "Ketik baris IKU; Tingkat Kemajuan dan baris rerata dihitung. Polaritas kosong = Positif "
+        "(atau Predikat bila target berupa predikat seperti BB).",
+        "iku",
+        (Column("no_sasaran", "No", 6), Column("sasaran", "Sasaran Strategis", 40, wrap=True),
+         Column("no_iku", "No IKU", 8, "input", "@"),
+         Column("iku", "Indikator Kinerja Utama", 40, wrap=True),
+         Column("satuan", "Satuan", 12, choices="satuan"),
+         Column("polaritas", "Polaritas", 11, choices="polaritas"),
+         Column("target", "Target", 11), Column("realisasi", "Realisasi", 11),
+         Column("kemajuan", "Tingkat Kemajuan (%)", 14, "kemajuan", PERCENT_FORMAT),
+         Column("baris", "Baris", 16, "baris")),
+    ),
+    SheetSpec(
+        "tabel3", "Tabel 3 Tren IKU", "TABEL 3. TARGET DAN CAPAIAN IKU TIGA TAHUN TERAKHIR",
+        "T = Target, R = Realisasi; kosongkan bila tidak ada (dicetak '-').", "tabel",
+        (Column("no_sasaran", "No", 6), Column("sasaran", "Sasaran Strategis", 36, wrap=True),
+         Column("no_iku", "No IKU", 8, "input", "@"), Column("iku", "Indikator Kinerja Utama", 36, wrap=True),
+         Column("satuan", "Satuan", 11, choices="satuan"),
+         Column("target_1", "T (n-2)", 10), Column("realisasi_1", "R (n-2)", 10),
+         Column("target_2", "T (n-1)", 10), Column("realisasi_2", "R (n-1)", 10),
+         Column("target_3", "T (n)", 10), Column("realisasi_3", "R (n)", 10)),
+    ),
+    SheetSpec(
+        "tabel4", "Tabel 4 Rancangan", "TABEL 4. RANCANGAN RENCANA KERJA",
+        "Ketik baris sub kegiatan; baris induk dan penomoran dibuat oleh Hitung Ulang.", "hierarki",
+        (Column("no", "No.", 6, "no"), Column("kode", "Kode", 18, "kode", "@"),
+         Column("uraian", "Program / Kegiatan / Sub Kegiatan", 44, "uraian", wrap=True),
+         Column("indikator", "Indikator Kinerja", 44, wrap=True), Column("satuan", "Satuan", 12, choices="satuan"),
+         Column("target", "Target Kinerja", 10), Column("lokasi", "Lokasi", 22, wrap=True),
+         Column("waktu", "Waktu Pelaksanaan", 22, choices="waktu"), LEVEL_COLUMN),
+    ),
+    SheetSpec(
+        "tabel5", "Tabel 5 Target Kinerja", "TABEL 5. TARGET INDIKATOR KINERJA",
+        "Satu indikator sasaran per baris; ulangi Tujuan dan Sasaran di tiap baris.", "tabel",
+        (Column("tujuan", "Tujuan", 30, wrap=True), Column("sasaran", "Sasaran", 36, wrap=True),
+         Column("indikator", "Indikator Sasaran", 36, wrap=True), Column("satuan", "Satuan", 12, choices="satuan"),
+         Column("target", "Target", 10)),
+        landscape=False,
+    ),
+    SheetSpec(
+        "tabel6", "Tabel 6 Rencana Kerja", "TABEL 6. RENCANA KERJA DAN PENDANAAN",
+        "Program dan kegiatan boleh memiliki beberapa baris indikator (kode diulang), masing-masing dengan "
+        "Pendanaan-nya. Kolom 'Jumlah Sub Kegiatan' dihitung dari sub kegiatan.", "hierarki",
+        (Column("no", "No.", 6, "no"), Column("kode", "Kode", 18, "kode", "@"),
+         Column("uraian", "Program / Kegiatan / Sub Kegiatan", 42, "uraian", wrap=True),
+         Column("indikator", "Indikator Kinerja", 42, wrap=True), Column("satuan", "Satuan", 12, choices="satuan"),
+         Column("target", "Target Kinerja", 10),
+         Column("pendanaan", "Pendanaan (Rp)", 18, "input", MONEY_FORMAT),
+         Column("jumlah", "Jumlah Sub Kegiatan (Rp)", 18, "total", MONEY_FORMAT, source=("pendanaan",)),
+         Column("lokasi", "Lokasi", 22, wrap=True), Column("waktu", "Waktu Pelaksanaan", 22, choices="waktu"),
+         LEVEL_COLUMN),
+    ),
+    SheetSpec(
+        "sipd", "Usulan SIPD", "LAMPIRAN. USULAN SIPD-RI (SEMUA USULAN)",
+        "Diisi dengan Impor SIPD atau diketik; pagu induk dihitung dari sub kegiatan.", "hierarki",
+        (Column("no", "No", 6, "no"), Column("kode", "Kode", 18, "kode", "@"),
+         Column("uraian", "Uraian Sub Kegiatan", 40, "uraian", wrap=True),
+         Column("usulan", "Usulan", 40, wrap=True), Column("lokasi", "Lokasi", 24, wrap=True),
+         Column("volume", "Volume", 8), Column("satuan", "Satuan", 12, choices="satuan"),
+         Column("pagu", "Jumlah Pagu (Rp)", 18, "jumlah", MONEY_FORMAT),
+         Column("status", "Status", 18, choices="status"), Column("catatan", "Catatan", 20, wrap=True),
+         LEVEL_COLUMN),
+    ),
+    SheetSpec("daftar", "Daftar Pilihan", "DAFTAR PILIHAN", "Daftar untuk isian bertanda panah; boleh ditambah.",
+              "daftar", landscape=False),
+)
+
+SHEET_BY_KEY = {s.key: s for s in SHEETS}
+HIERARCHY_SHEETS = tuple(s for s in SHEETS if s.kind == "hierarki")
+
+
+def sheet(key: str) -> SheetSpec:
+    return SHEET_BY_KEY[key]
+
+
+@dataclass
+class ListRange:
+    """Where a list of LISTS lives on the Daftar Pilihan sheet (column letter, first and last row)."""
+    column: str
+    first: int
+    last: int
+    extra_rows: int = field(default=30)
+
+    @property
+    def ref(self) -> str:
+        return f"'Daftar Pilihan'!${self.column}${self.first}:${self.column}${self.last + self.extra_rows}"
+
+
+def list_ranges() -> dict[str, ListRange]:
+    out = {}
+    for i, (name, values) in enumerate(LISTS.items(), start=1):
+        out[name] = ListRange(column_letter(i), FIRST_DATA_ROW, FIRST_DATA_ROW + len(values) - 1)
+    return out

@@ -1,0 +1,75 @@
+"""The whole Renja in memory: what the reader builds and what checks and chapters use."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .findings import Finding
+from .hierarchy import HierTable
+from .iku import IkuTable
+
+
+@dataclass
+class Identitas:
+    values: dict[str, Any]
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self.values[key]
+        except KeyError as exc:
+            raise AttributeError(key) from exc
+
+    def get(self, key: str, default: Any = None) -> Any:
+        v = self.values.get(key)
+        return default if v is None or v == "" else v
+
+
+@dataclass
+class TeksRow:
+    bagian: str
+    jenis: str  # Paragraf | Butir Angka | Butir Huruf
+    rujukan: str
+    teks: str
+
+
+@dataclass
+class Renja:
+    identitas: Identitas
+    teks: list[TeksRow]
+    tabel1: HierTable
+    tabel2: IkuTable
+    tabel3: list[dict[str, Any]]
+    tabel4: HierTable
+    tabel5: list[dict[str, Any]]
+    tabel6: HierTable
+    sipd: HierTable
+    findings: list[Finding] = field(default_factory=list)
+    blocks: dict[str, list[list[Any]]] = field(default_factory=dict, repr=False)
+
+    def teks_bagian(self, bagian: str, rujukan: str | None = None) -> list[TeksRow]:
+        return [t for t in self.teks
+                if t.bagian.lower() == bagian.lower() and (rujukan is None or t.rujukan == rujukan)]
+
+    def hierarchy_tables(self) -> list[HierTable]:
+        return [self.tabel1, self.tabel4, self.tabel6, self.sipd]
+
+
+def as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "date") and callable(value.date):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def as_year(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return int(value)
+    text = str(value).strip()
+    return int(text) if text.isdigit() else None

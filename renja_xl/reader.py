@@ -1,0 +1,267 @@
+"""Read a Renja workbook (through any Grid) into the in-memory model.
+
+Structural problems (a missing sheet, a moved column) raise WorkbookError;
+problems of single cells become findings naming sheet and cell, so the user
+learns all of them at once.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from . import hierarchy, iku
+from .cells import cell_ref
+from .errors import WorkbookError
+from .findings import Finding
+from .grid import Grid, pad
+from .hierarchy import HierRow, HierTable
+from .iku import IkuRow
+from .kode import Kode, KodeError, Level, parse_kode
+from .layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
+                     sheet)
+from .model import Identitas, Renja, TeksRow, as_year
+from .money import NumberError, parse_number_or_text, to_decimal
+from .nomenklatur import default_names
+
+
+def read_renja(grid: Grid) -> Renja:
+    findings: list[Finding] = []
+    blocks: dict[str, list[list[Any]]] = {}
+    names = set(grid.sheet_names())
+    needed = ["identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6", "sipd"]
+    missing = [sheet(k).name for k in needed if sheet(k).name not in names]
+    if missing:
+        raise WorkbookError(
+            "buku kerja ini bukan buku kerja Renja XL: sheet " + ", ".join(f"'{m}'" for m in missing)
+            + " tidak ada. Mulai dari templat (renja-xl new) atau contoh (renja-xl example)."
+        )
+    for k in needed:
+        spec = sheet(k)
+        blocks[k] = grid.read(spec.name)
+        if spec.kind in ("hierarki", "iku", "tabel", "teks"):
+            _check_headers(spec, blocks[k], findings)
+            _check_merged(grid, spec, findings)
+
+    identitas = _read_identitas(blocks["identitas"], findings)
+    raw_tables = {k: _read_hier_rows(sheet(k), blocks[k], findings) for k in ("tabel1", "tabel4", "tabel6", "sipd")}
+    name_of = _name_lookup(identitas, raw_tables)
+    tables = {k: HierTable(sheet(k), hierarchy.build(sheet(k), rows, name_of)) for k, rows in raw_tables.items()}
+    return Renja(
+        identitas=identitas,
+        teks=_read_teks(blocks["teks"]),
+        tabel1=tables["tabel1"],
+        tabel2=iku.build(sheet("tabel2"), _read_iku_rows(sheet("tabel2"), blocks["tabel2"], findings)),
+        tabel3=_read_plain(sheet("tabel3"), blocks["tabel3"], findings),
+        tabel4=tables["tabel4"],
+        tabel5=_read_plain(sheet("tabel5"), blocks["tabel5"], findings),
+        tabel6=tables["tabel6"],
+        sipd=tables["sipd"],
+        findings=findings,
+        blocks=blocks,
+    )
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower()
+
+
+def _check_headers(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]) -> None:
+    header = block[HEADER_ROW - 1] if len(block) >= HEADER_ROW else []
+    header = list(header) + [None] * (len(spec.columns) - len(header))
+    for j, c in enumerate(spec.columns):
+        if spec.key == "tabel3" and c.key.startswith(("target_", "realisasi_")):
+            continue  # headers carry the years, written by recalc
+        if _norm(header[j]) != _norm(c.header):
+            raise WorkbookError(
+                f"sheet '{spec.name}' sel {cell_ref(HEADER_ROW, j + 1)}: judul kolom seharusnya '{c.header}', "
+                f"tertulis '{header[j] or ''}'. Jangan menyisipkan, menghapus atau memindahkan kolom templat."
+            )
+
+
+def _check_merged(grid: Grid, spec: SheetSpec, findings: list[Finding]) -> None:
+    for r1, c1, r2, c2 in grid.merged(spec.name):
+        if r2 >= FIRST_DATA_ROW:
+            ref = f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"
+            findings.append(Finding(
+                "tabel.sel_gabung", "error", spec.name, ref, "",
+                f"sel tergabung (merge) {ref} di area data; pisahkan sel (Unmerge) dan isi tiap baris sendiri.",
+            ))
+
+
+def _is_blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def _data_rows(block: list[list[Any]], width: int):
+    for idx in range(FIRST_DATA_ROW - 1, len(block)):
+        yield idx + 1, block[idx] + [None] * (width - len(block[idx]))
+
+
+def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]) -> list[HierRow]:
+    width = max([len(spec.columns)] + [len(r) for r in block[FIRST_DATA_ROW - 1:]])
+    kode_col = spec.col("kode")
+    money_cols = [(j, c) for j, c in enumerate(spec.columns)
+                  if c.role == "jumlah" or (c.role == "input" and c.number_format == MONEY_FORMAT)]
+    rows: list[HierRow] = []
+    for sheet_row, line in _data_rows(block, width):
+        user_cells = [v for j, v in enumerate(line)
+                      if j >= len(spec.columns) or spec.columns[j].role not in OWNED_ROLES]
+        if all(_is_blank(v) or (isinstance(v, str) and v.startswith("=")) for v in user_cells):
+            continue  # blank row (or only the toolkit's own formulas): dropped when recalc compacts
+        raw = line[kode_col]
+        where = cell_ref(sheet_row, kode_col + 1)
+        try:
+            parsed = parse_kode(raw)
+        except KodeError as exc:
+            findings.append(Finding(exc.rule, "error", spec.name, where, "" if raw is None else str(raw), str(exc)))
+            continue
+        kode = parsed.kode
+        if parsed.had_stray_spaces:
+            findings.append(Finding("kode.spasi", "warning", spec.name, where, str(raw),
+                                    f"kode '{raw}' memuat spasi; dibaca sebagai {kode.text}. Hapus spasinya."))
+        amounts: dict[str, Decimal | None] = {}
+        for j, c in money_cols:
+            if c.role == "jumlah" and kode.level != Level.SUB_KEGIATAN:
+                continue  # a parent's total is the toolkit's formula
+            try:
+                amounts[c.key] = to_decimal(line[j])
+            except NumberError as exc:
+                findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, j + 1), kode.text,
+                                        f"{c.header}: {exc}"))
+        rows.append(HierRow(kode, list(line), sheet_row, amounts))
+    return rows
+
+
+def _name_lookup(identitas: Identitas, tables: dict[str, list[HierRow]]):
+    names: dict[Kode, str] = {}
+    bidang = identitas.get("kode_bidang_urusan")
+    if bidang and identitas.get("nama_bidang_urusan"):
+        try:
+            names[parse_kode(bidang).kode] = str(identitas.get("nama_bidang_urusan"))
+        except KodeError:
+            pass
+    for key in ("tabel6", "tabel4", "tabel1", "sipd"):
+        col = sheet(key).col("uraian")
+        for r in tables[key]:
+            name = r.cells[col]
+            if r.kode not in names and not _is_blank(name):
+                names[r.kode] = str(name).strip()
+    embedded = default_names()
+
+    def name_of(kode: Kode) -> str:
+        return names.get(kode) or embedded.get(kode.text, "")
+
+    return name_of
+
+
+def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identitas:
+    spec = sheet("identitas")
+    by_label = {}
+    for sheet_row, line in _data_rows(block, 2):
+        if not _is_blank(line[0]):
+            by_label[_norm(line[0])] = (sheet_row, line[1])
+    values: dict[str, Any] = {}
+    for f in IDENTITAS_FIELDS:
+        found = by_label.get(_norm(f.label))
+        if found is None:
+            findings.append(Finding("identitas.hilang", "warning", spec.name, "A", "",
+                                    f"baris '{f.label}' tidak ditemukan di kolom Uraian."))
+            values[f.key] = None
+            continue
+        sheet_row, value = found
+        where = cell_ref(sheet_row, 2)
+        try:
+            values[f.key] = _identitas_value(f.kind, value)
+        except (NumberError, ValueError) as exc:
+            findings.append(Finding("identitas.isian", "error", spec.name, where, "", f"{f.label}: {exc}"))
+            values[f.key] = None
+    return Identitas(values)
+
+
+def _identitas_value(kind: str, value: Any) -> Any:
+    if _is_blank(value):
+        return None
+    if kind == "year":
+        year = as_year(value)
+        if year is None or not 2000 <= year <= 2100:
+            raise ValueError(f"'{value}' bukan tahun (empat digit, misalnya 2024).")
+        return year
+    if kind == "money":
+        return to_decimal(value)
+    if kind == "nip":
+        if isinstance(value, (int, float)):
+            raise ValueError("NIP tersimpan sebagai angka sehingga digit terakhir hilang; ketik sebagai teks.")
+        return str(value).strip()
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _read_teks(block: list[list[Any]]) -> list[TeksRow]:
+    out = []
+    for _, line in _data_rows(block, 4):
+        if _is_blank(line[3]):
+            continue
+        out.append(TeksRow(_text(line[0]), _text(line[1]) or "Paragraf", _text(line[2]), str(line[3]).strip()))
+    return out
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]) -> list[dict[str, Any]]:
+    out = []
+    for sheet_row, line in _data_rows(block, len(spec.columns)):
+        if all(_is_blank(v) for v in line[:len(spec.columns)]):
+            continue
+        row: dict[str, Any] = {"_row": sheet_row}
+        for j, c in enumerate(spec.columns):
+            v = line[j]
+            if c.key.startswith(("target", "realisasi")):
+                try:
+                    v = parse_number_or_text(v)
+                except NumberError as exc:
+                    findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, j + 1), "",
+                                            f"{c.header}: {exc}"))
+                    v = None
+            else:
+                v = _text(v)
+            row[c.key] = v
+        out.append(row)
+    return out
+
+
+def _read_iku_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]) -> list[IkuRow]:
+    width = max([len(spec.columns)] + [len(r) for r in block[FIRST_DATA_ROW - 1:]])
+    col = {c.key: j for j, c in enumerate(spec.columns)}
+    rows: list[IkuRow] = []
+    last_no, last_sasaran = "", ""
+    for sheet_row, line in _data_rows(block, width):
+        label = _norm(line[col["sasaran"]])
+        if line[col["baris"]] in (iku.ROW_AVERAGE, iku.ROW_TOTAL) or label.startswith(
+                ("rerata capaian kinerja", "total rerata capaian")):
+            continue  # average rows are regenerated by recalc
+        user = [v for j, v in enumerate(line) if j >= len(spec.columns) or spec.columns[j].role not in OWNED_ROLES]
+        if all(_is_blank(v) for v in user):
+            continue
+        values = {}
+        for key in ("target", "realisasi"):
+            try:
+                values[key] = parse_number_or_text(line[col[key]])
+            except NumberError as exc:
+                findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, col[key] + 1), "",
+                                        f"{spec.columns[col[key]].header}: {exc}"))
+                values[key] = None
+        # A blank No/Sasaran continues the sasaran above, as the printed table shows it.
+        no = _text(line[col["no_sasaran"]]).rstrip(".") or last_no
+        sasaran = _text(line[col["sasaran"]]) or (last_sasaran if no == last_no else "")
+        last_no, last_sasaran = no, sasaran
+        rows.append(IkuRow(list(line), sheet_row, no, sasaran, values["target"], values["realisasi"],
+                           _text(line[col["polaritas"]])))
+    return rows

@@ -1,0 +1,135 @@
+"""Hitung Ulang: structure, numbering and live formulas written back through any Grid.
+
+Only cells the toolkit owns change. When the rows are already in order, only
+the owned columns are written (one block per run of adjacent owned columns);
+when rows must move — a parent inserted, rows out of code order, blank rows
+dropped — the table is written as one block, with every typed cell moved
+verbatim and nothing typed altered.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import iku
+from .cells import cell_ref
+from .errors import InputErrors
+from .findings import Finding, has_errors
+from .grid import Grid
+from .hierarchy import HierTable, owned_cells
+from .layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, SheetSpec, sheet
+from .model import Renja
+from .reader import read_renja
+
+
+@dataclass
+class RecalcReport:
+    renja: Renja
+    writes: int = 0
+    inserted: dict[str, int] = field(default_factory=dict)
+    restructured: list[str] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+
+
+def recalc(grid: Grid) -> RecalcReport:
+    renja = read_renja(grid)
+    if has_errors(renja.findings):
+        raise InputErrors(renja.findings)
+    report = RecalcReport(renja, notes=list(renja.findings))
+    for table in renja.hierarchy_tables():
+        spec = table.spec
+        new_rows = _hier_block(table)
+        report.inserted[spec.name] = sum(1 for r in table.rows if r.inserted)
+        _note_typed_totals(spec, renja.blocks[spec.key], table, report)
+        _sync(grid, spec, renja.blocks[spec.key], new_rows, report)
+    spec2 = sheet("tabel2")
+    width2 = max([len(spec2.columns)] + [len(r) for r in renja.blocks["tabel2"][FIRST_DATA_ROW - 1:]])
+    _sync(grid, spec2, renja.blocks["tabel2"], iku.block(renja.tabel2, width2), report)
+    _year_headers(grid, renja, report)
+    return report
+
+
+def _hier_block(table: HierTable) -> list[list[Any]]:
+    width = max([len(table.spec.columns)] + [len(r.cells) for r in table.rows])
+    out = []
+    for r, owned in zip(table.rows, owned_cells(table.spec, table.rows)):
+        cells = list(r.cells) + [None] * (width - len(r.cells))
+        for j, v in owned.items():
+            cells[j] = v
+        out.append(cells)
+    return out
+
+
+def _owned_columns(spec: SheetSpec) -> list[int]:
+    return [j for j, c in enumerate(spec.columns) if c.role in OWNED_ROLES or c.role == "jumlah"]
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (None if a == "" else a) == (None if b == "" else b)
+
+
+def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[Any]], report: RecalcReport) -> None:
+    old = [list(r) for r in block[FIRST_DATA_ROW - 1:]]
+    while old and all(v is None or v == "" for v in old[-1]):
+        old.pop()
+    width = max([len(spec.columns)] + [len(r) for r in new] + [len(r) for r in old])
+    old = [r + [None] * (width - len(r)) for r in old]
+    new = [r + [None] * (width - len(r)) for r in new]
+    owned = set(_owned_columns(spec))
+    in_place = len(old) == len(new) and all(
+        _same(o[j], n[j]) for o, n in zip(old, new) for j in range(width) if j not in owned)
+    if not in_place:
+        report.restructured.append(spec.name)
+        if new:
+            grid.write(spec.name, FIRST_DATA_ROW, 1, new)
+            report.writes += 1
+        if len(old) > len(new):
+            grid.clear(spec.name, FIRST_DATA_ROW + len(new), 1, len(old) - len(new), width)
+            report.writes += 1
+        return
+    for first, last in _runs(sorted(owned)):
+        if any(not _same(o[j], n[j]) for o, n in zip(old, new) for j in range(first, last + 1)):
+            grid.write(spec.name, FIRST_DATA_ROW, first + 1, [n[first:last + 1] for n in new])
+            report.writes += 1
+
+
+def _runs(columns: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for c in columns:
+        if runs and runs[-1][1] == c - 1:
+            runs[-1] = (runs[-1][0], c)
+        else:
+            runs.append((c, c))
+    return runs
+
+
+def _note_typed_totals(spec: SheetSpec, block: list[list[Any]], table: HierTable, report: RecalcReport) -> None:
+    """Tell the user when a parent's total held a typed number that the live formula now replaces."""
+    cols = [(j, c) for j, c in enumerate(spec.columns) if c.role in ("jumlah", "total")]
+    for r in table.rows:
+        if r.source_row is None or r.is_leaf or not r.is_first:
+            continue
+        line = block[r.source_row - 1]
+        for j, c in cols:
+            v = line[j] if j < len(line) else None
+            if v is not None and v != "" and not (isinstance(v, str) and v.startswith("=")):
+                report.notes.append(Finding(
+                    "uang.rumus_ditimpa", "info", spec.name, cell_ref(r.source_row, j + 1), r.kode.text,
+                    f"{c.header} berisi angka ketikan ({v}); diganti rumus subtotal. Nilai lama ada di berkas cadangan.",
+                ))
+
+
+def _year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:
+    """Tabel 3's headers carry the three evaluated years (n-2, n-1, n)."""
+    year = renja.identitas.get("tahun_evaluasi")
+    if not year:
+        return
+    spec = sheet("tabel3")
+    first = spec.col("target_1")
+    headers = []
+    for k in range(3):
+        headers += [f"T {year - 2 + k}", f"R {year - 2 + k}"]
+    current = renja.blocks["tabel3"][HEADER_ROW - 1][first:first + 6] if len(renja.blocks["tabel3"]) >= HEADER_ROW else []
+    if list(current) != headers:
+        grid.write(spec.name, HEADER_ROW, first + 1, [headers])
+        report.writes += 1
