@@ -43,7 +43,7 @@ def backup_path(path: Path, when: datetime | None = None) -> Path:
     return path.parent / BACKUP_DIR / f"{path.stem}-{stamp}{path.suffix}"
 
 
-def atomic_save(target: Path, save: Callable[[Path], None]) -> Path | None:
+def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = True) -> Path | None:
     """Save through a temporary file in the same folder, keeping a backup of what is replaced.
 
     Returns the backup's path when a file was replaced.
@@ -56,7 +56,7 @@ def atomic_save(target: Path, save: Callable[[Path], None]) -> Path | None:
     try:
         save(tmp)
         backup = None
-        if target.exists():
+        if keep_backup and target.exists():
             backup = backup_path(target)
             backup.parent.mkdir(exist_ok=True)
             n = 1
