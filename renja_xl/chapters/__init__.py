@@ -1,0 +1,58 @@
+"""BAB I-V of the Renja from Jinja templates: Word (.docx), Markdown, HTML, and PDF through LibreOffice.
+
+Works on the in-memory Renja (so the Excel button can call it on the open workbook)::
+
+    from renja_xl.chapters import render_docx
+    render_docx(renja, "renja.docx", templates_dir=None)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..engines.files import atomic_save
+from ..model import Renja
+from .render import TemplateError, package_templates, render_blocks
+
+__all__ = ["render_docx", "render_text", "render_pdf", "write_chapters", "TemplateError", "package_templates"]
+
+
+def render_docx(renja: Renja, out_path: str | Path, templates_dir: str | Path | None = None) -> Path | None:
+    """Write the chapters as a Word document; nothing is written when a template fails. Returns a backup's path."""
+    from .docx_writer import build_docx
+
+    document = build_docx(renja, render_blocks(renja, templates_dir))
+    return atomic_save(Path(out_path), lambda tmp: document.save(str(tmp)))
+
+
+def render_text(renja: Renja, fmt: str = "md", templates_dir: str | Path | None = None) -> str:
+    """The chapters as Markdown ('md') or a standalone HTML page ('html')."""
+    from .text_writer import to_html, to_markdown
+
+    blocks = render_blocks(renja, templates_dir)
+    if fmt == "md":
+        return to_markdown(renja, blocks)
+    if fmt == "html":
+        return to_html(renja, blocks)
+    raise ValueError(f"format '{fmt}' tidak dikenal (docx, md, html)")
+
+
+def render_pdf(docx_path: str | Path, pdf_path: str | Path | None = None) -> Path:
+    """Convert a written .docx to PDF through LibreOffice, with the table of contents and fields updated."""
+    from .pdf import docx_to_pdf
+
+    return docx_to_pdf(Path(docx_path), Path(pdf_path) if pdf_path else None)
+
+
+def write_chapters(renja: Renja, out_path: str | Path, fmt: str = "docx", templates_dir: str | Path | None = None,
+                   pdf: bool = False) -> list[Path]:
+    """What the CLI and the Excel button call: write OUT in the format, plus a PDF beside a .docx when asked."""
+    out = Path(out_path)
+    if fmt == "docx":
+        render_docx(renja, out, templates_dir)
+        written = [out]
+        if pdf:
+            written.append(render_pdf(out))
+        return written
+    text = render_text(renja, fmt, templates_dir)
+    atomic_save(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return [out]

@@ -1,0 +1,145 @@
+"""What the chapter templates see: the identity, the facts counted from the tables, the user's texts.
+
+Every number a sentence states comes from here, computed from the in-memory Renja, so the narrative
+cannot disagree with the tables.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..hierarchy import HierTable
+from ..kode import Level
+from ..layout import TEKS_BAGIAN
+from ..model import Renja
+from . import blocks
+from .filters import huruf
+from .tables import BUILDERS
+
+BAGIAN = {name.lower(): name for name, _ in TEKS_BAGIAN}
+ORIENTATION = {"tabel1": True, "tabel2": False, "tabel3": False, "tabel4": True, "tabel5": False, "tabel6": True,
+               "lampiran": True}
+
+
+class TemplateUsageError(ValueError):
+    """A template function called wrongly; the message is Indonesian, the line is added by the renderer."""
+
+
+def _top_rows(t: HierTable):
+    if not t.rows:
+        return []
+    top = min(r.level for r in t.rows)
+    return [r for r in t.rows if r.is_first and r.level == top]
+
+
+def _total(t: HierTable, key: str) -> Decimal:
+    return sum((t.money(r, key) for r in _top_rows(t)), start=Decimal(0))
+
+
+def _programs(t: HierTable) -> list[dict[str, Any]]:
+    out = []
+    for p in t.nodes(Level.PROGRAM):
+        kegiatan = []
+        for k in t.children(p, Level.KEGIATAN):
+            subs = [{"kode": s.kode.text, "nama": t.text(s, "uraian"), "no": s.no,
+                     "pagu": t.money(s, "jumlah")} for s in t.children(k, Level.SUB_KEGIATAN)]
+            kegiatan.append({"kode": k.kode.text, "nama": t.text(k, "uraian"), "no": k.no,
+                             "pagu": t.money(k, "jumlah"), "sub_kegiatan": subs})
+        out.append({"kode": p.kode.text, "nama": t.text(p, "uraian"), "no": p.no, "pagu": t.money(p, "jumlah"),
+                    "kegiatan": kegiatan})
+    return out
+
+
+def _distinct(values: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v:
+            seen.setdefault(v, None)
+    return list(seen)
+
+
+def build_context(renja: Renja) -> dict[str, Any]:
+    t6, t1 = renja.tabel6, renja.tabel1
+    programs = _programs(t6)
+    col = renja.tabel2.spec.col
+    sasaran_iku = [{
+        "no": g.no, "nama": g.sasaran, "rerata": g.rerata,
+        "indikator": [{"no": r.cells[col("no_iku")] or "", "nama": r.cells[col("iku")] or "",
+                       "satuan": r.cells[col("satuan")] or "", "target": r.target, "realisasi": r.realisasi,
+                       "kemajuan": r.kemajuan} for r in g.rows],
+    } for g in renja.tabel2.groups]
+    anggaran, realisasi = _total(t1, "anggaran"), _total(t1, "realisasi")
+    tahun_evaluasi = renja.identitas.get("tahun_evaluasi")
+    return {
+        "identitas": {k: ("" if v is None else v) for k, v in renja.identitas.values.items()},
+        "program": programs,
+        "jumlah_program": len(programs),
+        "jumlah_kegiatan": sum(len(p["kegiatan"]) for p in programs),
+        "jumlah_sub_kegiatan": len([r for r in t6.rows if r.is_first and r.is_leaf]),
+        "pendanaan": _total(t6, "jumlah"),
+        "evaluasi": {
+            "anggaran": anggaran, "realisasi": realisasi,
+            "persen": (realisasi / anggaran * 100) if anggaran else None,
+            "jumlah_sub_kegiatan": len([r for r in t1.rows if r.is_first and r.is_leaf]),
+        },
+        "iku": {"sasaran": sasaran_iku, "total": renja.tabel2.total},
+        "tahun_tren": [tahun_evaluasi - 2 + i for i in range(3)] if isinstance(tahun_evaluasi, int) else [],
+        "tujuan": _distinct([r["tujuan"] for r in renja.tabel5]),
+        "sasaran": _distinct([r["sasaran"] for r in renja.tabel5]),
+        "indikator_sasaran": [r["indikator"] for r in renja.tabel5],
+        "usulan": {"pagu": _total(renja.sipd, "pagu"),
+                   "jumlah": len([r for r in renja.sipd.rows if r.is_leaf])},
+    }
+
+
+def template_functions(renja: Renja) -> dict[str, Any]:
+    """The functions the templates call: the user's texts, tables, indexes, signature, page breaks."""
+
+    def _bagian(name: str) -> str:
+        key = str(name).strip().lower()
+        if key not in BAGIAN:
+            raise TemplateUsageError(
+                f"bagian teks '{name}' tidak dikenal; yang ada: " + ", ".join(n for n, _ in TEKS_BAGIAN) + ".")
+        return BAGIAN[key]
+
+    def teks(bagian: str, rujukan: str | None = None) -> str:
+        """The rows of a section of the 'Teks Bab' sheet as markup: paragraphs, numbered and lettered items."""
+        rows = renja.teks_bagian(_bagian(bagian), None if rujukan is None else str(rujukan))
+        lines: list[str] = []
+        counter, prev = 0, None
+        for r in rows:
+            jenis = (r.jenis or "Paragraf").strip().lower()
+            counter = counter + 1 if jenis == prev else 1
+            prev = jenis
+            text = blocks.escape_line(r.teks)
+            if jenis == "butir angka":
+                lines.append(f"{counter}. {text.lstrip(chr(92))}")
+            elif jenis == "butir huruf":
+                lines.append(f"{huruf(counter)}. {text.lstrip(chr(92))}")
+            else:
+                lines += ["", text, ""]
+        return "\n".join(lines) + "\n"
+
+    def ada_teks(bagian: str, rujukan: str | None = None) -> bool:
+        return bool(renja.teks_bagian(_bagian(bagian), None if rujukan is None else str(rujukan)))
+
+    def tabel(kunci: str, judul: str, sumber: str = "") -> str:
+        if kunci not in BUILDERS:
+            raise TemplateUsageError(f"tabel '{kunci}' tidak dikenal; yang ada: {', '.join(BUILDERS)}.")
+        return blocks.directive("table", key=kunci, title=str(judul), note=str(sumber),
+                                landscape=ORIENTATION[kunci])
+
+    def daftar_isi() -> str:
+        return blocks.directive("toc")
+
+    def daftar_tabel() -> str:
+        return blocks.directive("tables_list")
+
+    def tanda_tangan() -> str:
+        return blocks.directive("signature")
+
+    def halaman_baru() -> str:
+        return blocks.directive("page_break")
+
+    return {"teks": teks, "ada_teks": ada_teks, "tabel": tabel, "daftar_isi": daftar_isi,
+            "daftar_tabel": daftar_tabel, "tanda_tangan": tanda_tangan, "halaman_baru": halaman_baru}
