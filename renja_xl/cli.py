@@ -85,6 +85,10 @@ def example_cmd(out: Path) -> None:
     r = report.renja
     click.echo(f"Contoh ditulis ke {out}: {len([x for x in r.tabel6.rows if x.is_leaf and x.is_first])} sub kegiatan "
                f"di Tabel 6, {len([x for x in r.sipd.rows if x.is_leaf])} usulan SIPD.")
+    from .chapters import render_docx
+
+    render_docx(r, out.with_suffix(".docx"))
+    click.echo(f"Narasi BAB I-V ditulis ke {out.with_suffix('.docx')}.")
 
 
 @main.command("recalc")
@@ -140,3 +144,52 @@ def validate_cmd(file: Path, as_json: bool) -> None:
         click.echo(f"{counts['error']} galat, {counts['warning']} peringatan, {counts['info']} info.")
     if has_errors(findings):
         sys.exit(1)
+
+
+@main.command("chapters")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Berkas keluaran (.docx, .md atau .html); wajib kecuali dengan --salin-templat.")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder templat sendiri; templat yang tidak ada di sana diambil dari templat bawaan.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "html"]), default=None,
+              help="Format keluaran (bawaan: menurut akhiran OUTPUT, selain itu docx).")
+@click.option("--pdf", is_flag=True, help="Buat juga PDF di samping .docx melalui LibreOffice (daftar isi diperbarui).")
+@click.option("--salin-templat", "copy_to", type=click.Path(file_okay=False, path_type=Path),
+              help="Salin templat bawaan ke folder ini untuk diubah, lalu berhenti.")
+def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fmt: str | None, pdf: bool,
+                 copy_to: Path | None) -> None:
+    """Menulis narasi Renja (Kata Pengantar, BAB I-V, Lampiran) dari buku kerja ke Word, Markdown atau HTML.
+
+    Setiap angka dan daftar dalam kalimat (jumlah program, kegiatan dan sub kegiatan, rerata capaian
+    IKU, total anggaran) dihitung dari tabel buku kerja. Paragraf yang ditulis perencana diambil dari
+    sheet 'Teks Bab'. Templat (Jinja) dapat disalin dan diubah; kesalahan templat dilaporkan dengan
+    nama berkas dan nomor barisnya, dan dokumen lama tidak tersentuh.
+
+    \b
+    Contoh:
+      renja-xl chapters renja.xlsx -o renja.docx
+      renja-xl chapters renja.xlsx -o renja.docx --pdf
+      renja-xl chapters renja.xlsx -o renja.md --format md
+      renja-xl chapters renja.xlsx --salin-templat templat_saya
+      renja-xl chapters renja.xlsx -o renja.docx --templates templat_saya
+    """
+    from .chapters import copy_templates, write_chapters
+    from .engines.calamine_engine import CalamineBook
+    from .errors import InputErrors
+    from .reader import read_renja
+
+    if copy_to is not None:
+        copied = copy_templates(copy_to)
+        click.echo(f"{len(copied)} templat disalin ke {copy_to}; ubah lalu pakai dengan --templates {copy_to}.")
+        return
+    if output is None:
+        raise click.UsageError("sebutkan berkas keluaran dengan -o, misalnya -o renja.docx.")
+    fmt = fmt or {".md": "md", ".html": "html", ".htm": "html"}.get(output.suffix.lower(), "docx")
+    if pdf and fmt != "docx":
+        raise click.UsageError("--pdf hanya untuk keluaran docx.")
+    renja = read_renja(CalamineBook(file))
+    if has_errors(renja.findings):
+        raise InputErrors(renja.findings)
+    written = write_chapters(renja, output, fmt, templates_dir, pdf)
+    click.echo("Narasi ditulis ke " + ", ".join(str(p) for p in written) + ".")

@@ -13,7 +13,8 @@ from ..engines.files import atomic_save
 from ..model import Renja
 from .render import TemplateError, package_templates, render_blocks
 
-__all__ = ["render_docx", "render_text", "render_pdf", "write_chapters", "TemplateError", "package_templates"]
+__all__ = ["render_docx", "render_text", "render_pdf", "write_chapters", "copy_templates", "TemplateError",
+           "package_templates"]
 
 
 def render_docx(renja: Renja, out_path: str | Path, templates_dir: str | Path | None = None) -> Path | None:
@@ -56,3 +57,18 @@ def write_chapters(renja: Renja, out_path: str | Path, fmt: str = "docx", templa
     text = render_text(renja, fmt, templates_dir)
     atomic_save(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return [out]
+
+
+def copy_templates(folder: str | Path) -> list[Path]:
+    """Copy the package's templates to a folder for editing; existing files there are kept."""
+    import shutil
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for source in sorted(package_templates().glob("*.j2")):
+        dest = target / source.name
+        if not dest.exists():
+            shutil.copyfile(source, dest)
+            copied.append(dest)
+    return copied

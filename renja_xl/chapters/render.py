@@ -6,6 +6,7 @@ template function called wrongly - becomes a TemplateError naming the template f
 """
 from __future__ import annotations
 
+import re
 import traceback
 from importlib import resources
 from pathlib import Path
@@ -76,6 +77,10 @@ def _message(exc: BaseException) -> str:
                 owner, attr = subject.split(" has no attribute ", 1)
                 return f"atribut {attr} tidak ada pada {owner}"
             return f"nama {subject} tidak dikenal (bukan variabel, filter atau fungsi templat)"
+        m = re.match(r"^'?(.+?)'? has no attribute '(.+)'$", text)
+        if m:
+            owner = "identitas" if m.group(1) == "dict object" else m.group(1)
+            return f"atribut '{m.group(2)}' tidak ada pada {owner} (periksa ejaannya)"
         return f"nilai tidak terdefinisi: {text}"
     if isinstance(exc, SecurityError):
         return f"operasi tidak diizinkan di templat (sandbox): {exc}"

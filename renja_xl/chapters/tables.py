@@ -61,7 +61,7 @@ def tabel1(renja: Renja) -> Table:
     th = [[Cell("KODE", rows=2), Cell("URAIAN", rows=2), Cell("KINERJA", span=2), Cell("ANGGARAN (Rp)", rows=2),
            Cell("REALISASI (Rp)", rows=2), Cell("%", rows=2)],
           [Cell("INDIKATOR"), Cell("TARGET")], _numbers(7)]
-    table = Table("tabel1", [13, 27, 27, 9, 10, 10, 6], ["left", "left", "left", "left", "right", "right", "right"],
+    table = Table("tabel1", [11, 24, 26, 8, 12, 12, 6], ["left", "left", "left", "left", "right", "right", "right"],
                   th, landscape=True)
     for r in t.rows:
         leaf = r.is_leaf
@@ -82,7 +82,7 @@ def tabel2(renja: Renja) -> Table:
            Cell("Capaian Kinerja Tahun " + str(renja.identitas.get("tahun_evaluasi", "")), span=2),
            Cell("Tingkat Kemajuan (%)", rows=2)],
           [Cell("Target"), Cell("Realisasi")], _numbers(7)]
-    table = Table("tabel2", [6, 28, 7, 27, 10, 10, 12], ["center", "left", "left", "left", "right", "right", "right"],
+    table = Table("tabel2", [5, 25, 6, 27, 11, 12, 13], ["center", "left", "left", "left", "right", "right", "right"],
                   th, landscape=False)
     col = t.spec.col
     for g in t.groups:
@@ -93,10 +93,10 @@ def tabel2(renja: Renja) -> Table:
                 _c(f.nilai(r.target)), _c(f.nilai(r.realisasi)),
                 _c(f.persen(r.kemajuan) if r.kemajuan is not None else "-"),
             ]))
-        table.rows.append(Row([Cell(f"RERATA CAPAIAN KINERJA SS {g.no}", span=6),
+        table.rows.append(Row([Cell(f"RERATA CAPAIAN KINERJA SS {g.no}", span=6, align="left"),
                                _c(f.persen(g.rerata) if g.rerata is not None else "-")], bold=True))
     if t.groups:
-        table.rows.append(Row([Cell("TOTAL RERATA CAPAIAN KINERJA", span=6),
+        table.rows.append(Row([Cell("TOTAL RERATA CAPAIAN KINERJA", span=6, align="left"),
                                _c(f.persen(t.total) if t.total is not None else "-")], bold=True))
     return table
 
@@ -161,7 +161,7 @@ def tabel6(renja: Renja) -> Table:
            Cell("Indikator Kinerja", rows=2), Cell("Satuan", rows=2), Cell(f"Target {year}", span=2),
            Cell("Lokasi", rows=2), Cell("Waktu Pelaksanaan", rows=2)],
           [Cell("Kinerja"), Cell("Pendanaan (Rp)")], _numbers(9)]
-    table = Table("tabel6", [5, 11, 21, 22, 7, 6, 10, 9, 9],
+    table = Table("tabel6", [4, 10, 20, 22, 7, 6, 12, 10, 9],
                   ["center", "left", "left", "left", "left", "right", "right", "left", "left"], th, landscape=True)
 
     def cells(r: HierRow) -> list[Cell]:
@@ -186,7 +186,7 @@ def lampiran(renja: Renja) -> Table:
     th = [[Cell("NO"), Cell("KODE"), Cell("URAIAN URUSAN / BIDANG / PROGRAM / KEGIATAN / SUB KEGIATAN / USULAN"),
            Cell("LOKASI"), Cell("VOLUME / SATUAN"), Cell("JUMLAH PAGU (Rp)"), Cell("STATUS DISETUJUI"),
            Cell("CATATAN")], _numbers(8)]
-    table = Table("lampiran", [4, 12, 34, 12, 8, 12, 10, 8],
+    table = Table("lampiran", [4, 11, 33, 12, 8, 14, 10, 8],
                   ["center", "left", "left", "left", "left", "right", "left", "left"], th, landscape=True)
 
     def cells(r: HierRow) -> list[Cell]:
