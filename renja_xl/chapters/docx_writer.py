@@ -213,6 +213,7 @@ class _Writer:
         self.landscape = False
         self.fresh_page = True  # nothing on the current page yet (no page break needed)
         self.table_no = 0
+        self.after_table = False
 
     def _orientation(self, landscape: bool) -> None:
         if landscape == self.landscape:
@@ -226,27 +227,34 @@ class _Writer:
     def paragraph(self, text: str = "", style: str | None = None):
         self.fresh_page = False
         p = self.doc.add_paragraph(style=style)
+        if self.after_table:
+            p.paragraph_format.space_before = Pt(8)
+            self.after_table = False
         if text:
             _add_text(p, text)
         return p
 
-    def block(self, b: Block) -> None:
+    def block(self, b: Block, landscape: bool = False) -> None:
         if b.kind == "table":
             self.table(b)
             return
-        self._orientation(False)
+        self._orientation(landscape)
         if b.kind == "page_break":
             if not self.fresh_page:
                 self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
                 self.fresh_page = True
         elif b.kind == "heading":
             self.fresh_page = False
+            self.after_table = False
             h = self.doc.add_heading(level=b.level)
             _add_text(h, b.text)
         elif b.kind == "paragraph":
             self.paragraph(b.text)
         elif b.kind == "center":
-            self.paragraph(b.text, "Sampul")
+            first = self.fresh_page and len(self.doc.paragraphs) == 0
+            p = self.paragraph(b.text, "Sampul")
+            if first:
+                p.paragraph_format.space_before = Cm(6)
         elif b.kind == "item":
             p = self.paragraph(style="Butir")
             indent = Cm(0.75 * (b.level + 1))
@@ -281,6 +289,7 @@ class _Writer:
         _append_field(cap, "SEQ Tabel \\* ARABIC", str(self.table_no))
         cap.add_run(f". {b.data['title']}")
         self.body.find(qn("w:sectPr")).addprevious(parse_xml(_table_xml(data, _text_width(self.landscape))))
+        self.after_table = True
         if b.data.get("note"):
             self.paragraph(b.data["note"])
         self.fresh_page = False
@@ -324,8 +333,27 @@ class _Writer:
         return self.doc
 
 
+LEAD_IN = 6  # at most this many headings/paragraphs before a wide table share its landscape page
+
+
+def orientations(blocks: list[Block]) -> list[bool]:
+    """Landscape flag per block: wide tables, and the short lead-in (heading, a few paragraphs) that opens
+    a page right before one, so a chapter's first page does not stand half empty before its table."""
+    flags = [b.kind == "table" and bool(b.data.get("landscape")) for b in blocks]
+    for i, b in enumerate(blocks):
+        if not flags[i]:
+            continue
+        j = i - 1
+        while j >= 0 and blocks[j].kind in ("heading", "paragraph", "item") and i - 1 - j < LEAD_IN:
+            j -= 1
+        if i - 1 - j >= 1 and j >= 0 and blocks[j].kind == "page_break":
+            for k in range(j, i):
+                flags[k] = True
+    return flags
+
+
 def build_docx(renja: Renja, blocks: list[Block]) -> docx.Document:
     w = _Writer(renja)
-    for b in blocks:
-        w.block(b)
+    for b, landscape in zip(blocks, orientations(blocks)):
+        w.block(b, landscape)
     return w.finish()

@@ -79,7 +79,7 @@ def _message(exc: BaseException) -> str:
             return f"nama {subject} tidak dikenal (bukan variabel, filter atau fungsi templat)"
         m = re.match(r"^'?(.+?)'? has no attribute '(.+)'$", text)
         if m:
-            owner = "identitas" if m.group(1) == "dict object" else m.group(1)
+            owner = "data ini" if m.group(1) == "dict object" else m.group(1)
             return f"atribut '{m.group(2)}' tidak ada pada {owner} (periksa ejaannya)"
         return f"nilai tidak terdefinisi: {text}"
     if isinstance(exc, SecurityError):
