@@ -400,3 +400,22 @@ def test_golden_small_workbook(tmp_path):
     assert "1 (satu) Program dan 2 (dua) Kegiatan" in body
     assert "2 (dua) sub kegiatan dengan pendanaan sebesar Rp 4.000.001" in body  # 2.500.000,5 rounds half-up
     assert "\\#" not in body and "b.\t# Isu kedua, bukan judul" in body  # a user's '#' is text, not a heading
+
+
+def test_identitas_missing_is_named(tmp_path):
+    from renja_xl.errors import RenjaError
+
+    book = OpenpyxlBook(tmp_path / "kosong.xlsx", build_template())
+    book.save()
+    renja = read_renja(CalamineBook(tmp_path / "kosong.xlsx"))
+    with pytest.raises(RenjaError, match="'Tahun Rencana'"):
+        render_docx(renja, tmp_path / "kosong.docx")
+    assert not (tmp_path / "kosong.docx").exists()
+
+
+def test_chapters_import_neither_openpyxl_nor_xlwings():
+    code = ("import sys, renja_xl.chapters, renja_xl.chapters.docx_writer, renja_xl.chapters.text_writer, "
+            "renja_xl.chapters.pdf; bad = [m for m in ('openpyxl', 'xlwings') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -10,7 +10,8 @@ from typing import Any
 
 from ..hierarchy import HierTable
 from ..kode import Level
-from ..layout import TEKS_BAGIAN
+from ..errors import RenjaError
+from ..layout import IDENTITAS_FIELDS, TEKS_BAGIAN, sheet
 from ..model import Renja
 from . import blocks
 from .filters import huruf
@@ -58,7 +59,20 @@ def _distinct(values: list[str]) -> list[str]:
     return list(seen)
 
 
+REQUIRED = ("nama_perangkat_daerah", "tahun_rencana", "tahun_evaluasi")
+
+
+def check_identitas(renja: Renja) -> None:
+    """The few Identitas values every chapter states; missing ones are named by their label."""
+    labels = {f.key: f.label for f in IDENTITAS_FIELDS}
+    missing = [labels[k] for k in REQUIRED if renja.identitas.get(k) is None]
+    if missing:
+        raise RenjaError(f"sheet '{sheet('identitas').name}' belum lengkap: isi " + ", ".join(
+            f"'{m}'" for m in missing) + " sebelum membuat narasi.")
+
+
 def build_context(renja: Renja) -> dict[str, Any]:
+    check_identitas(renja)
     t6, t1 = renja.tabel6, renja.tabel1
     programs = _programs(t6)
     col = renja.tabel2.spec.col
@@ -70,8 +84,10 @@ def build_context(renja: Renja) -> dict[str, Any]:
     } for g in renja.tabel2.groups]
     anggaran, realisasi = _total(t1, "anggaran"), _total(t1, "realisasi")
     tahun_evaluasi = renja.identitas.get("tahun_evaluasi")
+    identitas = {k: ("" if v is None else v) for k, v in renja.identitas.values.items()}
+    identitas["singkatan"] = identitas.get("singkatan") or identitas["nama_perangkat_daerah"]
     return {
-        "identitas": {k: ("" if v is None else v) for k, v in renja.identitas.values.items()},
+        "identitas": identitas,
         "program": programs,
         "jumlah_program": len(programs),
         "jumlah_kegiatan": sum(len(p["kegiatan"]) for p in programs),
