@@ -27,6 +27,12 @@ A4_W, A4_H = Cm(21.0), Cm(29.7)
 MARGIN = Cm(2.5)
 FONT = "Arial"
 W = nsdecls("w")
+# CT_Settings is a sequence: updateFields must precede these (ECMA-376 Part 1, 17.15.1.78)
+SETTINGS_AFTER_UPDATE_FIELDS = {qn(f"w:{n}") for n in (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator")}
 TOC_HINT = "Klik kanan lalu pilih Perbarui Bidang (Update Field) untuk menampilkan {}."
 
 
@@ -134,10 +140,10 @@ def _table_xml(table: Table, width: int) -> str:
     total = sum(table.widths)
     cols = [int(width * w / total) for w in table.widths]
     grid = "".join(f'<w:gridCol w:w="{c}"/>' for c in cols)
-    out = [f'<w:tbl {W}><w:tblPr><w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+    out = [f'<w:tbl {W}><w:tblPr><w:tblW w:w="{sum(cols)}" w:type="dxa"/>'
            '<w:tblBorders>' + "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                                       for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-           + '</w:tblBorders><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+           + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
            '</w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0"'
            ' w:noHBand="0" w:noVBand="1"/></w:tblPr>'
            f'<w:tblGrid>{grid}</w:tblGrid>']
@@ -319,12 +325,13 @@ class _Writer:
     def finish(self) -> docx.Document:
         settings = self.doc.settings.element
         if settings.find(qn("w:updateFields")) is None:
-            settings.append(parse_xml(f'<w:updateFields {W} w:val="true"/>'))
-        lang = self.doc.styles.element.find(qn("w:docDefaults"))
+            update = parse_xml(f'<w:updateFields {W} w:val="true"/>')
+            later = next((c for c in settings if c.tag in SETTINGS_AFTER_UPDATE_FIELDS), None)
+            later.addprevious(update) if later is not None else settings.append(update)
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}") if defaults is not None else None
         if lang is not None:
-            rpr = lang.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
-            if rpr is not None and rpr.find(qn("w:lang")) is None:
-                rpr.append(parse_xml(f'<w:lang {W} w:val="id-ID" w:eastAsia="id-ID" w:bidi="ar-SA"/>'))
+            lang.set(qn("w:val"), "id-ID")
         core = self.doc.core_properties
         core.title = f"Rencana Kerja Tahun {self.renja.identitas.get('tahun_rencana', '')}"
         core.subject = str(self.renja.identitas.get("nama_perangkat_daerah", ""))
