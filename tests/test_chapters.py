@@ -346,7 +346,9 @@ def _small_workbook(path: Path) -> Path:
          {"tujuan": "Tujuan 1", "sasaran": "Sasaran 1", "indikator": "Predikat Y", "satuan": "Predikat",
           "target": "BB"})
     rows("tabel6", {"kode": "5.03.02", "uraian": "PROGRAM KEPEGAWAIAN DAERAH", "indikator": "Persentase ASN",
-                    "satuan": "Persen", "target": 90},
+                    "satuan": "Persen", "target": 90, "pendanaan": 1500000},
+         {"kode": "5.03.02", "indikator": "Persentase Mutasi", "satuan": "Persen", "target": 95,
+          "pendanaan": 2500000.5},
          {"kode": "5.03.02.2.01", "uraian": "Pengadaan ASN"},
          {"kode": "5.03.02.2.01.0001", "uraian": "Sub A", "indikator": "Jumlah A", "satuan": "Dokumen", "target": 1,
           "pendanaan": 1500000, "lokasi": "Kabupaten Kecil", "waktu": "Januari - Desember"},
@@ -400,6 +402,11 @@ def test_golden_small_workbook(tmp_path):
     assert "1 (satu) Program dan 2 (dua) Kegiatan" in body
     assert "2 (dua) sub kegiatan dengan pendanaan sebesar Rp 4.000.001" in body  # 2.500.000,5 rounds half-up
     assert "\\#" not in body and "b.\t# Isu kedua, bukan judul" in body  # a user's '#' is text, not a heading
+    d = docx.Document(str(out))
+    t6 = d.tables[5]._tbl
+    second_indicator = t6.tr_lst[5]  # 2 header rows, numbers, 5.03, the program's first and second indicator
+    merges = [tc.tcPr.find(qn("w:vMerge")) for tc in second_indicator.tc_lst[:3]]
+    assert all(m is not None and m.get(qn("w:val")) is None for m in merges)  # No, Kode, Uraian merged upwards
 
 
 def test_identitas_missing_is_named(tmp_path):

@@ -187,11 +187,14 @@ def _table_xml(table: Table, width: int) -> str:
             col += c.span
         out.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' + "".join(parts) + "</w:tr>")
     previous: dict[int, str] = {}
-    for row in table.rows:
+    for i, row in enumerate(table.rows):
         parts, col = [], 0
+        followed = i + 1 < len(table.rows) and table.rows[i + 1].continues
         for c in row.cells:
             vmerge = None
-            if col in table.merge_repeats:
+            if col in table.merge_continued and c.span == 1 and (row.continues or followed):
+                vmerge, text = ("continue", "") if row.continues else ("restart", c.text)
+            elif col in table.merge_repeats:
                 if c.text and previous.get(col) == c.text:
                     vmerge, text = "continue", ""
                 else:

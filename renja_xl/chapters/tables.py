@@ -26,6 +26,7 @@ class Cell:
 class Row:
     cells: list[Cell]
     bold: bool = False
+    continues: bool = False  # a further row of the node above (another indicator): its first columns merge up
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     landscape: bool = True
     merge_repeats: tuple[int, ...] = ()  # columns whose repeated values are merged downwards (Tabel 5)
+    merge_continued: tuple[int, ...] = ()  # columns merged from a row into the rows that continue it
 
     @property
     def ncols(self) -> int:
@@ -83,7 +85,7 @@ def tabel2(renja: Renja) -> Table:
            Cell("Tingkat Kemajuan (%)", rows=2)],
           [Cell("Target"), Cell("Realisasi")], _numbers(7)]
     table = Table("tabel2", [5, 25, 6, 27, 11, 12, 13], ["center", "left", "left", "left", "right", "right", "right"],
-                  th, landscape=False)
+                  th, landscape=False, merge_continued=(0, 1))
     col = t.spec.col
     for g in t.groups:
         for i, r in enumerate(g.rows):
@@ -92,7 +94,7 @@ def tabel2(renja: Renja) -> Table:
                 _c(r.cells[col("no_iku")]), _c(r.cells[col("iku")]),
                 _c(f.nilai(r.target)), _c(f.nilai(r.realisasi)),
                 _c(f.persen(r.kemajuan) if r.kemajuan is not None else "-"),
-            ]))
+            ], continues=i > 0))
         table.rows.append(Row([Cell(f"RERATA CAPAIAN KINERJA SS {g.no}", span=6, align="left"),
                                _c(f.persen(g.rerata) if g.rerata is not None else "-")], bold=True))
     if t.groups:
@@ -109,19 +111,20 @@ def tabel3(renja: Renja) -> Table:
           [Cell(y, span=2) for y in years],
           [Cell(x) for _ in years for x in ("T", "R")], _numbers(11)]
     table = Table("tabel3", [5, 20, 6, 20, 9] + [6.6] * 6, ["center", "left", "left", "left", "left"] + ["right"] * 6,
-                  th, landscape=False)
+                  th, landscape=False, merge_continued=(0, 1))
     last = None
     for r in renja.tabel3:
         first = r["no_sasaran"] != last
         last = r["no_sasaran"]
         table.rows.append(Row([_c(r["no_sasaran"] if first else ""), _c(r["sasaran"] if first else ""),
                                _c(r["no_iku"]), _c(r["iku"]), _c(r["satuan"])]
-                              + [_c(f.nilai(r[f"{k}_{i}"])) for i in (1, 2, 3) for k in ("target", "realisasi")]))
+                              + [_c(f.nilai(r[f"{k}_{i}"])) for i in (1, 2, 3) for k in ("target", "realisasi")],
+                              continues=not first))
     return table
 
 
 def _hier_rows(t: HierTable, cells: Callable[[HierRow], list[Cell]]) -> list[Row]:
-    return [Row(cells(r), bold=not r.is_leaf) for r in t.rows]
+    return [Row(cells(r), bold=not r.is_leaf, continues=not r.is_first) for r in t.rows]
 
 
 def tabel4(renja: Renja) -> Table:
@@ -130,7 +133,8 @@ def tabel4(renja: Renja) -> Table:
     th = [[Cell("No."), Cell("Kode"), Cell("Program / Kegiatan / Sub Kegiatan"), Cell("Indikator Kinerja"),
            Cell("Satuan"), Cell(f"Target Kinerja {year}"), Cell("Lokasi"), Cell("Waktu Pelaksanaan")], _numbers(8)]
     table = Table("tabel4", [5, 12, 24, 24, 8, 7, 10, 10],
-                  ["center", "left", "left", "left", "left", "right", "left", "left"], th, landscape=True)
+                  ["center", "left", "left", "left", "left", "right", "left", "left"], th, landscape=True,
+                  merge_continued=(0, 1, 2))
 
     def cells(r: HierRow) -> list[Cell]:
         return [_c(r.no if r.is_first else ""), _c(r.kode.text if r.is_first else ""),
@@ -162,7 +166,8 @@ def tabel6(renja: Renja) -> Table:
            Cell("Lokasi", rows=2), Cell("Waktu Pelaksanaan", rows=2)],
           [Cell("Kinerja"), Cell("Pendanaan (Rp)")], _numbers(9)]
     table = Table("tabel6", [4, 10, 20, 22, 7, 6, 12, 10, 9],
-                  ["center", "left", "left", "left", "left", "right", "right", "left", "left"], th, landscape=True)
+                  ["center", "left", "left", "left", "left", "right", "right", "left", "left"], th, landscape=True,
+                  merge_continued=(0, 1, 2))
 
     def cells(r: HierRow) -> list[Cell]:
         typed = r.amounts.get("pendanaan")
