@@ -426,3 +426,16 @@ def test_chapters_import_neither_openpyxl_nor_xlwings():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([os.sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_analysis_with_unknown_iku_number_is_still_printed(seed):
+    import copy
+
+    from renja_xl.model import TeksRow
+
+    renja = copy.copy(seed)
+    renja.teks = list(seed.teks) + [TeksRow("Analisis IKU", "Paragraf", "9.9", "Analisis tanpa IKU yang cocok.")]
+    md = render_text(renja, "md")
+    assert "Analisis tanpa IKU yang cocok." in md
+    assert md.index("Analisis tanpa IKU yang cocok.") < md.index("**Tabel 3.")
+    assert md.count("Indikator tersebut merupakan penjabaran dari misi ke 2") == 1  # 1.1 printed once

@@ -98,7 +98,8 @@ def build_context(renja: Renja) -> dict[str, Any]:
             "persen": (realisasi / anggaran * 100) if anggaran else None,
             "jumlah_sub_kegiatan": len([r for r in t1.rows if r.is_first and r.is_leaf]),
         },
-        "iku": {"sasaran": sasaran_iku, "total": renja.tabel2.total},
+        "iku": {"sasaran": sasaran_iku, "total": renja.tabel2.total,
+                "nomor": [i["no"] for s in sasaran_iku for i in s["indikator"]]},
         "tahun_tren": [tahun_evaluasi - 2 + i for i in range(3)] if isinstance(tahun_evaluasi, int) else [],
         "tujuan": _distinct([r["tujuan"] for r in renja.tabel5]),
         "sasaran": _distinct([r["sasaran"] for r in renja.tabel5]),
@@ -120,7 +121,14 @@ def template_functions(renja: Renja) -> dict[str, Any]:
 
     def teks(bagian: str, rujukan: str | None = None) -> str:
         """The rows of a section of the 'Teks Bab' sheet as markup: paragraphs, numbered and lettered items."""
-        rows = renja.teks_bagian(_bagian(bagian), None if rujukan is None else str(rujukan))
+        return _markup(renja.teks_bagian(_bagian(bagian), None if rujukan is None else str(rujukan)))
+
+    def teks_kecuali(bagian: str, rujukan: list[str]) -> str:
+        """The rows of a section whose Rujukan is none of the given ones (so no typed text is lost)."""
+        known = {str(r) for r in rujukan}
+        return _markup([r for r in renja.teks_bagian(_bagian(bagian)) if r.rujukan not in known])
+
+    def _markup(rows) -> str:
         lines: list[str] = []
         counter, prev = 0, None
         for r in rows:
@@ -157,5 +165,5 @@ def template_functions(renja: Renja) -> dict[str, Any]:
     def halaman_baru() -> str:
         return blocks.directive("page_break")
 
-    return {"teks": teks, "ada_teks": ada_teks, "tabel": tabel, "daftar_isi": daftar_isi,
+    return {"teks": teks, "teks_kecuali": teks_kecuali, "ada_teks": ada_teks, "tabel": tabel, "daftar_isi": daftar_isi,
             "daftar_tabel": daftar_tabel, "tanda_tangan": tanda_tangan, "halaman_baru": halaman_baru}
