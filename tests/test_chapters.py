@@ -439,3 +439,16 @@ def test_analysis_with_unknown_iku_number_is_still_printed(seed):
     assert "Analisis tanpa IKU yang cocok." in md
     assert md.index("Analisis tanpa IKU yang cocok.") < md.index("**Tabel 3.")
     assert md.count("Indikator tersebut merupakan penjabaran dari misi ke 2") == 1  # 1.1 printed once
+
+
+def test_every_section_of_teks_bab_is_printed_in_row_order(seed):
+    from renja_xl.layout import TEKS_BAGIAN
+
+    md = render_text(seed, "md")
+    for bagian, _ in TEKS_BAGIAN:
+        rows = seed.teks_bagian(bagian)
+        assert rows, bagian
+        position = md.find(rows[0].teks[:60])
+        for r in rows:  # each row after the one before it
+            position = md.find(r.teks[:60], position)
+            assert position != -1, (bagian, r.teks[:60])
