@@ -231,6 +231,7 @@ def test_user_template_overrides_the_package(seed, tmp_path):
     ("# BAB V\n\n{{ teks('Penutupan') }}\n", 3, "Penutupan"),
     ("# BAB V\n\n{{ tabel('tabel9', 'x') }}\n", 3, "tabel9"),
     ("# BAB V\n{{ ''.__class__.__mro__ }}\n", 2, "sandbox"),
+    ("# BAB V\n\n{{ program.append(1) }}\n", 3, "sandbox"),
 ])
 def test_broken_template_names_file_and_line_and_writes_nothing(seed, tmp_path, text, line, words):
     folder = _user_templates(tmp_path, "bab5_penutup.j2", text)
@@ -452,3 +453,14 @@ def test_every_section_of_teks_bab_is_printed_in_row_order(seed):
         for r in rows:  # each row after the one before it
             position = md.find(r.teks[:60], position)
             assert position != -1, (bagian, r.teks[:60])
+
+
+@pytest.mark.libreoffice
+def test_cli_chapters_pdf(soffice, example_path, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "renja.docx"
+    result = runner.invoke(main, ["chapters", str(example_path), "-o", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and (tmp_path / "renja.pdf").read_bytes().startswith(b"%PDF")
+    result = runner.invoke(main, ["chapters", str(example_path), "-o", str(tmp_path / "r.md"), "--pdf"])
+    assert result.exit_code == 2 and "--pdf" in result.output

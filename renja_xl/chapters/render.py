@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError as JinjaError,
                     TemplateNotFound, TemplateSyntaxError, UndefinedError)
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..errors import RenjaError
 from ..model import Renja
@@ -41,7 +41,7 @@ def package_templates() -> Path:
     return Path(str(resources.files("renja_xl.chapters").joinpath("templates")))
 
 
-def make_environment(templates_dir: str | Path | None = None) -> SandboxedEnvironment:
+def make_environment(templates_dir: str | Path | None = None) -> ImmutableSandboxedEnvironment:
     loaders = []
     if templates_dir is not None:
         folder = Path(templates_dir)
@@ -49,7 +49,7 @@ def make_environment(templates_dir: str | Path | None = None) -> SandboxedEnviro
             raise TemplateError(f"folder templat '{folder}' tidak ditemukan.")
         loaders.append(FileSystemLoader(str(folder)))
     loaders.append(FileSystemLoader(str(package_templates())))
-    env = SandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         finalize=lambda v: "" if v is None else v,
@@ -58,7 +58,7 @@ def make_environment(templates_dir: str | Path | None = None) -> SandboxedEnviro
     return env
 
 
-def _template_frame(exc: BaseException, env: SandboxedEnvironment) -> tuple[str | None, int | None]:
+def _template_frame(exc: BaseException, env: ImmutableSandboxedEnvironment) -> tuple[str | None, int | None]:
     """The innermost frame of the traceback that runs a template file: (file, line)."""
     found: tuple[str | None, int | None] = (None, None)
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
