@@ -225,7 +225,9 @@ def test_user_template_overrides_the_package(seed, tmp_path):
 
 
 @pytest.mark.parametrize("text, line, words", [
-    ("# BAB V\n\n{% for p in program %}\n{{ p.nama }\n{% endfor %}\n", 4, "sintaks"),
+    ("# BAB V\n\n{% for p in program %}\n{{ p.nama }\n{% endfor %}\n", 4, "sintaks: tanda '}'"),
+    ("# BAB V\n\n{% for p in program %}\n{{ p.nama }}\n", 4, "endfor"),
+    ("# BAB V\n{{ 3 | uangg }}\n", 2, "filter 'uangg' tidak dikenal"),
     ("# BAB V\n\n\n{{ jumlah_programm }}\n", 4, "jumlah_programm"),
     ("# BAB V\n{{ identitas.nama_kpala }}\n", 2, "nama_kpala"),
     ("# BAB V\n\n{{ teks('Penutupan') }}\n", 3, "Penutupan"),

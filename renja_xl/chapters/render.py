@@ -68,6 +68,28 @@ def _template_frame(exc: BaseException, env: ImmutableSandboxedEnvironment) -> t
     return found
 
 
+SYNTAX = (
+    (re.compile(r"^unexpected '([^']+)', expected '([^']+)'$"), "tanda '{0}' tidak pada tempatnya (diharapkan '{1}')"),
+    (re.compile(r"^unexpected '([^']+)'$"), "tanda '{0}' tidak pada tempatnya"),
+    (re.compile(r"^unexpected char '(.+)'.*$"), "karakter '{0}' tidak pada tempatnya"),
+    (re.compile(r"^Encountered unknown tag '(\w+)'\..*$", re.S), "tag '{0}' tidak dikenal atau tidak pada tempatnya"),
+    (re.compile(r"^Unexpected end of template\..*$", re.S),
+     "templat berakhir sebelum bloknya ditutup (misalnya {{% endfor %}} atau {{% endif %}} hilang)"),
+    (re.compile(r"^unexpected end of template.*$", re.S), "templat berakhir di tengah ungkapan"),
+    (re.compile(r"^No filter named '(.+)'\.?$"), "filter '{0}' tidak dikenal"),
+    (re.compile(r"^No test named '(.+)'\.?$"), "uji '{0}' tidak dikenal"),
+    (re.compile(r"^expected token '(.+)', got '(.+)'$"), "diharapkan '{0}', tertulis '{1}'"),
+)
+
+
+def _syntax_message(text: str) -> str:
+    for pattern, template in SYNTAX:
+        m = pattern.match(text.strip())
+        if m:
+            return template.format(*m.groups())
+    return text
+
+
 def _message(exc: BaseException) -> str:
     if isinstance(exc, UndefinedError):
         text = str(exc)
@@ -100,7 +122,8 @@ def render_markup(renja: Renja, templates_dir: str | Path | None = None, templat
     try:
         return env.get_template(template).render(context)
     except TemplateSyntaxError as exc:
-        raise TemplateError(f"kesalahan sintaks: {exc.message}", exc.filename or exc.name, exc.lineno) from None
+        raise TemplateError(f"kesalahan sintaks: {_syntax_message(exc.message or '')}", exc.filename or exc.name,
+                            exc.lineno) from None
     except TemplateNotFound as exc:
         filename, lineno = _template_frame(exc, env)
         raise TemplateError(_message(exc), filename, lineno) from None
