@@ -124,24 +124,41 @@ def recalc_cmd(file: Path, output: Path | None) -> None:
 @main.command("validate")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Cetak temuan sebagai JSON (daftar objek).")
-def validate_cmd(file: Path, as_json: bool) -> None:
-    """Validasi: kode, hierarki, angka dan jumlah uang. Keluar dengan status 1 bila ada galat.
+@click.option("--tulis", is_flag=True,
+              help="Tulis juga temuan ke sheet 'Validasi' di buku kerja (diganti seluruhnya; berkas lama ke 'cadangan').")
+def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
+    """Validasi: kode, nomenklatur, isian, uang dan kecocokan antartabel. Keluar dengan status 1 bila ada galat.
+
+    Semua aturan dijalankan, lalu semua temuan dilaporkan (galat lebih dulu). Aturan dapat
+    dimatikan atau diubah tingkatnya di sheet 'Pengaturan Validasi'. Kode dan nama dibandingkan
+    dengan nomenklatur versi yang dipilih di Identitas (impor dulu dengan 'renja-xl nomenklatur import').
 
     \b
     Contoh:
       renja-xl validate renja.xlsx
       renja-xl validate renja.xlsx --json > temuan.json
+      renja-xl validate renja.xlsx --tulis
     """
     from .engines.calamine_engine import CalamineBook
+    from .findings import counts
     from .validate import validate_grid
 
     findings = validate_grid(CalamineBook(file))
+    if tulis:
+        from .engines.openpyxl_engine import OpenpyxlBook
+        from .validate import write_validasi
+
+        book = OpenpyxlBook(file)
+        write_validasi(book, findings)
+        backup = book.save()
+        if not as_json:
+            click.echo(f"Temuan ditulis ke sheet 'Validasi' di {file}" + (f" (cadangan: {backup})" if backup else "") + ".")
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         _print_findings(findings)
-        counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-        click.echo(f"{counts['error']} galat, {counts['warning']} peringatan, {counts['info']} info.")
+        c = counts(findings)
+        click.echo(f"{c['error']} galat, {c['warning']} peringatan, {c['info']} info.")
     if has_errors(findings):
         sys.exit(1)
 
@@ -193,3 +210,137 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
         raise InputErrors(renja.findings)
     written = write_chapters(renja, output, fmt, templates_dir, pdf)
     click.echo("Narasi ditulis ke " + ", ".join(str(p) for p in written) + ".")
+
+
+@main.group("nomenklatur", cls=RenjaGroup)
+def nomenklatur_group() -> None:
+    """Nomenklatur (kode dan nama resmi) per versi Kepmendagri: impor dan daftar versi.
+
+    Daftar disimpan di folder pengguna (atau di $RENJA_XL_HOME/nomenklatur bila variabel itu diisi)
+    dan dipakai Validasi menurut 'Versi Nomenklatur' di sheet Identitas.
+
+    \b
+    Contoh:
+      renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
+      renja-xl nomenklatur list
+    """
+
+
+@nomenklatur_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--versi", required=True,
+              help="Nama versi, sama dengan pilihan 'Versi Nomenklatur' di Identitas, "
+                   "misalnya \"Kepmendagri 900.1.15.5-1317 Tahun 2023\".")
+@click.option("--digit-sub", type=click.Choice(["2", "4"]), default="4", show_default=True,
+              help="Digit sub kegiatan bila lampiran menyimpannya sebagai angka (2 s.d. 2021, 4 sejak 2023).")
+def nomenklatur_import_cmd(file: Path, versi: str, digit_sub: str) -> None:
+    """Mengimpor daftar nomenklatur dari lampiran Kepmendagri (.xlsx) atau CSV bersih (kode,level,nama,...).
+
+    Lampiran .xlsx dibaca dalam tata letaknya sendiri: satu bagian kode per kolom (URUSAN, BIDANG
+    URUSAN, PROGRAM, KEGIATAN, SUB KEGIATAN), lalu nomenklatur, kinerja, indikator dan satuan;
+    spasi dan pemenggalan hasil salinan PDF dirapikan. Program penunjang generik X.XX.01 dibaca
+    dengan bidang urusan perangkat daerah saat validasi. Versi yang sama ditimpa.
+
+    \b
+    Contoh:
+      renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
+      renja-xl nomenklatur import nomenklatur_2020.csv --versi "Kepmendagri 050-3708 Tahun 2020"
+    """
+    from .nomenklatur import NomenklaturError, parse_csv_text, parse_lampiran_block, save_version
+
+    if not file.exists():
+        raise NomenklaturError(f"berkas '{file}' tidak ditemukan.")
+    if file.suffix.lower() in (".xlsx", ".xlsm"):
+        from .engines.calamine_engine import CalamineBook
+
+        book = CalamineBook(file)
+        result = None
+        problems = []
+        for name in book.sheet_names():
+            try:
+                result = parse_lampiran_block(book.read(name), versi, f"{file.name} sheet '{name}'", int(digit_sub))
+                break
+            except NomenklaturError as exc:
+                problems.append(str(exc))
+        if result is None:
+            raise NomenklaturError("; ".join(problems) or f"{file.name}: tidak ada sheet.")
+    elif file.suffix.lower() in (".csv", ".txt"):
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise NomenklaturError(f"berkas '{file.name}' bukan teks UTF-8 ({exc}); simpan sebagai CSV UTF-8.") from exc
+        result = parse_csv_text(text, versi, file.name)
+    else:
+        raise NomenklaturError(f"berkas '{file.name}': gunakan lampiran .xlsx atau .csv (kode,level,nama,...).")
+    for note in result.notes:
+        click.echo(f"Peringatan: {note}", err=True)
+    target = save_version(result.nomenklatur, file.name)
+    c = result.nomenklatur.counts()
+    click.echo(f"Nomenklatur '{versi}' diimpor ke {target}: {c['urusan']} urusan, {c['bidang']} bidang, "
+               f"{c['program']} program, {c['kegiatan']} kegiatan, {c['sub_kegiatan']} sub kegiatan"
+               + (f"; {len(result.notes)} baris dilewati." if result.notes else "."))
+
+
+@nomenklatur_group.command("list")
+def nomenklatur_list_cmd() -> None:
+    """Menampilkan versi nomenklatur yang sudah diimpor.
+
+    \b
+    Contoh:
+      renja-xl nomenklatur list
+    """
+    from .nomenklatur import default_names, list_versions, store_dir
+
+    versions = list_versions()
+    click.echo(f"Folder nomenklatur: {store_dir()}")
+    if not versions:
+        click.echo("Belum ada versi yang diimpor; hanya daftar contoh bawaan "
+                   f"({len(default_names())} kode). Impor dengan: renja-xl nomenklatur import BERKAS --versi NAMA")
+        return
+    for meta in versions:
+        c = meta.get("jumlah", {})
+        click.echo(f"- {meta['versi']}: {c.get('program', 0)} program, {c.get('kegiatan', 0)} kegiatan, "
+                   f"{c.get('sub_kegiatan', 0)} sub kegiatan (dari {meta.get('sumber', '?')}, {meta.get('diimpor', '?')})")
+
+
+@main.command("import-sipd")
+@click.argument("sipd_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
+    """Mengimpor cetakan SIPD-RI 'Usulan ... Semua Usulan' (.xlsx atau .csv) ke sheet 'Usulan SIPD'.
+
+    Judul halaman yang berulang, 'Nama Sub Kegiatan - Nama Usulan' dalam satu sel, 'VOLUME / SATUAN'
+    dalam satu sel dan pagu yang tercetak dua kali dibaca apa adanya. Hanya sheet 'Usulan SIPD'
+    yang ditulis (isinya diganti); pagu induk menjadi rumus subtotal. Berkas lama disimpan di
+    folder 'cadangan'. Bila ada baris yang tidak terbaca, tidak ada yang ditulis.
+
+    \b
+    Contoh:
+      renja-xl import-sipd usulan_sipd_2024.xlsx renja.xlsx
+      renja-xl import-sipd usulan_sipd_2024.csv renja.xlsx
+    """
+    from .engines.openpyxl_engine import OpenpyxlBook
+    from .errors import WorkbookError
+    from .sipd_import import import_print, parse_print, read_csv_text
+
+    if not sipd_file.exists():
+        raise WorkbookError(f"berkas '{sipd_file}' tidak ditemukan.")
+    if sipd_file.suffix.lower() in (".csv", ".txt"):
+        try:
+            block = read_csv_text(sipd_file.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError:
+            block = read_csv_text(sipd_file.read_text(encoding="cp1252"))
+    else:
+        from .engines.calamine_engine import CalamineBook
+
+        source = CalamineBook(sipd_file)
+        block = source.read(source.sheet_names()[0])
+    printed = parse_print(block)
+    book = OpenpyxlBook(workbook)
+    result = import_print(book, printed)
+    backup = book.save()
+    _print_findings(result.notes)
+    from .fmt import rupiah
+
+    click.echo(f"{len(printed.leaves)} usulan sub kegiatan ({rupiah(result.total)}) ditulis ke sheet 'Usulan SIPD' "
+               f"di {workbook}" + (f" (cadangan: {backup})" if backup else "") + ".")

@@ -27,6 +27,13 @@ class Grid(Protocol):
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
         """Merged ranges as (first_row, first_col, last_row, last_col)."""
 
+    def ensure_sheet(self, sheet: str) -> bool:
+        """Make sure a sheet of this name exists: add an empty one at the end of the workbook when missing.
+
+        Returns True when the sheet was added, False when it already existed (nothing changes then).
+        Used by Validasi to write its sheet into a workbook made from an older template.
+        """
+
 
 def pad(block: Block, width: int) -> Block:
     """Rows of equal width (engines return ragged rows for trailing blanks)."""

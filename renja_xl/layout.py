@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .cells import column_letter
+from .findings import RULE_LIST, SETTING_CHOICES
 
 TITLE_ROW = 1
 NOTE_ROW = 2
@@ -142,6 +143,7 @@ LISTS: dict[str, tuple[str, ...]] = {
                           "Kepmendagri 900.1.15.5-1317 Tahun 2023", "Kepmendagri 900.1.15.5-3406 Tahun 2024"),
     "bagian_teks": tuple(name for name, _ in TEKS_BAGIAN),
     "jenis_teks": TEKS_JENIS,
+    "tingkat_aturan": SETTING_CHOICES,
 }
 
 LEVEL_COLUMN = Column("tingkat", "Tingkat", 14, "tingkat")
@@ -238,6 +240,22 @@ SHEETS: tuple[SheetSpec, ...] = (
          Column("pagu", "Jumlah Pagu (Rp)", 18, "jumlah", MONEY_FORMAT),
          Column("status", "Status", 18, choices="status"), Column("catatan", "Catatan", 20, wrap=True),
          LEVEL_COLUMN),
+    ),
+    SheetSpec(
+        "validasi", "Validasi", "HASIL VALIDASI",
+        "Ditulis ulang seluruhnya setiap kali Validasi dijalankan; klik Sel untuk menuju selnya.", "validasi",
+        (Column("no", "No", 6, "temuan"), Column("tingkat", "Tingkat", 12, "temuan"),
+         Column("aturan", "Aturan", 24, "temuan"), Column("sheet", "Sheet", 22, "temuan"),
+         Column("sel", "Sel", 12, "temuan"), Column("kode", "Kode", 18, "temuan"),
+         Column("pesan", "Pesan", 100, "temuan", wrap=True)),
+    ),
+    SheetSpec(
+        "pengaturan", "Pengaturan Validasi", "PENGATURAN ATURAN VALIDASI",
+        "Kosongkan kolom Tingkat untuk memakai tingkat bawaan; pilih Nonaktif untuk mematikan aturan.", "pengaturan",
+        (Column("aturan", "Aturan", 26, "temuan"), Column("keterangan", "Keterangan", 80, "temuan", wrap=True),
+         Column("bawaan", "Tingkat Bawaan", 14, "temuan"),
+         Column("tingkat", "Tingkat", 14, choices="tingkat_aturan")),
+        landscape=False,
     ),
     SheetSpec("daftar", "Daftar Pilihan", "DAFTAR PILIHAN", "Daftar untuk isian bertanda panah; boleh ditambah.",
               "daftar", landscape=False),

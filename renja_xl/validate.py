@@ -1,114 +1,172 @@
 """Validasi: every rule runs on the in-memory Renja, then all findings are reported together.
 
-This is the first set of rules (codes, hierarchy, numbers, money totals);
-each rule is a function taking the Renja and yielding findings.
+Entry points (also for the Excel side):
+
+- ``validate_grid(grid)`` reads the workbook through any Grid, runs every rule
+  of ``renja_xl.rules`` and applies the user's *Pengaturan Validasi* (rules
+  turned off or given another severity); returns the findings sorted by
+  severity.
+- ``write_validasi(grid, findings)`` replaces the *Validasi* sheet wholesale:
+  one block of rows with ``=HYPERLINK("#'Sheet'!B12","B12")`` formulas to the
+  cells (every engine can write a formula), older rows cleared.
+- ``run(grid, write=True)`` does both.
+
+A structural problem (a missing sheet, a moved column) raises WorkbookError;
+everything else becomes a finding.
 """
 from __future__ import annotations
 
-from collections import Counter
-from decimal import Decimal
-from typing import Callable, Iterable
+import re
+from datetime import datetime
+from typing import Any
 
 from .cells import cell_ref
-from .findings import Finding, sort_findings
-from .fmt import rupiah
+from .findings import (RULES, SEVERITY_LABELS, Finding, apply_settings, counts, severity_from_label,
+                       sort_findings)
 from .grid import Grid
+from .layout import FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, sheet
 from .model import Renja
-from .money import NumberError, to_decimal
+from .nomenklatur import NomenklaturError, Nomenklatur, embedded, load_version
 from .reader import read_renja
+from .rules import ALL_RULES, Context
 
-Rule = Callable[[Renja], Iterable[Finding]]
-
-
-def missing_parents(renja: Renja) -> Iterable[Finding]:
-    for table in renja.hierarchy_tables():
-        rows = table.rows
-        for i, r in enumerate(rows):
-            if not r.inserted:
-                continue
-            child = next((c for c in rows[i + 1:] if c.source_row is not None), None)
-            where = cell_ref(child.source_row, table.spec.col("kode") + 1) if child else ""
-            yield Finding("hierarki.induk_hilang", "warning", table.spec.name, where, r.kode.text,
-                          f"baris induk {r.level.label.lower()} {r.kode.text} belum ada; Hitung Ulang akan menambahkannya.")
+VALIDASI = sheet("validasi")
+PENGATURAN = sheet("pengaturan")
 
 
-def duplicate_codes(renja: Renja) -> Iterable[Finding]:
-    for table in (renja.tabel1, renja.tabel4, renja.tabel6):
-        counts = Counter(r.kode for r in table.rows if r.is_leaf)
-        seen = set()
-        for r in table.rows:
-            if r.is_leaf and counts[r.kode] > 1 and r.kode in seen:
-                yield Finding("kode.ganda", "warning", table.spec.name,
-                              cell_ref(r.source_row, table.spec.col("kode") + 1) if r.source_row else "",
-                              r.kode.text, f"sub kegiatan {r.kode.text} tercantum {counts[r.kode]} kali.")
-            seen.add(r.kode)
+def resolve_nomenklatur(renja: Renja) -> tuple[Nomenklatur | None, str]:
+    """The imported list of the version Identitas declares, else the embedded example list (with the reason)."""
+    versi = str(renja.identitas.get("versi_nomenklatur") or "").strip()
+    hint = "renja-xl nomenklatur import BERKAS --versi '{}'"
+    if versi:
+        try:
+            nom = load_version(versi)
+        except NomenklaturError as exc:
+            return embedded(), f"{exc} Kode dibandingkan dengan daftar contoh bawaan saja."
+        if nom is not None:
+            return nom, ""
+        return embedded(), (f"nomenklatur '{versi}' belum diimpor; nama dibandingkan dengan daftar contoh bawaan "
+                            f"({len(embedded())} kode) dan kode yang tidak dikenal tidak dilaporkan. Impor daftar "
+                            f"resminya: {hint.format(versi)}.")
+    return embedded(), ("Versi Nomenklatur di Identitas kosong; nama dibandingkan dengan daftar contoh bawaan "
+                        "saja. Pilih versinya dan impor daftarnya: " + hint.format("NAMA VERSI") + ".")
 
 
-def _difference(stated: Decimal, computed: Decimal) -> str:
-    return (f"tertulis {rupiah(stated)}, jumlah dari sub kegiatan {rupiah(computed)}, "
-            f"selisih {rupiah(stated - computed)}")
-
-
-def allocation_vs_subtotal(renja: Renja) -> Iterable[Finding]:
-    """Tabel 6: the pendanaan a parent states (the sum of its indicators' shares) against its sub kegiatan."""
-    table = renja.tabel6
-    col = table.spec.col("pendanaan")
-    by_code: dict = {}
-    for r in table.rows:
-        if not r.is_leaf:
-            by_code.setdefault(r.kode, []).append(r)
-    for kode, rows in by_code.items():
-        shares = [r.amounts.get("pendanaan") for r in rows if r.amounts.get("pendanaan") is not None]
-        first = rows[0]
-        if not shares or first.source_row is None:
-            continue
-        stated = sum(shares, Decimal(0))
-        computed = first.totals["jumlah"]
-        if stated != computed:
-            last = rows[-1].source_row or first.source_row
-            where = cell_ref(first.source_row, col + 1)
-            if last != first.source_row:
-                where += ":" + cell_ref(last, col + 1)
-            what = f"jumlah {len(shares)} indikator" if len(shares) > 1 else "pendanaan"
-            yield Finding("uang.alokasi_induk", "error", table.spec.name, where, kode.text,
-                          f"{first.level.label} {kode.text}: {what} {_difference(stated, computed)}.")
-
-
-def stored_subtotals(renja: Renja) -> Iterable[Finding]:
-    """The value a file holds for a subtotal (Excel's cached result) against the total computed here."""
-    for table in renja.hierarchy_tables():
-        block = renja.blocks[table.spec.key]
-        cols = [(j, c) for j, c in enumerate(table.spec.columns) if c.role in ("jumlah", "total")]
-        for r in table.rows:
-            if r.source_row is None or r.is_leaf or not r.is_first:
-                continue
-            line = block[r.source_row - 1]
-            for j, c in cols:
-                raw = line[j] if j < len(line) else None
-                if raw is None or (isinstance(raw, str) and raw.startswith("=")):
-                    continue  # a formula without a cached value: nothing stored to compare
-                try:
-                    stored = to_decimal(raw)
-                except NumberError:
-                    stored = None
-                computed = r.totals[c.key]
-                if stored is None or stored != computed:
-                    yield Finding("uang.subtotal_tersimpan", "error", table.spec.name, cell_ref(r.source_row, j + 1),
-                                  r.kode.text,
-                                  f"{c.header}: nilai di sel ({raw}) berbeda dari jumlah sub kegiatan {rupiah(computed)}; "
-                                  "rumus subtotal mungkin tertimpa angka atau berkas belum dihitung ulang.")
-
-
-RULES: list[Rule] = [missing_parents, duplicate_codes, allocation_vs_subtotal, stored_subtotals]
-
-
-def validate_renja(renja: Renja) -> list[Finding]:
+def validate_renja(renja: Renja, nomenklatur: Nomenklatur | None = None,
+                   settings: dict[str, str] | None = None) -> list[Finding]:
+    """All findings: the reader's, then every rule's; settings applied; sorted by severity."""
+    if nomenklatur is None:
+        nomenklatur, note = resolve_nomenklatur(renja)
+    else:
+        note = ""
+    ctx = Context(renja, nomenklatur, note)
     findings = list(renja.findings)
-    for rule in RULES:
-        findings.extend(rule(renja))
+    for rule in ALL_RULES:
+        findings.extend(rule(ctx))
+    if settings:
+        findings = apply_settings(findings, settings)
     return sort_findings(findings)
 
 
-def validate_grid(grid: Grid) -> list[Finding]:
-    return validate_renja(read_renja(grid))
+def read_settings(grid: Grid) -> tuple[dict[str, str], list[Finding]]:
+    """The user's choices on the Pengaturan Validasi sheet: rule -> 'error' | 'warning' | 'info' | 'off'.
 
+    A workbook without the sheet (an older template) uses the defaults.
+    """
+    if PENGATURAN.name not in grid.sheet_names():
+        return {}, []
+    block = grid.read(PENGATURAN.name)
+    col_rule, col_choice = PENGATURAN.col("aturan"), PENGATURAN.col("tingkat")
+    settings: dict[str, str] = {}
+    notes: list[Finding] = []
+    for idx in range(FIRST_DATA_ROW - 1, len(block)):
+        line = list(block[idx]) + [None] * (len(PENGATURAN.columns) - len(block[idx]))
+        rule = str(line[col_rule] or "").strip()
+        raw = line[col_choice]
+        choice = "" if raw is None else str(raw).strip()
+        if not choice:
+            continue
+        where = cell_ref(idx + 1, col_choice + 1)
+        if rule not in RULES:
+            notes.append(Finding("pengaturan.isian", "warning", PENGATURAN.name, cell_ref(idx + 1, col_rule + 1), "",
+                                 f"aturan '{rule}' tidak dikenal; pilihan '{choice}' diabaikan."))
+            continue
+        severity = severity_from_label(choice)
+        if severity is None:
+            notes.append(Finding("pengaturan.isian", "warning", PENGATURAN.name, where, "",
+                                 f"tingkat '{choice}' untuk aturan {rule} tidak dikenal; pilih Galat, Peringatan, "
+                                 "Info atau Nonaktif. Tingkat bawaan dipakai."))
+            continue
+        settings[rule] = severity
+    return settings, notes
+
+
+def validate_grid(grid: Grid, nomenklatur: Nomenklatur | None = None) -> list[Finding]:
+    settings, notes = read_settings(grid)
+    renja = read_renja(grid)
+    renja.findings.extend(notes)
+    return validate_renja(renja, nomenklatur, settings)
+
+
+# ---------------------------------------------------------------- the Validasi sheet
+
+_CELL = re.compile(r"^\$?[A-Z]{1,3}\$?[0-9]{1,7}(:\$?[A-Z]{1,3}\$?[0-9]{1,7})?$")
+
+
+def _quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def hyperlink(sheet_name: str, cell: str) -> str:
+    """=HYPERLINK("#'Sheet'!B12","B12"): a link every engine can write as a plain formula."""
+    target = cell if _CELL.match(cell or "") else "A1"
+    label = (cell or sheet_name).replace('"', '""')
+    address = f"#{_quote_sheet(sheet_name)}!{target}".replace('"', '""')
+    return f'=HYPERLINK("{address}","{label}")'
+
+
+def _safe(value: str) -> str:
+    """Text that a writer must not take for a formula (a code typed as '=...' in a hostile file)."""
+    return " " + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def validasi_rows(findings: list[Finding]) -> list[list[Any]]:
+    rows = []
+    for i, f in enumerate(sort_findings(findings), start=1):
+        link = hyperlink(f.sheet, f.cell) if f.sheet else _safe(f.cell)
+        rows.append([i, SEVERITY_LABELS[f.severity], f.rule, _safe(f.sheet), link, _safe(f.code), _safe(f.message)])
+    return rows
+
+
+def summary(findings: list[Finding], when: datetime | None = None) -> str:
+    c = counts(findings)
+    stamp = (when or datetime.now()).strftime("%d-%m-%Y %H:%M")
+    return (f"Validasi {stamp}: {c['error']} galat, {c['warning']} peringatan, {c['info']} info. "
+            "Sheet ini ditulis ulang seluruhnya setiap kali Validasi dijalankan.")
+
+
+def write_validasi(grid: Grid, findings: list[Finding], when: datetime | None = None) -> int:
+    """Replace the Validasi sheet's rows with these findings (sorted by severity). Returns the number of rows."""
+    width = len(VALIDASI.columns)
+    if grid.ensure_sheet(VALIDASI.name):
+        grid.write(VALIDASI.name, 1, 1, [[VALIDASI.title]])
+        grid.write(VALIDASI.name, HEADER_ROW, 1, [[c.header for c in VALIDASI.columns]])
+        old = 0
+    else:
+        block = grid.read(VALIDASI.name)
+        old = max(0, len(block) - (FIRST_DATA_ROW - 1))
+    rows = validasi_rows(findings)
+    grid.write(VALIDASI.name, NOTE_ROW, 1, [[summary(findings, when)]])
+    if rows:
+        grid.write(VALIDASI.name, FIRST_DATA_ROW, 1, rows)
+    if old > len(rows):
+        grid.clear(VALIDASI.name, FIRST_DATA_ROW + len(rows), 1, old - len(rows), width)
+    return len(rows)
+
+
+def run(grid: Grid, write: bool = True) -> list[Finding]:
+    """Validate and (when the grid can write) replace the Validasi sheet; returns the findings."""
+    findings = validate_grid(grid)
+    if write:
+        write_validasi(grid, findings)
+    return findings

@@ -50,6 +50,12 @@ class OpenpyxlBook:
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
         return [(m.min_row, m.min_col, m.max_row, m.max_col) for m in self._ws(sheet).merged_cells.ranges]
 
+    def ensure_sheet(self, sheet: str) -> bool:
+        if sheet in self.wb.sheetnames:
+            return False
+        self.wb.create_sheet(sheet)
+        return True
+
     def save(self, target: str | Path | None = None, keep_backup: bool = True) -> Path | None:
         """Save atomically (to `target`, default the file it came from); returns the backup path."""
         return atomic_save(Path(target or self.path), lambda tmp: self.wb.save(tmp), keep_backup)

@@ -63,6 +63,10 @@ def build_template() -> Workbook:
             _identitas(ws, spec, ranges)
         elif spec.kind == "daftar":
             _daftar(ws)
+        elif spec.kind == "validasi":
+            _validasi(ws, spec)
+        elif spec.kind == "pengaturan":
+            _pengaturan(ws, spec, ranges)
         else:
             _table(ws, spec, ranges)
         _print_setup(ws, spec)
@@ -124,6 +128,39 @@ def _daftar(ws) -> None:
         ws.cell(FIRST_DATA_ROW + idx, len(LISTS) + 1, hint)
     ws.cell(HEADER_ROW, len(LISTS) + 1, "keterangan bagian_teks").font = Font(bold=True)
     ws.column_dimensions[get_column_letter(len(LISTS) + 1)].width = 50
+
+
+def _validasi(ws, spec: SheetSpec) -> None:
+    """Written wholesale by Validasi (any engine); not protected, so the Excel engine can write it."""
+    _headers(ws, spec)
+    for j, c in enumerate(spec.columns, start=1):
+        ws.column_dimensions[get_column_letter(j)].alignment = Alignment(wrap_text=c.wrap, vertical="top")
+    ws.freeze_panes = "A4"
+    last_col = get_column_letter(len(spec.columns))
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW}"
+
+
+def _pengaturan(ws, spec: SheetSpec, ranges) -> None:
+    """One row per rule: id, description, default severity, and the user's choice (dropdown)."""
+    from ..findings import RULE_LIST, SEVERITY_LABELS
+
+    _headers(ws, spec)
+    choice = spec.col("tingkat") + 1
+    for i, info in enumerate(RULE_LIST):
+        r = FIRST_DATA_ROW + i
+        ws.cell(r, 1, info.rule)
+        ws.cell(r, 2, info.description).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(r, 3, SEVERITY_LABELS[info.severity])
+        ws.cell(r, choice).protection = UNLOCKED
+    letter = get_column_letter(choice)
+    last = FIRST_DATA_ROW + len(RULE_LIST) - 1
+    dv = DataValidation(type="list", formula1=ranges["tingkat_aturan"].ref, allow_blank=True)
+    dv.error = "Pilih Galat, Peringatan, Info atau Nonaktif."
+    dv.errorTitle = "Tingkat tidak dikenal"
+    dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
+    ws.add_data_validation(dv)
+    ws.freeze_panes = "A4"
+    ws.protection.sheet = True
 
 
 def _headers(ws, spec: SheetSpec) -> None:

@@ -1,0 +1,171 @@
+"""Content: missing fields, waktu pelaksanaan, satuan against the indicator's wording, NIP, IKU values."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Iterable
+
+from ..findings import Finding
+from ..kode import Level
+from ..layout import MONTHS
+from .context import Context, blank, text
+
+_FIELDS = (("indikator", "isi.indikator", "indikator kinerja"), ("satuan", "isi.satuan", "satuan"),
+           ("target", "isi.target", "target kinerja"), ("lokasi", "isi.lokasi", "lokasi"),
+           ("waktu", "isi.waktu", "waktu pelaksanaan"))
+
+
+def missing_fields(ctx: Context) -> Iterable[Finding]:
+    renja = ctx.renja
+    plans = ((renja.tabel1, ("indikator", "satuan", "target")),
+             (renja.tabel4, ("indikator", "satuan", "target", "lokasi", "waktu")),
+             (renja.tabel6, ("indikator", "satuan", "target", "lokasi", "waktu")))
+    for table, keys in plans:
+        for r in ctx.typed_rows(table):
+            if r.is_leaf:
+                wanted = keys
+            elif table is renja.tabel6 and r.level in (Level.PROGRAM, Level.KEGIATAN):
+                wanted = ("indikator", "satuan", "target")  # programs and kegiatan carry their own indicators
+            else:
+                continue
+            for key, rule, label in _FIELDS:
+                if key in wanted and blank(ctx.value(table, r, key)):
+                    yield Finding(rule, "warning", table.spec.name, ctx.where(table, r, key), r.kode.text,
+                                  f"{label} {r.level.label.lower()} {r.kode.text} kosong.")
+
+
+_MONTH_INDEX = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}
+_MONTH_INDEX.update({m.lower()[:3]: i for i, m in enumerate(MONTHS, start=1)})
+_MONTH_INDEX.update({"agust": 8, "sept": 9, "nop": 11, "nopember": 11, "pebruari": 2})
+_RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|s\.?\s*d\.?|s/d|sampai(?: dengan)?|hingga)\s*", re.IGNORECASE)
+
+
+def month_range(value: str) -> tuple[int, int] | str:
+    """'Januari - Desember' -> (1, 12); a single month -> (m, m); else the reason (Indonesian)."""
+    parts = [p for p in _RANGE_SPLIT.split(value.strip()) if p != ""]
+    if not 1 <= len(parts) <= 2:
+        return "tulis dua nama bulan, misalnya 'Januari - Desember'"
+    months = []
+    for p in parts:
+        m = _MONTH_INDEX.get(p.strip().rstrip(".").lower())
+        if m is None:
+            return f"'{p}' bukan nama bulan"
+        months.append(m)
+    start, end = months[0], months[-1]
+    if start > end:
+        return f"bulan awal ({MONTHS[start - 1]}) sesudah bulan akhir ({MONTHS[end - 1]})"
+    return start, end
+
+
+def waktu_format(ctx: Context) -> Iterable[Finding]:
+    for table in (ctx.renja.tabel4, ctx.renja.tabel6):
+        for r in ctx.typed_rows(table):
+            raw = ctx.value(table, r, "waktu")
+            if blank(raw):
+                continue
+            parsed = month_range(text(raw)) if isinstance(raw, str) else "bukan teks nama bulan"
+            if isinstance(parsed, str):
+                yield Finding("isi.waktu_format", "error", table.spec.name, ctx.where(table, r, "waktu"), r.kode.text,
+                              f"waktu pelaksanaan '{text(raw)}' tidak sah: {parsed}.")
+
+
+# The thing an indicator counts ("Jumlah <noun> ...") and the satuan kinds that may count it.
+_PERSON = {"orang", "asn", "pns", "pegawai", "pejabat", "peserta", "aparatur", "cpns", "pppk", "guru", "siswa",
+           "penerima", "jabatan"}
+_KIND_OF_NOUN = {"dokumen": "dokumen", "laporan": "dokumen", "rencana": "dokumen", "paket": "paket",
+                 "unit": "unit", "kendaraan": "unit", "mebel": "unit", "peralatan": "unit", "gedung": "unit",
+                 "sistem": "sistem", "aplikasi": "sistem", "kegiatan": "kegiatan", "kali": "kegiatan"}
+_KIND_OF_SATUAN = {"orang": "orang", "jiwa": "orang", "dokumen": "dokumen", "laporan": "dokumen", "buku": "dokumen",
+                   "naskah": "dokumen", "paket": "paket", "unit": "unit", "buah": "unit", "stel": "unit",
+                   "set": "unit", "sistem": "sistem", "aplikasi": "sistem", "persen": "persen", "%": "persen",
+                   "kegiatan": "kegiatan", "kali": "kegiatan"}
+_WORD = re.compile(r"[\w%]+")
+
+
+def satuan_kind(satuan: str) -> str | None:
+    words = _WORD.findall(satuan.lower())
+    return _KIND_OF_SATUAN.get(words[0]) if words else None
+
+
+def indicator_kind(indikator: str) -> str | None:
+    words = _WORD.findall(indikator.lower())
+    if not words:
+        return None
+    if words[0] in ("persentase", "prosentase", "presentase"):
+        return "persen"
+    if words[0] != "jumlah" or len(words) < 2:
+        return None
+    noun = words[1]
+    if noun in _PERSON:
+        return "orang"
+    return _KIND_OF_NOUN.get(noun)
+
+
+def satuan_fits_indicator(ctx: Context) -> Iterable[Finding]:
+    renja = ctx.renja
+    cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+    for table in (renja.tabel1, renja.tabel4, renja.tabel6):
+        for r in ctx.typed_rows(table):
+            indikator, satuan = text(ctx.value(table, r, "indikator")), text(ctx.value(table, r, "satuan"))
+            if not indikator or not satuan:
+                continue
+            kinds = cache.get((indikator, satuan))
+            if kinds is None:
+                kinds = cache[(indikator, satuan)] = (indicator_kind(indikator), satuan_kind(satuan))
+            want, got = kinds
+            if want and got and want != got:
+                yield Finding("isi.satuan_indikator", "warning", table.spec.name, ctx.where(table, r, "satuan"),
+                              r.kode.text,
+                              f"satuan '{satuan}' tidak cocok dengan indikator '{indikator}' "
+                              f"(yang dihitung: {want}).")
+
+
+def nip_problem(raw: str, today: date | None = None) -> str | None:
+    """Why a NIP is not valid (Indonesian), or None. 18 digits: birth date, appointment month, sex, serial."""
+    digits = re.sub(r"\s+", "", raw)
+    if not digits.isdigit():
+        return f"NIP '{raw}' memuat karakter selain angka dan spasi."
+    if len(digits) != 18:
+        return f"NIP '{raw}' terdiri atas {len(digits)} digit; seharusnya 18."
+    today = today or date.today()
+    try:
+        born = date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return f"NIP '{raw}': tanggal lahir {digits[6:8]}-{digits[4:6]}-{digits[0:4]} (digit 1-8) tidak ada."
+    if not 1900 <= born.year <= today.year - 15:
+        return f"NIP '{raw}': tahun lahir {born.year} (digit 1-4) tidak mungkin."
+    year, month = int(digits[8:12]), int(digits[12:14])
+    if not 1 <= month <= 12:
+        return f"NIP '{raw}': bulan pengangkatan {month:02d} (digit 13-14) tidak ada."
+    if not born.year + 15 <= year <= today.year + 1:
+        return f"NIP '{raw}': tahun pengangkatan {year} (digit 9-12) tidak mungkin untuk kelahiran {born.year}."
+    if digits[14] not in "12":
+        return f"NIP '{raw}': digit jenis kelamin (ke-15) '{digits[14]}' harus 1 atau 2."
+    return None
+
+
+def nip(ctx: Context) -> Iterable[Finding]:
+    raw = ctx.renja.identitas.get("nip_kepala")
+    if blank(raw):
+        return
+    problem = nip_problem(text(raw))
+    if problem:
+        yield Finding("identitas.nip", "error", "Identitas", ctx.identitas_cell("nip_kepala"), "", problem)
+
+
+def iku_values(ctx: Context) -> Iterable[Finding]:
+    spec = ctx.renja.tabel2.spec
+    from ..cells import cell_ref
+
+    for r in ctx.renja.tabel2.rows:
+        if r.source_row is None:
+            continue
+        iku = text(r.cells[spec.col("iku")]) or text(r.cells[spec.col("no_iku")])
+        for key, rule, value in (("target", "iku.target", r.target), ("realisasi", "iku.realisasi", r.realisasi)):
+            if value is None:
+                yield Finding(rule, "warning", spec.name, cell_ref(r.source_row, spec.col(key) + 1),
+                              text(r.cells[spec.col("no_iku")]),
+                              f"IKU '{iku}' tanpa {key}; tingkat kemajuannya tidak dapat dihitung.")
+
+
+RULES = [missing_fields, waktu_format, satuan_fits_indicator, nip, iku_values]

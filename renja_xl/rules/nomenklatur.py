@@ -1,0 +1,73 @@
+"""Against the nomenclature version the workbook declares: unknown codes, names, standard indicator and satuan."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..findings import Finding
+from ..kode import Level
+from ..nomenklatur import name_key, same_name
+from .context import Context, text
+
+
+def version_note(ctx: Context) -> Iterable[Finding]:
+    if ctx.nomenklatur_note:
+        yield Finding("nomenklatur.versi", "info", "Identitas", ctx.identitas_cell("versi_nomenklatur"), "",
+                      ctx.nomenklatur_note)
+
+
+def codes_and_names(ctx: Context) -> Iterable[Finding]:
+    nom = ctx.nomenklatur
+    if nom is None:
+        return
+    jenis = ctx.jenis
+    name_cache: dict[tuple[str, str], bool] = {}
+    for table in ctx.tables():
+        for r in ctx.typed_nodes(table):
+            kode = r.kode.text
+            if kode.startswith("X"):
+                continue  # reported by kode.format
+            entry = nom.find(kode, jenis)
+            if entry is None:
+                if not nom.partial:
+                    yield Finding("nomenklatur.kode", "error", table.spec.name, ctx.where(table, r, "kode"), kode,
+                                  f"kode {kode} ({r.level.label}) tidak ada dalam nomenklatur '{nom.versi}'.")
+                continue
+            if r.level < Level.PROGRAM:
+                continue  # the bidang row often carries the agency's name, as in the printed Renja
+            name = text(ctx.value(table, r, "uraian"))
+            if not name:
+                continue
+            key = (name, entry.nama)
+            ok = name_cache.get(key)
+            if ok is None:
+                ok = name_cache[key] = same_name(name, entry.nama)
+            if not ok:
+                yield Finding("nomenklatur.nama", "warning", table.spec.name, ctx.where(table, r, "uraian"), kode,
+                              f"nama '{name}' berbeda dari nomenklatur '{nom.versi}'; nama resmi: '{entry.nama}'.")
+
+
+def standard_indicator(ctx: Context) -> Iterable[Finding]:
+    """2023+ lists carry each sub kegiatan's indikator and satuan: compare Tabel 4 and Tabel 6 with them."""
+    nom = ctx.nomenklatur
+    if nom is None or nom.partial:
+        return
+    jenis = ctx.jenis
+    for table in (ctx.renja.tabel4, ctx.renja.tabel6):
+        for r in ctx.typed_nodes(table):
+            if not r.is_leaf:
+                continue
+            entry = nom.find(r.kode.text, jenis)
+            if entry is None:
+                continue
+            indikator = text(ctx.value(table, r, "indikator"))
+            if entry.indikator and indikator and not same_name(indikator, entry.indikator, tolerance=2):
+                yield Finding("nomenklatur.indikator", "warning", table.spec.name, ctx.where(table, r, "indikator"),
+                              r.kode.text,
+                              f"indikator '{indikator}' berbeda dari indikator standar: '{entry.indikator}'.")
+            satuan = text(ctx.value(table, r, "satuan"))
+            if entry.satuan and satuan and name_key(satuan) != name_key(entry.satuan):
+                yield Finding("nomenklatur.satuan", "warning", table.spec.name, ctx.where(table, r, "satuan"),
+                              r.kode.text, f"satuan '{satuan}' berbeda dari satuan standar: '{entry.satuan}'.")
+
+
+RULES = [version_note, codes_and_names, standard_indicator]

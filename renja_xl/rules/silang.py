@@ -1,0 +1,83 @@
+"""Across tables: the same sub kegiatan in the Rancangan (Tabel 4), the Rencana (Tabel 6) and the SIPD lampiran."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from ..findings import Finding
+from ..hierarchy import HierRow, HierTable
+from ..money import NumberError, parse_number_or_text
+from ..nomenklatur import name_key
+from .context import Context, text
+
+_LABEL = {"tabel4": "Tabel 4 (Rancangan)", "tabel6": "Tabel 6 (Rencana)", "sipd": "Usulan SIPD"}
+
+
+def _leaves(ctx: Context, table: HierTable) -> dict[str, HierRow]:
+    out: dict[str, HierRow] = {}
+    for r in ctx.typed_nodes(table):
+        if r.is_leaf and r.kode.text not in out:
+            out[r.kode.text] = r
+    return out
+
+
+def _pair(ctx: Context, rule: str, a_key: str, a: HierTable, b_key: str, b: HierTable,
+          index: dict[str, dict[str, HierRow]]) -> Iterable[Finding]:
+    la, lb = index[a_key], index[b_key]
+    if not la or not lb:
+        return  # a table not filled yet is not a difference
+    for mine, other, table, mine_key, other_key in ((la, lb, a, a_key, b_key), (lb, la, b, b_key, a_key)):
+        for kode, r in mine.items():
+            if kode not in other:
+                name = text(ctx.value(table, r, "uraian"))
+                yield Finding(rule, "warning", table.spec.name, ctx.where(table, r, "kode"), kode,
+                              f"sub kegiatan {kode}{' ' + repr(name) if name else ''} ada di {_LABEL[mine_key]} "
+                              f"tetapi tidak di {_LABEL[other_key]}.")
+
+
+def presence(ctx: Context) -> Iterable[Finding]:
+    renja = ctx.renja
+    tables = {"tabel4": renja.tabel4, "tabel6": renja.tabel6, "sipd": renja.sipd}
+    index = {k: _leaves(ctx, t) for k, t in tables.items()}
+    yield from _pair(ctx, "silang.rancangan_rencana", "tabel4", renja.tabel4, "tabel6", renja.tabel6, index)
+    yield from _pair(ctx, "silang.rancangan_sipd", "tabel4", renja.tabel4, "sipd", renja.sipd, index)
+    yield from _pair(ctx, "silang.rencana_sipd", "tabel6", renja.tabel6, "sipd", renja.sipd, index)
+
+
+def _target(value) -> Decimal | str | None:
+    try:
+        return parse_number_or_text(value)
+    except NumberError:
+        return None
+
+
+def _shown(value) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    return str(value)
+
+
+def changes(ctx: Context) -> Iterable[Finding]:
+    """Target and satuan of a sub kegiatan in Tabel 6 and the SIPD lampiran against the Rancangan (Tabel 4)."""
+    renja = ctx.renja
+    base = _leaves(ctx, renja.tabel4)
+    if not base:
+        return
+    t4 = renja.tabel4
+    for key, table, target_key in (("tabel6", renja.tabel6, "target"), ("sipd", renja.sipd, "volume")):
+        for kode, r in _leaves(ctx, table).items():
+            b = base.get(kode)
+            if b is None:
+                continue
+            t_new, t_old = _target(ctx.value(table, r, target_key)), _target(ctx.value(t4, b, "target"))
+            if t_new is not None and t_old is not None and t_new != t_old:
+                yield Finding("silang.target", "info", table.spec.name, ctx.where(table, r, target_key), kode,
+                              f"target {_shown(t_new)} berbeda dari Tabel 4 ({_shown(t_old)}, sel "
+                              f"{ctx.where(t4, b, 'target')}).")
+            s_new, s_old = text(ctx.value(table, r, "satuan")), text(ctx.value(t4, b, "satuan"))
+            if s_new and s_old and name_key(s_new) != name_key(s_old):
+                yield Finding("silang.satuan", "info", table.spec.name, ctx.where(table, r, "satuan"), kode,
+                              f"satuan '{s_new}' berbeda dari Tabel 4 ('{s_old}', sel {ctx.where(t4, b, 'satuan')}).")
+
+
+RULES = [presence, changes]

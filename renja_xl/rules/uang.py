@@ -1,0 +1,123 @@
+"""Money: signs and whole rupiah, missing amounts, a parent's stated money against its sub kegiatan at every
+level (urusan included), the pagu indikatif ceiling, and the cached value of a subtotal against the computed one."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from ..cells import cell_ref
+from ..findings import Finding
+from ..fmt import rupiah
+from ..money import NumberError, to_decimal
+from .context import Context
+
+# Money column of each table that a sub kegiatan must fill.
+_NEEDED = {"tabel1": "anggaran", "tabel6": "pendanaan", "sipd": "pagu"}
+
+
+def _difference(stated: Decimal, computed: Decimal) -> str:
+    return (f"tertulis {rupiah(stated)}, jumlah dari sub kegiatan {rupiah(computed)}, "
+            f"selisih {rupiah(stated - computed)}")
+
+
+
+def signs_and_cents(ctx: Context) -> Iterable[Finding]:
+    for table in ctx.tables():
+        for r in ctx.typed_rows(table):
+            for key, amount in r.amounts.items():
+                if amount is None:
+                    continue
+                header = table.spec.columns[table.spec.col(key)].header
+                if amount < 0:
+                    yield Finding("uang.negatif", "error", table.spec.name, ctx.where(table, r, key), r.kode.text,
+                                  f"{header} bernilai negatif ({rupiah(amount)}).")
+                elif amount != amount.to_integral_value():
+                    yield Finding("uang.pecahan", "warning", table.spec.name, ctx.where(table, r, key), r.kode.text,
+                                  f"{header} {amount} memuat sen; rupiah di kolom ini bilangan bulat "
+                                  f"(dibulatkan: {rupiah(amount)}).")
+    pagu = ctx.renja.identitas.get("pagu_indikatif")
+    if isinstance(pagu, Decimal) and (pagu < 0 or pagu != pagu.to_integral_value()):
+        rule = "uang.negatif" if pagu < 0 else "uang.pecahan"
+        yield Finding(rule, "error" if pagu < 0 else "warning", "Identitas", ctx.identitas_cell("pagu_indikatif"), "",
+                      f"Pagu Indikatif {pagu} harus rupiah utuh dan tidak negatif.")
+
+
+def missing_amounts(ctx: Context) -> Iterable[Finding]:
+    renja = ctx.renja
+    for key, table in (("tabel1", renja.tabel1), ("tabel6", renja.tabel6), ("sipd", renja.sipd)):
+        col = _NEEDED[key]
+        header = table.spec.columns[table.spec.col(col)].header
+        for r in ctx.typed_nodes(table):
+            if r.is_leaf and col in r.amounts and r.amounts[col] is None:
+                yield Finding("uang.kosong", "warning", table.spec.name, ctx.where(table, r, col), r.kode.text,
+                              f"{header} sub kegiatan {r.kode.text} kosong (dihitung Rp 0).")
+
+
+def allocation_vs_subtotal(ctx: Context) -> Iterable[Finding]:
+    """Tabel 6: the pendanaan a parent states (the sum of its indicators' shares) against its sub kegiatan."""
+    table = ctx.renja.tabel6
+    col = table.spec.col("pendanaan")
+    by_code: dict = {}
+    for r in table.rows:
+        if not r.is_leaf:
+            by_code.setdefault(r.kode, []).append(r)
+    for kode, rows in by_code.items():
+        shares = [r.amounts.get("pendanaan") for r in rows if r.amounts.get("pendanaan") is not None]
+        first = rows[0]
+        if not shares or first.source_row is None:
+            continue
+        stated = sum(shares, Decimal(0))
+        computed = first.totals["jumlah"]
+        if stated != computed:
+            last = rows[-1].source_row or first.source_row
+            where = cell_ref(first.source_row, col + 1)
+            if last != first.source_row:
+                where += ":" + cell_ref(last, col + 1)
+            what = f"jumlah {len(shares)} indikator" if len(shares) > 1 else "pendanaan"
+            yield Finding("uang.alokasi_induk", "error", table.spec.name, where, kode.text,
+                          f"{first.level.label} {kode.text}: {what} {_difference(stated, computed)}.")
+
+
+def stored_subtotals(ctx: Context) -> Iterable[Finding]:
+    """The value a file holds for a subtotal (Excel's cached result) against the total computed here."""
+    renja = ctx.renja
+    for table in ctx.tables():
+        block = renja.blocks[table.spec.key]
+        cols = [(j, c) for j, c in enumerate(table.spec.columns) if c.role in ("jumlah", "total")]
+        for r in table.rows:
+            if r.source_row is None or r.is_leaf or not r.is_first:
+                continue
+            line = block[r.source_row - 1]
+            for j, c in cols:
+                raw = line[j] if j < len(line) else None
+                if raw is None or raw == "" or (isinstance(raw, str) and raw.startswith("=")):
+                    continue  # a formula without a cached value: nothing stored to compare
+                try:
+                    stored = to_decimal(raw)
+                except NumberError:
+                    stored = None
+                computed = r.totals[c.key]
+                if stored is None or stored != computed:
+                    shown = rupiah(stored) if stored is not None else f"'{raw}'"
+                    diff = f", selisih {rupiah(stored - computed)}" if stored is not None else ""
+                    yield Finding("uang.subtotal_tersimpan", "error", table.spec.name, cell_ref(r.source_row, j + 1),
+                                  r.kode.text,
+                                  f"{c.header} {r.level.label.lower()} {r.kode.text}: nilai di sel {shown}, jumlah dari "
+                                  f"sub kegiatan {rupiah(computed)}{diff}; rumus subtotal tertimpa angka atau berkas "
+                                  "belum dihitung ulang (jalankan Hitung Ulang).")
+
+
+def pagu_ceiling(ctx: Context) -> Iterable[Finding]:
+    pagu = ctx.renja.identitas.get("pagu_indikatif")
+    if not isinstance(pagu, Decimal):
+        return
+    renja = ctx.renja
+    for table, col in ((renja.tabel6, "jumlah"), (renja.sipd, "pagu")):
+        total = sum((r.totals.get(col, Decimal(0)) for r in table.rows if r.is_leaf), Decimal(0))
+        if total > pagu:
+            yield Finding("uang.pagu_indikatif", "error", table.spec.name, "", "",
+                          f"total {table.spec.name} {rupiah(total)} melebihi Pagu Indikatif {rupiah(pagu)} "
+                          f"(Identitas {ctx.identitas_cell('pagu_indikatif')}) sebesar {rupiah(total - pagu)}.")
+
+
+RULES = [signs_and_cents, missing_amounts, allocation_vs_subtotal, stored_subtotals, pagu_ceiling]

@@ -1,0 +1,325 @@
+"""Import the SIPD-RI print "Usulan … Semua Usulan" into the *Usulan SIPD* sheet, and nothing else.
+
+The print comes as people get it (xlsx or csv): title lines, the header
+`NO, KODE, URAIAN … / USULAN, LOKASI, VOLUME / SATUAN, JUMLAH PAGU (Rp), STATUS
+DISETUJUI, CATATAN` repeated on every page with its `(1) (2) …` numbering row,
+`Nama Sub Kegiatan - Nama Usulan` in one cell, `80 Orang / Bulan` in one cell,
+amounts written twice (`5.000.000,00 5.000.000,00`), bold parent rows with
+their printed totals and a closing JUMLAH row.
+
+Sub kegiatan rows are written with their pagu; parent rows with code and name,
+their pagu a live SUBTOTAL (the printed totals are compared with the computed
+ones and differences reported). Every problem names the row of the print;
+when any cannot be read, nothing is written.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from .cells import cell_ref
+from .errors import InputErrors, RenjaError
+from .findings import Finding
+from .fmt import rupiah
+from .grid import Grid
+from .hierarchy import HierRow, build, owned_cells
+from .kode import Kode, KodeError, Level, parse_kode
+from .layout import FIRST_DATA_ROW, sheet
+from .money import excel_number
+from .nomenklatur import clean_text, default_names, name_key, same_name
+
+SPEC = sheet("sipd")
+SOURCE = "cetakan SIPD"
+_TAGS = re.compile(r"</?(?:b|i|u|strong|em)>", re.IGNORECASE)
+_NUMBERING = re.compile(r"^\(\s*\d+\s*\)$")
+_ID_NUMBER = re.compile(r"^-?\d{1,3}(?:\.\d{3})*(?:,\d+)?$|^-?\d+(?:,\d+)?$")
+_VOLUME = re.compile(r"^\s*([0-9][0-9.,]*)\s*(.*)$")
+_SEPARATOR = " - "
+
+
+class SipdError(RenjaError):
+    """The file is not a SIPD 'Semua Usulan' print."""
+
+
+@dataclass
+class SipdRow:
+    line: int  # row of the print (1-based)
+    kode: Kode
+    uraian: str
+    usulan: str = ""
+    lokasi: str = ""
+    volume: Decimal | None = None
+    satuan: str = ""
+    pagu: Decimal | None = None
+    status: str = ""
+    catatan: str = ""
+
+
+@dataclass
+class SipdPrint:
+    rows: list[SipdRow] = field(default_factory=list)
+    printed_total: Decimal | None = None
+    total_line: int | None = None
+    notes: list[Finding] = field(default_factory=list)
+
+    @property
+    def leaves(self) -> list[SipdRow]:
+        return [r for r in self.rows if r.kode.level == Level.SUB_KEGIATAN]
+
+
+# ---------------------------------------------------------------- reading the print
+
+def read_csv_text(text: str) -> list[list[Any]]:
+    text = text.lstrip("\ufeff")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+
+
+def _t(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(_TAGS.sub("", str(value)))
+
+
+_HEADERS = {"no": ("NO",), "kode": ("KODE",), "uraian": ("URAIAN",), "lokasi": ("LOKASI",),
+            "volume": ("VOLUME",), "pagu": ("JUMLAH PAGU", "PAGU"), "status": ("STATUS",), "catatan": ("CATATAN",)}
+
+
+def _header(line: list[Any]) -> dict[str, int] | None:
+    cols: dict[str, int] = {}
+    for j, v in enumerate(line):
+        t = _t(v).upper()
+        for key, starts in _HEADERS.items():
+            if key in cols:
+                continue
+            if (t == starts[0] if key == "no" else any(t.startswith(s) for s in starts)):
+                cols[key] = j
+                break
+    return cols if {"kode", "uraian", "pagu"} <= cols.keys() else None
+
+
+def indonesian_number(value: Any) -> Decimal | None:
+    """'5.000.000,00' -> 5000000.00; a number cell as it is; '' / '-' -> None. Raises ValueError otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"nilai logika {value} bukan angka")
+    if isinstance(value, (int, float)):
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    text = _t(value).replace("Rp", "").replace("rp", "").strip()
+    if text in ("", "-"):
+        return None
+    if not _ID_NUMBER.match(text):
+        raise ValueError(f"'{text}' bukan angka rupiah (misalnya 5.000.000,00)")
+    try:
+        return Decimal(text.replace(".", "").replace(",", "."))
+    except InvalidOperation as exc:
+        raise ValueError(f"'{text}' bukan angka") from exc
+
+
+def pagu_value(value: Any) -> Decimal | None:
+    """A pagu cell, possibly printed twice ('5.000.000,00 5.000.000,00'); both copies must agree."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return indonesian_number(value)
+    parts = _t(value).split()
+    if not parts:
+        return None
+    amounts = [indonesian_number(p) for p in parts]
+    amounts = [a for a in amounts if a is not None]
+    if not amounts:
+        return None
+    if any(a != amounts[0] for a in amounts[1:]):
+        raise ValueError("pagu tercetak dua kali dengan nilai berbeda (" + " dan ".join(rupiah(a) for a in amounts) + ")")
+    return amounts[0]
+
+
+def split_uraian(text: str, official: str = "") -> tuple[str, str]:
+    """'Nama Sub Kegiatan - Nama Usulan' -> (nama, usulan), choosing among several ' - ' the split that fits."""
+    positions = [m.start() for m in re.finditer(re.escape(_SEPARATOR), text)]
+    if not positions:
+        return text, ""
+    candidates = [(text[:p].strip(), text[p + len(_SEPARATOR):].strip()) for p in positions]
+    if len(candidates) == 1:
+        return candidates[0]
+    if official:
+        for left, right in candidates:
+            if same_name(left, official):
+                return left, right
+    for left, right in candidates:
+        if name_key(left) == name_key(right):
+            return left, right
+    return candidates[0]
+
+
+def _volume(value: Any) -> tuple[Decimal | None, str]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value), ""
+    text = _t(value)
+    m = _VOLUME.match(text)
+    if not m:
+        return None, text
+    try:
+        number = indonesian_number(m.group(1))
+    except ValueError:
+        return None, text
+    return number, m.group(2).strip()
+
+
+def parse_print(block: list[list[Any]], name_of: Callable[[str], str] | None = None) -> SipdPrint:
+    """Rows of the print -> SipdPrint. Problems become findings naming the print's row and column."""
+    name_of = name_of or default_names().get
+    out = SipdPrint()
+    cols = None
+    for i, raw in enumerate(block):
+        line = list(raw)
+        header = _header(line)
+        if header:
+            cols = header
+            continue
+        if cols is None:
+            continue  # title lines above the first header
+        width = max(cols.values()) + 1
+        line += [None] * (width - len(line))
+
+        def cell(key: str) -> Any:
+            j = cols.get(key)
+            return line[j] if j is not None else None
+
+        def where(key: str) -> str:
+            return cell_ref(i + 1, cols[key] + 1) if key in cols else cell_ref(i + 1, 1)
+
+        kode_raw, uraian = cell("kode"), _t(cell("uraian"))
+        kode_text = _t(kode_raw)
+        if _NUMBERING.match(kode_text) or _NUMBERING.match(_t(cell("no"))):
+            continue  # the (1) (2) ... row under each header
+        if not kode_text:
+            if uraian.upper().startswith("JUMLAH"):
+                try:
+                    out.printed_total = pagu_value(cell("pagu"))
+                    out.total_line = i + 1
+                except ValueError as exc:
+                    out.notes.append(Finding("sipd.pagu", "warning", SOURCE, where("pagu"), "", f"JUMLAH: {exc}."))
+                continue
+            if uraian and out.rows:
+                last = out.rows[-1]  # a name broken over two rows: continue the previous one
+                if last.kode.level == Level.SUB_KEGIATAN and last.usulan:
+                    last.usulan = clean_text(f"{last.usulan} {uraian}")
+                else:
+                    last.uraian = clean_text(f"{last.uraian} {uraian}")
+            continue
+        try:
+            if isinstance(kode_raw, (int, float)) and not isinstance(kode_raw, bool):
+                parsed = parse_kode(kode_raw)  # raises: a code stored as a number is never guessed
+            else:
+                parsed = parse_kode(kode_text)
+        except KodeError as exc:
+            out.notes.append(Finding(exc.rule, "error", SOURCE, where("kode"), kode_text, str(exc)))
+            continue
+        kode = parsed.kode
+        try:
+            pagu = pagu_value(cell("pagu"))
+        except ValueError as exc:
+            out.notes.append(Finding("sipd.pagu", "error", SOURCE, where("pagu"), kode.text, f"{exc}."))
+            continue
+        row = SipdRow(i + 1, kode, uraian, pagu=pagu)
+        if kode.level == Level.SUB_KEGIATAN:
+            row.uraian, row.usulan = split_uraian(uraian, name_of(kode.text) or "")
+            row.lokasi = _t(cell("lokasi"))
+            row.volume, row.satuan = _volume(cell("volume"))
+            row.status = _t(cell("status"))
+            row.catatan = _t(cell("catatan"))
+            if pagu is None:
+                out.notes.append(Finding("sipd.pagu", "warning", SOURCE, where("pagu"), kode.text,
+                                         f"sub kegiatan {kode.text} tanpa pagu (dihitung Rp 0)."))
+        out.rows.append(row)
+    if cols is None:
+        raise SipdError("baris judul cetakan SIPD (NO, KODE, URAIAN ..., JUMLAH PAGU (Rp) ...) tidak ditemukan; "
+                        "apakah ini cetakan 'Usulan ... Semua Usulan' dari SIPD-RI?")
+    if not out.rows and not any(f.severity == "error" for f in out.notes):
+        raise SipdError("cetakan SIPD tidak memuat satu baris berkode pun.")
+    return out
+
+
+# ---------------------------------------------------------------- writing the Usulan SIPD sheet
+
+@dataclass
+class SipdImport:
+    print: SipdPrint
+    rows_written: int = 0
+    notes: list[Finding] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.pagu or Decimal(0) for r in self.print.leaves), Decimal(0))
+
+
+def _cells(r: SipdRow) -> list[Any]:
+    out: list[Any] = [None] * len(SPEC.columns)
+
+    def put(key: str, value: Any) -> None:
+        out[SPEC.col(key)] = None if value in ("", None) else value
+
+    put("kode", r.kode.text)
+    put("uraian", r.uraian)
+    if r.kode.level == Level.SUB_KEGIATAN:
+        put("usulan", r.usulan)
+        put("lokasi", r.lokasi)
+        put("volume", excel_number(r.volume))
+        put("satuan", r.satuan)
+        put("pagu", excel_number(r.pagu))
+        put("status", r.status)
+        put("catatan", r.catatan)
+    return out
+
+
+def import_print(grid: Grid, printed: SipdPrint) -> SipdImport:
+    """Replace the data rows of the Usulan SIPD sheet with the print (one block written, the rest cleared)."""
+    errors = [f for f in printed.notes if f.severity == "error"]
+    if errors:
+        raise InputErrors(printed.notes)
+    result = SipdImport(printed, notes=list(printed.notes))
+    rows = [HierRow(r.kode, _cells(r), r.line, {"pagu": r.pagu} if r.kode.level == Level.SUB_KEGIATAN else {})
+            for r in printed.rows]
+    names = {r.kode: r.uraian for r in printed.rows if r.uraian}
+    built = build(SPEC, rows, lambda k: names.get(k) or default_names().get(k.text, ""))
+    # printed totals of the parents against the computed ones
+    printed_pagu = {r.kode: (r.pagu, r.line) for r in printed.rows if r.kode.level != Level.SUB_KEGIATAN}
+    for r in built:
+        if r.is_first and not r.is_leaf and r.kode in printed_pagu:
+            stated, line = printed_pagu[r.kode]
+            computed = r.totals.get("pagu", Decimal(0))
+            if stated is not None and stated != computed:
+                result.notes.append(Finding(
+                    "sipd.total_induk", "warning", SOURCE, cell_ref(line, 1), r.kode.text,
+                    f"pagu tercetak {r.level.label.lower()} {r.kode.text} {rupiah(stated)}, jumlah dari sub kegiatan "
+                    f"{rupiah(computed)}, selisih {rupiah(stated - computed)}; di sheet ditulis rumus subtotal."))
+    if printed.printed_total is not None and printed.printed_total != result.total:
+        result.notes.append(Finding(
+            "sipd.total_induk", "warning", SOURCE, cell_ref(printed.total_line or 1, 1), "",
+            f"JUMLAH tercetak {rupiah(printed.printed_total)}, jumlah dari sub kegiatan {rupiah(result.total)}, "
+            f"selisih {rupiah(printed.printed_total - result.total)}."))
+    block = []
+    for r, owned in zip(built, owned_cells(SPEC, built)):
+        cells = list(r.cells)
+        for j, v in owned.items():
+            cells[j] = v
+        block.append(cells)
+    old = grid.read(SPEC.name)
+    old_rows = max(0, len(old) - (FIRST_DATA_ROW - 1))
+    width = max([len(SPEC.columns)] + [len(x) for x in old[FIRST_DATA_ROW - 1:]])
+    if block:
+        grid.write(SPEC.name, FIRST_DATA_ROW, 1, block)
+    if old_rows > len(block):
+        grid.clear(SPEC.name, FIRST_DATA_ROW + len(block), 1, old_rows - len(block), width)
+    result.rows_written = len(block)
+    return result
