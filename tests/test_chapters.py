@@ -13,7 +13,6 @@ import docx
 import pytest
 from click.testing import CliRunner
 from docx.oxml.ns import qn
-from docx.shared import Cm
 from num2words import num2words
 
 from renja_xl.chapters import TemplateError, copy_templates, render_docx, render_pdf, render_text

@@ -7,7 +7,6 @@ Identitas, page numbers in the footer. Word is asked to update the fields when t
 """
 from __future__ import annotations
 
-from typing import Any
 from xml.sax.saxutils import escape
 
 import docx
