@@ -29,10 +29,12 @@ from renja_xl.recalc import recalc
 
 from conftest import libreoffice_convert
 
-TABLES = ("tabel1", "tabel6", "sipd")
+TABLES = ("tabel1", "tabel4", "tabel6", "sipd")
 SUMMED = {"tabel1": {"anggaran": "anggaran", "realisasi": "realisasi"},  # total column -> leaf input column
+          "tabel4": {},
           "tabel6": {"jumlah": "pendanaan"},
           "sipd": {"pagu": "pagu"}}
+NAME_PRIORITY = ("tabel6", "tabel4", "tabel1", "sipd")  # where recalc looks up the name of a row it inserts
 PROPERTY_SETTINGS = settings(max_examples=25, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -93,28 +95,39 @@ def make_tree(rng: random.Random, digits: int, bidang: int = 2, programs: int = 
     def typed_parents() -> list[str]:
         return [p for p in sorted(parents) if rng.random() < 0.5]
 
-    rows1 = [_row("tabel1", kode=k, uraian=f"Sub Kegiatan {k}", indikator=f"Jumlah Dokumen {k}",
+    def typed(code: str) -> str:
+        """Now and then a code pasted with stray spaces: read as the same code (and warned about)."""
+        r = rng.random()
+        return f" {code}" if r < 0.04 else f"{code} " if r < 0.08 else code
+
+    rows1 = [_row("tabel1", kode=typed(k), uraian=f"Sub Kegiatan {k}", indikator=f"Jumlah Dokumen {k}",
                   target=rng.randint(1, 12), satuan="Dokumen", anggaran=m["anggaran"], realisasi=m["realisasi"])
              for k, m in leaves.items()]
-    rows1 += [_row("tabel1", kode=p, uraian=f"Uraian Tabel 1 {p}") for p in typed_parents()]
+    rows1 += [_row("tabel1", kode=typed(p), uraian=f"Uraian Tabel 1 {p}") for p in typed_parents()]
 
-    rows6 = [_row("tabel6", kode=k, uraian=f"Sub Kegiatan {k}", indikator=f"Jumlah Laporan {k}", satuan="Laporan",
+    rows4 = [_row("tabel4", kode=typed(k), uraian=f"Sub Kegiatan {k}", indikator=f"Jumlah Paket {k}", satuan="Paket",
+                  target=rng.randint(1, 12), lokasi="Provinsi", waktu="Januari - Desember")
+             for k in leaves]
+    rows4 += [_row("tabel4", kode=p, uraian=f"Uraian Tabel 4 {p}", indikator=f"Indikator {p}")
+              for p in typed_parents()]
+
+    rows6 = [_row("tabel6", kode=typed(k), uraian=f"Sub Kegiatan {k}", indikator=f"Jumlah Laporan {k}", satuan="Laporan",
                   target=rng.randint(1, 12), pendanaan=m["pendanaan"], lokasi="Provinsi",
                   waktu="Januari - Desember")
              for k, m in leaves.items()]
     for p in typed_parents():
         n = 1 if _level(p) == 2 else rng.randint(1, 3)  # programs and kegiatan: several indicators
         for i in range(n):
-            rows6.append(_row("tabel6", kode=p, uraian=f"Uraian Tabel 6 {p}" if i == 0 else None,
+            rows6.append(_row("tabel6", kode=typed(p), uraian=f"Uraian Tabel 6 {p}" if i == 0 else None,
                               indikator=f"Indikator {i + 1} dari {p}", satuan="Persen", target=100,
                               pendanaan=rng.randint(0, 10**11)))
 
-    rows_sipd = [_row("sipd", kode=k, uraian=f"Sub Kegiatan {k}", usulan=f"Usulan {k}", lokasi="(Kalbar)",
+    rows_sipd = [_row("sipd", kode=typed(k), uraian=f"Sub Kegiatan {k}", usulan=f"Usulan {k}", lokasi="(Kalbar)",
                       volume=rng.randint(1, 5), satuan="Paket", pagu=m["pagu"], status="Dalam Pembahasan")
                  for k, m in leaves.items()]
     rows_sipd += [_row("sipd", kode=p, uraian=f"Uraian SIPD {p}") for p in typed_parents()]
 
-    for key, rows in (("tabel1", rows1), ("tabel6", rows6), ("sipd", rows_sipd)):
+    for key, rows in (("tabel1", rows1), ("tabel4", rows4), ("tabel6", rows6), ("sipd", rows_sipd)):
         rng.shuffle(rows)
         for _ in range(rng.randint(0, blanks)):
             rows.insert(rng.randint(0, len(rows)), [None] * len(sheet(key).columns))
@@ -140,6 +153,18 @@ def expected_totals(tree: Tree, key: str) -> dict[str, dict[str, Decimal]]:
         out[code] = {total: sum((Decimal(tree.leaves[k][source] or 0) for k in under), Decimal(0))
                      for total, source in SUMMED[key].items()}
     return out
+
+
+def typed_names(tree: Tree) -> dict[str, str]:
+    """The name of each code as typed somewhere, by the priority of the tables recalc looks in."""
+    names: dict[str, str] = {}
+    for key in NAME_PRIORITY:
+        spec = sheet(key)
+        for line in tree.rows[key]:
+            code, name = line[spec.col("kode")], line[spec.col("uraian")]
+            if code is not None and name and str(code).strip() not in names:
+                names[str(code).strip()] = name
+    return names
 
 
 def half_up(value: Decimal) -> Decimal:
@@ -209,7 +234,8 @@ def test_generated_trees(rng: random.Random, digits: int) -> None:
         saved = OpenpyxlBook(path)
         renja = read_renja(saved)
         before = {name: saved.read(name) for name in saved.sheet_names()}
-        tables = {"tabel1": renja.tabel1, "tabel6": renja.tabel6, "sipd": renja.sipd}
+        tables = {"tabel1": renja.tabel1, "tabel4": renja.tabel4, "tabel6": renja.tabel6, "sipd": renja.sipd}
+        names = typed_names(tree)
 
         for key, table in tables.items():
             spec = sheet(key)
@@ -217,6 +243,7 @@ def test_generated_trees(rng: random.Random, digits: int) -> None:
             expected = expected_totals(tree, key)
             block = before[spec.name]
             rows = data_rows(block, width)
+            kode_col = spec.col("kode")
 
             # every parent exists once (missing ones inserted), every total equals the sum of its leaves
             parents = [r for r in table.rows if r.is_first and not r.is_leaf]
@@ -233,16 +260,21 @@ def test_generated_trees(rng: random.Random, digits: int) -> None:
 
             # rows are compacted and in code order
             assert all(any(v is not None for v in line) for line in rows), "baris kosong tersisa"
-            codes = [parse_kode(line[spec.col("kode")]).kode for line in rows]
+            codes = [parse_kode(line[kode_col]).kode for line in rows]
             assert codes == sorted(codes)
 
-            # every typed row is there unchanged; the only other rows are the missing parents, once each
+            # every typed row is there unchanged (its code too, stray spaces and all); the only other rows are
+            # the missing parents, once each, named from another table where one was typed
             typed = [line for line in tree.rows[key] if any(v is not None for v in line)]
-            typed_codes = {line[spec.col("kode")] for line in typed}
+            typed_raw = {line[kode_col] for line in typed}
             assert Counter(projection(key, line) for line in typed) == Counter(
-                projection(key, line) for line in rows if line[spec.col("kode")] in typed_codes)
-            added = [line[spec.col("kode")] for line in rows if line[spec.col("kode")] not in typed_codes]
-            assert sorted(added) == sorted(tree.parents - typed_codes)
+                projection(key, line) for line in rows if line[kode_col] in typed_raw)
+            added = [line for line in rows if line[kode_col] not in typed_raw]
+            typed_clean = {str(c).strip() for c in typed_raw}
+            assert sorted(line[kode_col] for line in added) == sorted(tree.parents - typed_clean)
+            for line in added:
+                if line[kode_col] in names:
+                    assert line[spec.col("uraian")] == names[line[kode_col]], (key, line[kode_col])
 
         # % realisasi of Tabel 1, computed here from the generated money
         for r in renja.tabel1.rows:
@@ -272,6 +304,43 @@ def test_generated_trees(rng: random.Random, digits: int) -> None:
         assert report.writes == 0
         assert report.restructured == []
         assert {name: saved.read(name) for name in saved.sheet_names()} == before
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rng=st.randoms(use_true_random=False), digits=st.sampled_from([2, 4]))
+def test_adding_rows_later_equals_typing_them_at_once(rng: random.Random, digits: int) -> None:
+    """Recalc, then type more sub kegiatan below the table and recalc again: the same sheets as typing
+    everything first and recalculating once."""
+    first = make_tree(rng, digits)
+    extra = make_tree(rng, digits, blanks=0)
+    new_leaves = {k: v for k, v in extra.leaves.items() if k not in first.leaves}
+    later = {}
+    for key in TABLES:
+        spec = sheet(key)
+        later[key] = [line for line in extra.rows[key]
+                      if line[spec.col("kode")] is not None and str(line[spec.col("kode")]).strip() in new_leaves]
+    with tempfile.TemporaryDirectory() as tmp:
+        step = Path(tmp) / "bertahap.xlsx"
+        write_and_recalc(first, step)
+        book = OpenpyxlBook(step)
+        for key in TABLES:
+            name = sheet(key).name
+            used = len(data_rows(book.read(name), len(sheet(key).columns)))
+            if later[key]:
+                book.write(name, FIRST_DATA_ROW + used, 1, later[key])
+        recalc(book)
+        book.save()
+
+        once = Path(tmp) / "sekaligus.xlsx"
+        together = Tree(digits, {**first.leaves, **new_leaves}, set(first.parents),
+                        {key: first.rows[key] + later[key] for key in TABLES})
+        write_and_recalc(together, once)
+
+        a, b = OpenpyxlBook(step), OpenpyxlBook(once)
+        for key in TABLES:
+            name = sheet(key).name
+            width = len(sheet(key).columns)
+            assert data_rows(a.read(name), width) == data_rows(b.read(name), width), key
 
 
 def test_shuffled_input_gives_the_same_workbook(tmp_path: Path) -> None:
