@@ -77,6 +77,21 @@ def _header(wb):
     wb[T1]["D3"] = "Target Kinerja (volume)"
 
 
+def _identitas(label: str, value: Any):
+    def tweak(wb) -> None:
+        ws = wb["Identitas"]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
+        ws.cell(row, 2).value = value
+    return tweak
+
+
+def _identitas_cell(label: str) -> str:
+    ws = build_template()["Identitas"]
+    return f"Identitas!B{next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)}"
+
+
+T2, T3 = sheet("tabel2").name, sheet("tabel3").name
+
 CELL_CASES = {
     "uang_teks": ({T1: [leaf1("5.03.01.1.01.01"), leaf1("5.03.01.1.01.02", "1.234.567,00")]}, None,
                   [f"{T1}!F5", "1.234.567,00", "diketik sebagai teks", "misalnya 1234567"]),
@@ -92,6 +107,13 @@ CELL_CASES = {
     "ref_error": ({T1: [leaf1("5.03.01.1.01.01", realisasi="#REF!"), GOOD1[1]]}, None,
                   [f"{T1}!G4", "#REF!", "galat Excel"]),
     "judul_kolom": ({T1: GOOD1}, _header, [T1, "D3", "Target", "Jangan menyisipkan"]),
+    "tahun_teks": ({T1: GOOD1}, _identitas("Tahun Rencana", "dua ribu"),
+                   [_identitas_cell("Tahun Rencana"), "'dua ribu' bukan tahun"]),
+    "nip_angka": ({T1: GOOD1}, _identitas("NIP", 196502061986031018),
+                  [_identitas_cell("NIP"), "sebagai angka", "teks"]),
+    "iku_galat": ({T2: [[1, "Sasaran", "1.1", "Indeks", "Indeks", "Positif", 50, "#N/A"]]}, None,
+                  [f"{T2}!H4", "#N/A"]),
+    "tren_galat": ({T3: [[1, "Sasaran", "1.1", "Indeks", "Indeks", 50, "#VALUE!"]]}, None, [f"{T3}!G4", "#VALUE!"]),
 }
 
 
