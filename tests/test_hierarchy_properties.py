@@ -128,6 +128,9 @@ def make_tree(rng: random.Random, digits: int, bidang: int = 2, programs: int = 
     rows_sipd += [_row("sipd", kode=p, uraian=f"Uraian SIPD {p}") for p in typed_parents()]
 
     for key, rows in (("tabel1", rows1), ("tabel4", rows4), ("tabel6", rows6), ("sipd", rows_sipd)):
+        for line in rows:
+            if rng.random() < 0.15:
+                line.append(f"catatan pengguna di luar tabel {rng.randint(1, 10**6)}")  # a column beyond the layout
         rng.shuffle(rows)
         for _ in range(rng.randint(0, blanks)):
             rows.insert(rng.randint(0, len(rows)), [None] * len(sheet(key).columns))
@@ -175,8 +178,11 @@ def projection(key: str, line: list[Any]) -> tuple:
     """The cells of a row that belong to the user: never written by recalc."""
     spec = sheet(key)
     leaf = _level(str(line[spec.col("kode")]).strip()) == 5
+    extra = list(line[len(spec.columns):])
+    while extra and extra[-1] is None:
+        extra.pop()
     return tuple(None if v == "" else v for j, (c, v) in enumerate(zip(spec.columns, line))
-                 if c.role not in OWNED_ROLES and (leaf or c.role != "jumlah"))
+                 if c.role not in OWNED_ROLES and (leaf or c.role != "jumlah")) + tuple(extra)
 
 
 def data_rows(block: list[list[Any]], width: int) -> list[list[Any]]:
