@@ -224,3 +224,39 @@ def test_file_saved_by_libreoffice_round_trips(lo_example: Path, tmp_path: Path)
     assert any(f.rule == "uang.alokasi_induk" for f in findings)  # read whole: the seed's own mismatches are there
     report = recalc(OpenpyxlBook(copy))
     assert report.writes == 0 and report.restructured == []
+
+
+def _printed_numbers(rows: list[dict[str, str]]) -> list[str]:
+    """The seed's `no` per row, blank on the further indicator rows of a code, without the trailing dot."""
+    out, previous = [], None
+    for r in rows:
+        out.append("" if r["kode"] == previous else r["no"].rstrip("."))
+        previous = r["kode"]
+    return out
+
+
+def test_numbering_as_the_seed_prints_it(lo_sheets) -> None:
+    # Tabel 4: every row numbered as printed (I, II / A, B / 1, 2; the bidang row unnumbered)
+    spec4 = sheet("tabel4")
+    rows4 = seed("tabel4_rancangan_renja_2024.csv")
+    lo4 = data(lo_sheets, "tabel4")
+    assert [(line[spec4.col("kode")], line[spec4.col("no")]) for line in lo4] == \
+        list(zip([r["kode"] for r in rows4], _printed_numbers(rows4)))
+    # Tabel 6: programs and kegiatan as printed; the printed sub kegiatan numbers are not consistent in the seed
+    # itself (5.03.02.1.01.02 is printed 2 as the first of its kegiatan), recalc counts 1, 2, 3 in each kegiatan
+    spec6 = sheet("tabel6")
+    rows6 = seed("tabel6_rencana_kerja_pendanaan_2024.csv")
+    lo6 = data(lo_sheets, "tabel6")
+    printed = _printed_numbers(rows6)
+    counter: dict[str, int] = {}
+    previous = None
+    for r, line, want in zip(rows6, lo6, printed):
+        code = r["kode"]
+        if is_leaf(code):
+            parent = code.rsplit(".", 1)[0]
+            counter[parent] = counter.get(parent, 0) + 1
+            want = str(counter[parent])
+        elif code == previous:
+            want = ""
+        assert (line[spec6.col("kode")], line[spec6.col("no")]) == (code, want)
+        previous = code
