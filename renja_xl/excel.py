@@ -1,0 +1,320 @@
+"""Entry points for the buttons of the Excel workbook: the CLI commands, on the open workbook.
+
+Each of ``recalc``, ``validate``, ``chapters`` and ``import_sipd`` takes an ``xw.Book`` (default:
+``xw.Book.caller()``, the workbook whose button was clicked) and does what the command of the same name
+does on a file, reading and writing whole blocks through ``XlwingsBook``. The same functions serve desktop
+Excel (VBA button -> ``RunPython "import renja_xl.excel as x; x.recalc()"``) and xlwings' remote runtimes
+(xlwings Lite passes its ``Book``; see ``macros/lite/main.py``).
+
+What the user reads is Indonesian and never a traceback. The message is shown with ``book.app.alert``,
+which is a message box in desktop Excel (Windows and macOS) and the ``alert`` action of xlwings Server;
+xlwings Lite prints it in its output pane instead (``show=False``). Every function also returns the
+message. A library error (``RenjaError``) is a plain message; anything else is a bug: the message names it
+and, on desktop, the traceback goes to ``renja_xl_galat.log`` beside the workbook.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from .errors import InputErrors, RenjaError
+from .findings import Finding
+
+TITLE = "Renja XL"
+MAX_LINES = 12  # findings listed in a message box; the rest are counted (Excel cuts a MsgBox at ~1024 chars)
+
+
+class Result:
+    """What an entry point did: the message shown, whether it failed, and what it wrote (for tests)."""
+
+    def __init__(self, message: str, ok: bool = True, grid=None, findings: list[Finding] | None = None,
+                 path: Path | None = None):
+        self.message, self.ok, self.grid, self.findings, self.path = message, ok, grid, findings or [], path
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"Result(ok={self.ok}, message={self.message!r})"
+
+
+# ---------------------------------------------------------------------------------------------- public API
+def recalc(book=None, show: bool = True) -> Result:
+    """Hitung Ulang: parent rows, code order, numbering and live SUBTOTAL formulas, written back in blocks."""
+    return _run(book, _recalc, "Hitung Ulang", show)
+
+
+def validate(book=None, show: bool = True) -> Result:
+    """Validasi: every rule; findings to the Validasi sheet (when the workbook has one) and a summary."""
+    return _run(book, _validate, "Validasi", show)
+
+
+def chapters(book=None, show: bool = True) -> Result:
+    """Buat Narasi: BAB I-V as a Word document saved next to the workbook; the path is shown."""
+    return _run(book, _chapters, "Buat Narasi", show)
+
+
+def import_sipd(book=None, show: bool = True) -> Result:
+    """Impor SIPD: the SIPD-RI export into the Usulan SIPD sheet (when this version has the importer)."""
+    return _run(book, _import_sipd, "Impor SIPD", show)
+
+
+# ------------------------------------------------------------------------------------------------ plumbing
+def _caller():
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def _run(book, action: Callable, what: str, show: bool) -> Result:
+    from .engines.xlwings_engine import engine_kind
+
+    if book is None:
+        book = _caller()
+    try:
+        result = action(book)
+    except InputErrors as exc:
+        result = Result(f"{what} dibatalkan: {exc}\n\n" + _finding_lines(exc.findings), ok=False,
+                        findings=exc.findings)
+    except RenjaError as exc:
+        result = Result(f"{what} gagal: {exc}", ok=False)
+    except Exception as exc:  # a bug: a readable message, the traceback to a log (desktop) or stderr
+        log = _log_traceback(book, engine_kind(book))
+        result = Result(f"{what} gagal karena kesalahan tak terduga di Renja XL ({type(exc).__name__}: {exc}). "
+                        + (f"Rincian teknis ditulis ke {log}; " if log else "")
+                        + "laporkan ke pengelola Renja XL.", ok=False)
+    if show:
+        _show(book, result)
+    return result
+
+
+def _show(book, result: Result) -> None:
+    try:
+        book.app.alert(result.message[:1000], title=TITLE, mode="info" if result.ok else "critical")
+    except Exception:  # no message box (e.g. a runtime without alerts): the message is still returned
+        print(result.message, file=sys.stderr)
+
+
+def _log_traceback(book, kind: str) -> Path | None:
+    text = traceback.format_exc()
+    if kind != "remote":
+        folder = _book_folder(book)
+        if folder is not None:
+            log = folder / "renja_xl_galat.log"
+            try:
+                with log.open("a", encoding="utf-8") as fh:
+                    fh.write(f"--- {_dt.datetime.now():%Y-%m-%d %H:%M:%S}\n{text}\n")
+                return log
+            except OSError:
+                pass
+    print(text, file=sys.stderr)
+    return None
+
+
+def _book_folder(book) -> Path | None:
+    """The folder of a workbook saved on disk (None for a new, unsaved workbook or one on SharePoint)."""
+    try:
+        full = Path(book.fullname)
+    except Exception:
+        return None
+    return full.parent if full.is_absolute() and full.parent.is_dir() else None
+
+
+def _finding_lines(findings: list[Finding], limit: int = MAX_LINES) -> str:
+    lines = [f.line() for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"... dan {len(findings) - limit} temuan lain.")
+    return "\n".join(lines)
+
+
+def _count_text(findings: list[Finding]) -> str:
+    from .findings import SEVERITY_LABELS
+
+    n = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_LABELS}
+    return f"{n['error']} galat, {n['warning']} peringatan, {n['info']} info"
+
+
+def _backup(book) -> Path | None:
+    """Desktop Excel: a copy of the workbook as it is now, in 'cadangan/' beside it (as the CLI keeps one)."""
+    from .engines.files import backup_path
+
+    folder = _book_folder(book)
+    if folder is None:
+        return None
+    target = backup_path(Path(book.fullname))
+    target.parent.mkdir(exist_ok=True)
+    try:
+        if sys.platform.startswith("win"):
+            book.api.SaveCopyAs(str(target))
+        else:
+            book.api.save_workbook_as(filename=str(target), overwrite=True, copy=True)
+    except Exception:
+        return None
+    return target if target.exists() else None
+
+
+# ----------------------------------------------------------------------------------------------- commands
+def _recalc(book) -> Result:
+    from .engines.xlwings_engine import XlwingsBook
+    from .recalc import recalc as core_recalc
+
+    grid = XlwingsBook(book, formulas=True)
+    backup = None if grid.remote else _backup(book)
+    try:
+        report = core_recalc(grid)
+    finally:
+        grid.finish()
+    notes = _real_notes(report, grid)
+    inserted = sum(report.inserted.values())
+    if report.writes == 0:
+        message = "Tidak ada yang perlu diubah; buku kerja sudah mutakhir."
+    else:
+        message = f"Hitung Ulang selesai: {inserted} baris induk ditambahkan, {report.writes} blok ditulis."
+        if report.restructured:
+            message += " Urutan baris diperbarui di: " + ", ".join(report.restructured) + "."
+        if backup:
+            message += f"\nSalinan sebelum Hitung Ulang: {backup}"
+    if notes:
+        message += "\n\n" + _finding_lines(notes)
+    return Result(message, grid=grid, findings=notes)
+
+
+def _real_notes(report, grid) -> list[Finding]:
+    """Without formulas (remote runtimes) a parent's subtotal reads as its value: no 'typed number' note for
+    a value that equals the computed subtotal, since nothing is lost when the formula is written."""
+    if grid.reads_formulas:
+        return report.notes
+    from .cells import cell_ref
+    from .money import NumberError, to_decimal
+
+    same = set()
+    for table in report.renja.hierarchy_tables():
+        block = report.renja.blocks[table.spec.key]
+        cols = [(j, c) for j, c in enumerate(table.spec.columns) if c.role in ("jumlah", "total")]
+        for r in table.rows:
+            if r.source_row is None or r.is_leaf or not r.is_first:
+                continue
+            line = block[r.source_row - 1]
+            for j, c in cols:
+                try:
+                    value = to_decimal(line[j]) if j < len(line) else None
+                except NumberError:
+                    continue
+                if value is not None and value == r.totals[c.key]:
+                    same.add((table.spec.name, cell_ref(r.source_row, j + 1)))
+    return [f for f in report.notes if not (f.rule == "uang.rumus_ditimpa" and (f.sheet, f.cell) in same)]
+
+
+def _validate(book) -> Result:
+    from .engines.xlwings_engine import XlwingsBook
+    from .validate import validate_grid
+
+    grid = XlwingsBook(book, formulas=False)  # values, as calamine reads a file: stored subtotals are checked
+    findings = validate_grid(grid)
+    written = False
+    try:
+        written = _write_validasi(grid, findings)
+    finally:
+        grid.finish()
+    message = f"Validasi selesai: {_count_text(findings)}."
+    if written:
+        message += " Daftar lengkap ada di sheet Validasi."
+    if findings:
+        message += "\n\n" + _finding_lines(findings)
+    return Result(message, ok=not any(f.severity == "error" for f in findings), grid=grid, findings=findings)
+
+
+def _write_validasi(grid, findings: list[Finding]) -> bool:
+    """Replace the Validasi sheet's rows (the validation module's writer; the sheet is added when missing)."""
+    from .validate import write_validasi
+
+    write_validasi(grid, findings)
+    return True
+
+
+def _chapters(book) -> Result:
+    from .engines.xlwings_engine import XlwingsBook
+    from .reader import read_renja
+
+    grid = XlwingsBook(book, formulas=False)
+    if grid.remote:
+        raise RenjaError("narasi Word tidak dapat disimpan dari Excel di web (tidak ada folder untuk berkasnya). "
+                         "Buka buku kerja di Excel desktop, atau jalankan: renja-xl chapters BERKAS.xlsx -o renja.docx")
+    folder = _book_folder(book)
+    if folder is None:
+        raise RenjaError("simpan buku kerja ke sebuah folder lebih dulu; narasi disimpan di samping buku kerja.")
+    try:
+        from .chapters import render_docx
+    except ImportError as exc:
+        raise RenjaError(f"modul narasi belum terpasang di Python ini ({exc}); pasang ulang renja-xl.") from exc
+    renja = read_renja(grid)
+    if any(f.severity == "error" for f in renja.findings):
+        raise InputErrors(renja.findings)
+    out = folder / f"{Path(book.fullname).stem}_narasi.docx"
+    backup = render_docx(renja, out)
+    message = f"Narasi BAB I-V disimpan ke:\n{out}"
+    if backup:
+        message += f"\n(berkas lama disimpan di {backup})"
+    return Result(message, grid=grid, path=out)
+
+
+def _import_sipd(book) -> Result:
+    from .engines.xlwings_engine import XlwingsBook, engine_kind
+
+    if engine_kind(book) == "remote":
+        raise RenjaError("Impor SIPD membaca berkas ekspor SIPD-RI dari komputer, yang tidak dapat dibuka dari "
+                         "Excel di web. Gunakan Excel desktop, atau: renja-xl import-sipd CETAKAN.xlsx BERKAS.xlsx")
+    try:
+        from .sipd_import import import_print, parse_print
+    except ImportError:
+        raise RenjaError("Impor SIPD belum tersedia di versi Renja XL ini; pasang ulang renja-xl.") from None
+    path = _ask_file(book)
+    if path is None:
+        return Result("Impor SIPD dibatalkan: tidak ada berkas yang dipilih.")
+    printed = parse_print(_read_sipd_file(Path(path)))
+    grid = XlwingsBook(book, formulas=True)
+    backup = _backup(book)
+    try:
+        result = import_print(grid, printed)
+    finally:
+        grid.finish()
+    from .fmt import rupiah
+
+    message = (f"Impor SIPD selesai: {len(printed.leaves)} usulan sub kegiatan ({rupiah(result.total)}) ditulis ke "
+               f"sheet 'Usulan SIPD' dari {Path(path).name}.")
+    if backup:
+        message += f"\nSalinan sebelum impor: {backup}"
+    if result.notes:
+        message += "\n\n" + _finding_lines(result.notes)
+    return Result(message, grid=grid, findings=list(result.notes), path=Path(path))
+
+
+def _read_sipd_file(path: Path) -> list[list]:
+    """The SIPD-RI print as one block (CSV in UTF-8 or Windows-1252, or the first sheet of a workbook)."""
+    from .sipd_import import read_csv_text
+
+    if path.suffix.lower() in (".csv", ".txt"):
+        try:
+            return read_csv_text(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError:
+            return read_csv_text(path.read_text(encoding="cp1252"))
+    from .engines.calamine_engine import CalamineBook
+
+    source = CalamineBook(path)
+    return source.read(source.sheet_names()[0])
+
+
+def _ask_file(book) -> str | None:
+    """Desktop Excel's own file dialog (GetOpenFilename), so the user picks the SIPD export."""
+    try:
+        if sys.platform.startswith("win"):
+            chosen = book.app.api.GetOpenFilename("Cetakan SIPD (*.xlsx;*.csv),*.xlsx;*.csv", 1,
+                                                  "Pilih berkas cetakan SIPD-RI")
+        else:  # Excel for Mac (AppleScript)
+            chosen = book.app.api.get_open_filename(title="Pilih berkas cetakan SIPD-RI")
+    except Exception:
+        return None
+    return chosen if isinstance(chosen, str) and chosen and chosen != "False" else None
