@@ -6,18 +6,26 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from renja_xl.cli import main
+from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
 from renja_xl.engines.xlsx_template import build_template
-from renja_xl.layout import FIRST_DATA_ROW, sheet
+from renja_xl.errors import RenjaError
+from renja_xl.layout import FIRST_DATA_ROW, SHEETS, sheet
+from renja_xl.recalc import recalc
+from renja_xl.validate import validate_grid
 
 T1, T6, SIPD = sheet("tabel1").name, sheet("tabel6").name, sheet("sipd").name
 
@@ -281,3 +289,48 @@ def test_error_results_saved_by_a_spreadsheet_are_named(soffice: str, tmp_path: 
     before = path.read_bytes()
     assert_refused(run("validate", path), path, None, f"{T1}!G4", "#REF!", f"{T1}!F5", "#DIV/0!")
     assert path.read_bytes() == before
+
+
+# --- anything typed anywhere: a clean refusal or a correct recalc, never a crash ------------------------------
+
+ANY_VALUE = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+    st.sampled_from(["#REF!", "#N/A", "=1/0", "=A1", "5.03.01.1.01.01", " 5.03 ", "5.1", "X.XX.01", "BB", "AA",
+                     "Predikat", "Negatif", "1.234,5", "Rp 5.000", "0", "-5", "5.03.01.1.01.0001"]),
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+)
+FUZZED = [s for s in SHEETS if s.kind in ("hierarki", "iku", "tabel", "teks", "identitas")]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=st.lists(st.tuples(st.sampled_from(FUZZED), st.integers(0, 3), st.integers(0, 11), ANY_VALUE),
+                      min_size=1, max_size=12))
+def test_any_typed_value_is_refused_cleanly_or_recalculated(cells) -> None:
+    """Random values (text, numbers, NaN, dates, error values, formulas, codes) in random cells of every input
+    sheet: validate and recalc either refuse with a user message or succeed, and a successful recalc is final."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "renja.xlsx"
+        book = OpenpyxlBook(path, build_template())
+        book.write(T1, FIRST_DATA_ROW, 1, [GOOD1[0]])
+        for spec, r, c, value in cells:
+            if spec.kind == "identitas":
+                book.write(spec.name, FIRST_DATA_ROW + 5 * r, 2, [[value]])
+            else:
+                book.write(spec.name, FIRST_DATA_ROW + r, c % len(spec.columns) + 1, [[value]])
+        book.save(keep_backup=False)
+        try:
+            validate_grid(CalamineBook(path))
+        except RenjaError as exc:  # a user error: a message, never a traceback
+            assert str(exc).strip()
+        try:
+            book = OpenpyxlBook(path)
+            recalc(book)
+        except RenjaError as exc:
+            assert str(exc).strip()
+            return
+        book.save(keep_backup=False)
+        again = OpenpyxlBook(path)
+        before = {name: again.read(name) for name in again.sheet_names()}
+        assert recalc(again).writes == 0
+        assert {name: again.read(name) for name in again.sheet_names()} == before
