@@ -108,13 +108,14 @@ def jenis_key(jenis: Any) -> str | None:
 _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 _BROKEN_HYPHEN = re.compile(r"(\w)- (\w)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(value: Any) -> str:
     """Collapse PDF-extraction whitespace and join line-break hyphens ('RKA- SKPD' -> 'RKA-SKPD')."""
     if value is None:
         return ""
-    text = _SPACES.sub(" ", str(value)).strip()
+    text = _SPACES.sub(" ", _CONTROL.sub("", str(value))).strip()
     return _BROKEN_HYPHEN.sub(r"\1-\2", text)
 
 

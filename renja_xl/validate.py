@@ -125,8 +125,13 @@ def hyperlink(sheet_name: str, cell: str) -> str:
     return f'=HYPERLINK("{address}","{label}")'
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _safe(value: str) -> str:
-    """Text that a writer must not take for a formula (a code typed as '=...' in a hostile file)."""
+    """Text that a writer must not take for a formula (a code typed as '=...' in a hostile file), without the
+    control characters no worksheet can hold."""
+    value = _CONTROL.sub("", value)
     return " " + value if value[:1] in ("=", "+", "-", "@") else value
 
 
