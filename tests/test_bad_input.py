@@ -334,3 +334,25 @@ def test_any_typed_value_is_refused_cleanly_or_recalculated(cells) -> None:
         before = {name: again.read(name) for name in again.sheet_names()}
         assert recalc(again).writes == 0
         assert {name: again.read(name) for name in again.sheet_names()} == before
+
+
+def test_number_typed_over_a_subtotal(tmp_path: Path, example_path: Path) -> None:
+    """A user typed a number over a parent's live subtotal: validate names the cell, recalc puts the formula back,
+    says so naming the cell, and the typed number survives in the backup."""
+    path = tmp_path / "renja.xlsx"
+    shutil.copy(example_path, path)
+    wb = openpyxl.load_workbook(path)
+    assert str(wb[T1]["F4"].value).startswith("=SUBTOTAL(")
+    wb[T1]["F4"] = 123456789
+    wb.save(path)
+
+    checked = run("validate", path)
+    assert checked.exit_code == 1
+    assert f"{T1}!F4" in checked.output and "123.456.789" in checked.output
+
+    result = run("recalc", path)
+    assert result.exit_code == 0, result.output
+    assert f"{T1}!F4" in result.output and "diganti rumus" in result.output
+    assert str(openpyxl.load_workbook(path)[T1]["F4"].value).startswith("=SUBTOTAL(9,F5:")
+    (backup,) = (tmp_path / "cadangan").iterdir()
+    assert openpyxl.load_workbook(backup)[T1]["F4"].value == 123456789
