@@ -344,3 +344,27 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
 
     click.echo(f"{len(printed.leaves)} usulan sub kegiatan ({rupiah(result.total)}) ditulis ke sheet 'Usulan SIPD' "
                f"di {workbook}" + (f" (cadangan: {backup})" if backup else "") + ".")
+
+
+@main.command("build-xlsm")
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder tujuan (bawaan: templates_xlsx di folder proyek).")
+@click.option("--macros", "macros_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Folder sumber VBA (.bas); bawaan: macros di folder proyek.")
+def build_xlsm_cmd(outdir: Path | None, macros_dir: Path | None) -> None:
+    """Membangun buku kerja bermakro (.xlsm) dengan tombol di sheet Petunjuk.
+
+    Templat dan contoh dibuat dari kode, modul VBA diambil dari macros/RenjaXL.bas, dan tombol
+    Hitung Ulang, Validasi, Buat Narasi, Impor SIPD dan Periksa Pemasangan dipasang di sheet
+    Petunjuk. Hasilnya sama persis setiap kali dibangun (dapat dibangun di Linux tanpa Excel).
+    Membutuhkan paket tambahan: pip install "renja-xl[xlsm]".
+
+    \b
+    Contoh:
+      renja-xl build-xlsm
+      renja-xl build-xlsm -o keluaran
+    """
+    from .build_xlsm import MACROS, ROOT, build_all
+
+    for path in build_all(outdir or ROOT / "templates_xlsx", macros_dir or MACROS):
+        click.echo(f"Ditulis: {path}")
