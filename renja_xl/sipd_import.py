@@ -30,7 +30,7 @@ from .hierarchy import HierRow, build, owned_cells
 from .kode import Kode, KodeError, Level, parse_kode
 from .layout import FIRST_DATA_ROW, sheet
 from .money import excel_number
-from .nomenklatur import clean_text, default_names, name_key, same_name
+from .nomenklatur import default_names, name_key, same_name
 
 SPEC = sheet("sipd")
 SOURCE = "cetakan SIPD"
@@ -83,12 +83,17 @@ def read_csv_text(text: str) -> list[list[Any]]:
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+
+
 def _t(value: Any) -> str:
+    """A cell as printed: tags of a converted print dropped, whitespace collapsed, nothing else changed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return clean_text(_TAGS.sub("", str(value)))
+    return _SPACES.sub(" ", _CONTROL.sub("", _TAGS.sub("", str(value)))).strip()
 
 
 _HEADERS = {"no": ("NO",), "kode": ("KODE",), "uraian": ("URAIAN",), "lokasi": ("LOKASI",),
@@ -131,10 +136,14 @@ def pagu_value(value: Any) -> Decimal | None:
     """A pagu cell, possibly printed twice ('5.000.000,00 5.000.000,00'); both copies must agree."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return indonesian_number(value)
-    parts = _t(value).split()
+    text = _t(value)
+    parts = text.split()
     if not parts:
         return None
-    amounts = [indonesian_number(p) for p in parts]
+    try:
+        amounts = [indonesian_number(p) for p in parts]
+    except ValueError:
+        raise ValueError(f"'{text}' bukan angka rupiah (misalnya 5.000.000,00)") from None
     amounts = [a for a in amounts if a is not None]
     if not amounts:
         return None
@@ -213,9 +222,9 @@ def parse_print(block: list[list[Any]], name_of: Callable[[str], str] | None = N
             if uraian and out.rows:
                 last = out.rows[-1]  # a name broken over two rows: continue the previous one
                 if last.kode.level == Level.SUB_KEGIATAN and last.usulan:
-                    last.usulan = clean_text(f"{last.usulan} {uraian}")
+                    last.usulan = f"{last.usulan} {uraian}"
                 else:
-                    last.uraian = clean_text(f"{last.uraian} {uraian}")
+                    last.uraian = f"{last.uraian} {uraian}"
             continue
         try:
             if isinstance(kode_raw, (int, float)) and not isinstance(kode_raw, bool):
