@@ -186,7 +186,7 @@ def test_runtime_does_not_need_xlwings_pro():
     """No license key in the environment: the runtime modules import, and load nothing of xlwings.pro beyond
     what a bare 'import xlwings' loads (its license helper); no runtime source names xlwings.pro."""
     code = ("import sys, xlwings; bare = {m for m in sys.modules if m.startswith('xlwings.pro')};"
-            "import renja_xl.excel, renja_xl.engines.xlwings_engine, renja_xl.xlfunctions;"
+            "import renja_xl.excel, renja_xl.engines.xlwings_engine, renja_xl.xlfunctions, renja_xl.xlfunctions_pure;"
             "print(sorted({m for m in sys.modules if m.startswith('xlwings.pro')} - bare))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home())})
