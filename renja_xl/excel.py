@@ -161,9 +161,12 @@ def _recalc(book) -> Result:
     from .engines.xlwings_engine import XlwingsBook
     from .recalc import recalc as core_recalc
 
+    from .layout import HIERARCHY_SHEETS, sheet
+
     grid = XlwingsBook(book, formulas=True)
     backup = None if grid.remote else _backup(book)
     try:
+        grid.prepare([s.name for s in HIERARCHY_SHEETS] + [sheet("tabel2").name, sheet("tabel3").name])
         report = core_recalc(grid)
     finally:
         grid.finish()
@@ -278,6 +281,7 @@ def _import_sipd(book) -> Result:
     grid = XlwingsBook(book, formulas=True)
     backup = _backup(book)
     try:
+        grid.prepare(["Usulan SIPD"])
         result = import_print(grid, printed)
     finally:
         grid.finish()

@@ -55,6 +55,7 @@ class XlwingsBook:
         self.reads_formulas = formulas and not self.remote
         self._formulas = formulas
         self._unprotected: dict[str, tuple] = {}
+        self._screen: bool | None = None  # screen updating before the first write (desktop)
         self.calls = 0  # bulk calls made (reads, writes, clears): what the tests and the benchmark count
 
     # ------------------------------------------------------------------ Grid
@@ -133,14 +134,25 @@ class XlwingsBook:
         return True
 
     # --------------------------------------------------------- protection
+    def prepare(self, sheets: Sequence[str]) -> None:
+        """Unprotect up front every sheet a command may write, so a sheet locked with a password stops the
+        command before anything is written (instead of half-way)."""
+        for name in sheets:
+            if name in self.sheet_names():
+                self._before_write(self._sheet(name))
+
     def _before_write(self, sh) -> None:
         if self.remote or sh.name in self._unprotected:
             return
+        if not self._unprotected:
+            self._screen = _set_screen_updating(self.book, False)
         self._unprotected[sh.name] = _unprotect(sh)
 
     def finish(self) -> None:
         """Protect again every sheet this engine unprotected, with the flags it had."""
         pending, self._unprotected = self._unprotected, {}
+        if pending and self._screen is not None:
+            _set_screen_updating(self.book, self._screen)
         errors = []
         for name, state in pending.items():
             if state is None:
@@ -182,6 +194,16 @@ def _is_mac() -> bool:
     import sys
 
     return sys.platform == "darwin"
+
+
+def _set_screen_updating(book, value: bool) -> bool | None:
+    """Set Application.ScreenUpdating; returns the previous value (None when the engine cannot)."""
+    try:
+        before = book.app.screen_updating
+        book.app.screen_updating = value
+        return before
+    except Exception:
+        return None
 
 
 def _unprotect(sh):
