@@ -1,7 +1,7 @@
 """Indonesian number writing: 17.914.888.161, 96,25, 12 (dua belas). Rounded half-up, as Excel shows."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from babel.numbers import format_decimal
 
@@ -14,7 +14,9 @@ def angka(value: Decimal | int | float | None, places: int = 0) -> str:
         return "-"
     d = round_half_up(Decimal(str(value)) if isinstance(value, float) else Decimal(value), places)
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(d, format=pattern, locale="id_ID")
+    with localcontext() as ctx:  # Babel quantizes in the current context: room for every digit of a huge value
+        ctx.prec = max(ctx.prec, d.adjusted() + places + 4)
+        return format_decimal(d, format=pattern, locale="id_ID")
 
 
 def rupiah(value: Decimal | int | None) -> str:

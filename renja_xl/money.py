@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 CENT = Decimal("0.01")
 ERROR_VALUES = {"#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
@@ -17,7 +17,14 @@ class NumberError(ValueError):
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exp = Decimal(1).scaleb(-places)
+    try:
+        return value.quantize(exp, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        # quantize needs every digit of the result within the precision (28 by default): widen it for huge values
+        with localcontext() as ctx:
+            ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
+            return value.quantize(exp, rounding=ROUND_HALF_UP)
 
 
 def to_decimal(value: object) -> Decimal | None:

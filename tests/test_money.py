@@ -91,6 +91,14 @@ def test_round_half_up(value: str, places: int, expected: str) -> None:
     assert str(result) == expected
 
 
+@pytest.mark.parametrize("value", ["1E+26", "123456789012345678901234567.891", "1.175052394444633007027854227E+243"])
+def test_round_half_up_of_huge_values(value: str) -> None:
+    """More digits than the default Decimal precision (28): rounded, never an InvalidOperation."""
+    result = round_half_up(Decimal(value))
+    assert result.as_tuple().exponent == -2
+    assert abs(result - Decimal(value)) <= Decimal("0.005")
+
+
 def test_excel_number() -> None:
     assert excel_number(Decimal("17914888161.00")) == 17914888161
     assert isinstance(excel_number(Decimal("5.00")), int)
@@ -123,6 +131,11 @@ def test_parse_number_or_text() -> None:
 ])
 def test_angka(value, places: int, text: str) -> None:
     assert angka(value, places) == text
+
+
+def test_huge_values_are_written_whole() -> None:
+    assert rupiah(Decimal("1E+28")) == "Rp 10" + ".000" * 9
+    assert angka(Decimal("123456789012345678901234567890.125"), 2) == "123.456.789.012.345.678.901.234.567.890,13"
 
 
 def test_rupiah_and_persen() -> None:
