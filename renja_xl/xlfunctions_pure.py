@@ -65,7 +65,7 @@ def _whole(n: Any) -> int | None:
         d = Decimal(str(n).strip()) if not isinstance(n, float) else Decimal(repr(n))
     except InvalidOperation:
         return None
-    if d != d.to_integral_value():
+    if not d.is_finite() or d != d.to_integral_value():
         return None
     return int(d)
 
@@ -77,7 +77,10 @@ def terbilang(n: Any) -> str:
     whole = _whole(n)
     if whole is None:
         return "bukan bilangan bulat"
-    return ("minus " + fmt.terbilang(-whole)) if whole < 0 else fmt.terbilang(whole)
+    try:
+        return ("minus " + fmt.terbilang(-whole)) if whole < 0 else fmt.terbilang(whole)
+    except (ArithmeticError, ValueError, NotImplementedError):  # num2words stops at some size
+        return "terlalu besar"
 
 
 def rupiah(n: Any) -> str:
@@ -90,4 +93,9 @@ def rupiah(n: Any) -> str:
         d = Decimal(repr(n)) if isinstance(n, float) else Decimal(str(n).strip())
     except InvalidOperation:
         return "bukan angka"
-    return fmt.rupiah(d)
+    if not d.is_finite():
+        return "bukan angka"
+    try:
+        return fmt.rupiah(d)
+    except (ArithmeticError, ValueError):
+        return "terlalu besar"

@@ -50,3 +50,16 @@ def test_excel_wrappers_call_the_pure_functions():
     assert xlfunctions.RENJA_TERBILANG(12.0) == "dua belas"
     assert xlfunctions.RENJA_RUPIAH(1234.5) == "Rp 1.235"
     assert xlfunctions.RENJA_NAMA("5.03") == default_names()["5.03"]
+
+
+from hypothesis import given, settings, strategies as st
+
+ANY = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+                st.text(max_size=30), st.decimals(allow_nan=False, allow_infinity=False, places=2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY)
+def test_functions_never_raise_into_a_cell(value):
+    for fn in (f.nama, f.tingkat, f.terbilang, f.rupiah):
+        assert isinstance(fn(value), str)
