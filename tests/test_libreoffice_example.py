@@ -7,6 +7,7 @@ computes them, python-calamine reads the result. Expectations come from the seed
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -260,3 +261,76 @@ def test_numbering_as_the_seed_prints_it(lo_sheets) -> None:
             want = ""
         assert (line[spec6.col("kode")], line[spec6.col("no")]) == (code, want)
         previous = code
+
+
+# --- IKU of every kind: LibreOffice's formulas equal Python's Decimal ----------------------------------------
+
+IKU_CASES = [  # no sasaran, polaritas, target, realisasi, expected tingkat kemajuan (computed by hand)
+    (1, "Positif", 50, 47.07, Decimal("94.14")),
+    (1, "Negatif", 10, 8, Decimal("125")),  # lower is better: target / realisasi
+    (1, "Predikat", "A", "BB", Decimal("83.33")),  # ranks D=1 … AA=7: BB 5 / A 6
+    (1, None, "BB", "AA", Decimal("100")),  # blank polaritas, predicate target: a predicate indicator, met
+    (2, "Positif", 0, 5, None),  # target 0: no value (not #DIV/0!)
+    (2, "Negatif", 5, 0, None),
+    (2, "Positif", 80, None, None),  # no realisasi yet
+    (3, "Positif", "BB", "BB", None),  # text in a positive indicator
+    (3, "Positif", 100, 90, Decimal("90")),
+    (4, "Predikat", "Baik", "Baik", None),  # not a predicate of the list
+    (4, "Negatif", 3, 4, Decimal("75")),
+]
+IKU_AVERAGES = [Decimal("100.62"), None, Decimal("90"), Decimal("75")]  # (94.14+125+83.33+100)/4 = 100.6175
+IKU_TOTAL = Decimal("88.54")  # (100.62 + 90 + 75) / 3
+
+
+def _iku_rows(rng) -> list[list[Any]]:
+    rows = []
+    for no, pol, target, realisasi, _ in IKU_CASES:
+        rows.append([no, f"Sasaran {no}", f"{no}.{len(rows) + 1}", "Indikator", "Indeks", pol, target, realisasi])
+    from renja_xl.layout import PREDIKAT
+
+    for k in range(60):  # and a random batch (fixed seed) of every kind
+        no = 5 + k // 4
+        pol = rng.choice(["Positif", "Negatif", "Predikat", None])
+        if pol == "Predikat" or (pol is None and rng.random() < 0.5):
+            target, realisasi = rng.choice(PREDIKAT), rng.choice(PREDIKAT)
+        else:
+            target = round(rng.uniform(0.5, 200), rng.choice([0, 2]))
+            realisasi = round(rng.uniform(0, 250), rng.choice([0, 2]))
+        if rng.random() < 0.1:
+            realisasi = None
+        elif rng.random() < 0.05:
+            target = 0
+        rows.append([no, f"Sasaran {no}", f"{no}.{k}", "Indikator", "Indeks", pol, target, realisasi])
+    return rows
+
+
+def test_libreoffice_equals_python_for_every_kind_of_iku(soffice: str, tmp_path: Path) -> None:
+    import random
+
+    from python_calamine import CalamineWorkbook
+
+    from renja_xl.engines.xlsx_template import build_template
+    from renja_xl.recalc import recalc
+
+    spec = sheet("tabel2")
+    path = tmp_path / "iku.xlsx"
+    book = OpenpyxlBook(path, build_template())
+    book.write(spec.name, FIRST_DATA_ROW, 1, _iku_rows(random.Random(2022)))
+    recalc(book)
+    book.save()
+    table = read_renja(OpenpyxlBook(path)).tabel2
+
+    # Python against the values computed by hand
+    assert [r.kemajuan for r in table.rows[:len(IKU_CASES)]] == [c[4] for c in IKU_CASES]
+    assert [g.rerata for g in table.groups[:4]] == IKU_AVERAGES
+
+    out = libreoffice_convert(soffice, path, "xlsx", tmp_path / "lo")
+    lo = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(spec.name).to_python(skip_empty_area=False)
+    kinds = Counter()
+    for i, (kind, item) in enumerate(iku.layout_rows(table)):
+        line = lo[FIRST_DATA_ROW - 1 + i]
+        want = item.kemajuan if kind == iku.ROW_IKU else item.rerata if kind == iku.ROW_AVERAGE else table.total
+        assert num(line[spec.col("kemajuan")]) == want, (kind, line[:8], want)
+        kinds[(kind, want is None)] += 1
+    assert num(lo[FIRST_DATA_ROW - 1 + len(iku.layout_rows(table)) - 1][spec.col("kemajuan")]) == table.total
+    assert kinds[(iku.ROW_IKU, True)] >= 8 and kinds[(iku.ROW_IKU, False)] >= 40
