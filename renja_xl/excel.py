@@ -148,9 +148,11 @@ def _backup(book) -> Path | None:
     target.parent.mkdir(exist_ok=True)
     try:
         if sys.platform.startswith("win"):
-            book.api.SaveCopyAs(str(target))
-        else:
-            book.api.save_workbook_as(filename=str(target), overwrite=True, copy=True)
+            book.api.SaveCopyAs(str(target))  # the workbook as it is in Excel now, saved or not
+        else:  # Excel for Mac has no SaveCopyAs: the last saved version of the file
+            import shutil
+
+            shutil.copy2(book.fullname, target)
     except Exception:
         return None
     return target if target.exists() else None
@@ -318,7 +320,7 @@ def _ask_file(book) -> str | None:
             chosen = book.app.api.GetOpenFilename("Cetakan SIPD (*.xlsx;*.csv),*.xlsx;*.csv", 1,
                                                   "Pilih berkas cetakan SIPD-RI")
         else:  # Excel for Mac (AppleScript)
-            chosen = book.app.api.get_open_filename(title="Pilih berkas cetakan SIPD-RI")
+            chosen = book.app.api.get_open_filename()
     except Exception:
         return None
     return chosen if isinstance(chosen, str) and chosen and chosen != "False" else None

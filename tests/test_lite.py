@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -64,8 +65,13 @@ def test_lite_requirements_and_a_pure_python_wheel(tmp_path):
              if l.strip() and not l.strip().startswith("#")]
     assert re.fullmatch(r"xlwings==\d+\.\d+\.\d+", lines[0])
     assert re.fullmatch(rf"https://\S+/renja_xl-{re.escape(renja_xl.__version__)}-py3-none-any\.whl", lines[1])
+    source = tmp_path / "sumber"  # a clean copy: nothing is built inside the shared tree
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
+    shutil.copytree(ROOT / "renja_xl", source / "renja_xl", ignore=shutil.ignore_patterns("__pycache__"))
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                           "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300)
+                           "-w", str(tmp_path), str(source)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     wheel = tmp_path / f"renja_xl-{renja_xl.__version__}-py3-none-any.whl"  # what Pyodide can install
     assert wheel.exists(), list(tmp_path.iterdir())

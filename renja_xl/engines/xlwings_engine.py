@@ -230,7 +230,7 @@ def _unprotect(sh):
 def _protect(sh, state) -> None:
     api = sh.api
     if state == ("mac",):
-        api.protect_worksheet(contents=True)
+        api.protect_worksheet(worksheet_contents=True)
         return
     drawing, scenarios, flags = state
     # Protect(Password, DrawingObjects, Contents, Scenarios, UserInterfaceOnly, Allow...)
