@@ -138,6 +138,23 @@ def make_tree(rng: random.Random, digits: int, bidang: int = 2, programs: int = 
     return tree
 
 
+HALF_CENT_CASES = [(100000, 12345), (100000, 1005), (100000, 2675), (100000, 100005), (800, 1), (80000, 7),
+                   (160000, 33), (3, 1), (7, 5)]  # % at or near a half cent: 12.345 -> 12.35, 2.675 -> 2.68, ...
+
+
+def add_half_cent_cases(tree: Tree, kegiatan: str = "9.99.99.1.99") -> None:
+    """Sub kegiatan whose % realisasi sits on a rounding boundary, in a kegiatan of their own (every table)."""
+    parts = kegiatan.split(".")
+    tree.parents |= {".".join(parts[:2]), ".".join(parts[:3]), kegiatan}
+    for i, (anggaran, realisasi) in enumerate(HALF_CENT_CASES, start=1):
+        code = f"{kegiatan}.{i:0{tree.digits}d}"
+        tree.leaves[code] = {"anggaran": anggaran, "realisasi": realisasi, "pendanaan": anggaran, "pagu": realisasi}
+        tree.rows["tabel1"].append(_row("tabel1", kode=code, uraian="Batas", anggaran=anggaran, realisasi=realisasi))
+        tree.rows["tabel4"].append(_row("tabel4", kode=code, uraian="Batas"))
+        tree.rows["tabel6"].append(_row("tabel6", kode=code, uraian="Batas", pendanaan=anggaran))
+        tree.rows["sipd"].append(_row("sipd", kode=code, uraian="Batas", pagu=realisasi))
+
+
 def write_and_recalc(tree: Tree, path: Path):
     book = OpenpyxlBook(path, build_template())
     for key, rows in tree.rows.items():
@@ -395,6 +412,7 @@ def test_libreoffice_subtotals_of_a_generated_tree(soffice: str, tmp_path: Path)
     """A few hundred rows (fixed seed): LibreOffice's SUBTOTAL at every parent row equals Python's total."""
     tree = make_tree(random.Random(20240), 4, bidang=2, programs=3, kegiatan=4, subs=8, blanks=3,
                      full=True)
+    add_half_cent_cases(tree)
     path = tmp_path / "pohon.xlsx"
     write_and_recalc(tree, path)
     renja = read_renja(OpenpyxlBook(path))
@@ -410,6 +428,9 @@ def test_libreoffice_subtotals_of_a_generated_tree(soffice: str, tmp_path: Path)
         lo = wb.get_sheet_by_name(spec.name).to_python(skip_empty_area=False)
         expected = expected_totals(tree, key)
         for r in table.rows:
+            if key == "tabel1":  # % realisasi at every row, sub kegiatan too
+                got = lo[r.source_row - 1][spec.col("persen")]
+                assert (got == "" and r.persen is None) or Decimal(repr(got)) == r.persen, (r.kode.text, got)
             if not r.is_first or r.is_leaf:
                 continue
             for total_key in SUMMED[key]:
@@ -418,7 +439,7 @@ def test_libreoffice_subtotals_of_a_generated_tree(soffice: str, tmp_path: Path)
                 assert Decimal(repr(got)) == table.money(r, total_key) == expected[r.kode.text][total_key], \
                     (key, r.kode.text, total_key)
                 checked += 1
-            if key == "tabel1":
-                got = lo[r.source_row - 1][spec.col("persen")]
-                assert (got == "" and r.persen is None) or Decimal(repr(got)) == r.persen, (r.kode.text, got)
     assert checked >= 3 * len(tree.parents)
+    boundary = [r.persen for r in renja.tabel1.rows if r.kode.text.startswith("9.99.99.1.99.")]
+    assert boundary == [Decimal(x) for x in ("12.35", "1.01", "2.68", "100.01", "0.13", "0.01", "0.02", "33.33",
+                                              "71.43")]
