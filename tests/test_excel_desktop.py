@@ -209,3 +209,33 @@ def test_password_protected_sheet_stops_before_anything_is_written(typed):
     assert "kata sandi" in result.message and "Usulan SIPD" in result.message and "Traceback" not in result.message
     assert not [op for op, _ in book.log if op in ("write", "clear")]
     assert all(s.api.ProtectContents for s in book.sheets if s.name != "Validasi")  # protected again
+
+
+def test_desktop_import_sipd_fills_the_sheet_like_the_cli(typed, tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from test_sipd import lampiran, print_rows, write_xlsx
+
+    printed = write_xlsx(print_rows(lampiran()), tmp_path / "cetakan_sipd.xlsx")
+    by_cli = tmp_path / "cli.xlsx"
+    shutil.copyfile(typed, by_cli)
+    done = subprocess.run([sys.executable, "-m", "renja_xl", "import-sipd", str(printed), str(by_cli)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    book = Book(typed)
+    monkeypatch.setattr(x, "_ask_file", lambda book: str(printed))  # the file the user picks in Excel's dialog
+    result = x.import_sipd(book, show=False)
+    assert result.ok and result.message.startswith("Impor SIPD selesai"), result.message
+    assert all(s.api.ProtectContents for s in book.sheets if s.name != "Validasi")
+    written = {n for op, n in book.log if op in ("write", "clear")}
+    assert written == {"Usulan SIPD"}
+    mine = all_cells(book.to_file(typed, tmp_path / "desktop.xlsx"))
+    assert mine["Usulan SIPD"] == all_cells(by_cli)["Usulan SIPD"]
+
+
+def test_desktop_import_sipd_cancelled(typed):
+    book = Book(typed)
+    result = x.import_sipd(book, show=False)  # the stand-in has no file dialog: as if the user cancelled
+    assert result.ok and "dibatalkan" in result.message
+    assert not [op for op, _ in book.log if op in ("write", "clear")]
