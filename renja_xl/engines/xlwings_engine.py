@@ -55,6 +55,7 @@ class XlwingsBook:
         self.reads_formulas = formulas and not self.remote
         self._formulas = formulas
         self._unprotected: dict[str, tuple] = {}
+        self._sheets: dict[str, Any] = {}
         self._screen: bool | None = None  # screen updating before the first write (desktop)
         self.calls = 0  # bulk calls made (reads, writes, clears): what the tests and the benchmark count
 
@@ -63,9 +64,12 @@ class XlwingsBook:
         return [s.name for s in self.book.sheets]
 
     def _sheet(self, name: str):
-        for s in self.book.sheets:
-            if s.name == name:
-                return s
+        if name in self._sheets:
+            return self._sheets[name]
+        for s in self.book.sheets:  # one pass, then cached (each COM property read is a round trip)
+            self._sheets[s.name] = s
+        if name in self._sheets:
+            return self._sheets[name]
         raise WorkbookError(f"sheet '{name}' tidak ada di buku kerja '{self.book.name}'.")
 
     def _extent(self, sh) -> tuple[int, int]:
