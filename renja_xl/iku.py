@@ -125,14 +125,17 @@ def block(table: IkuTable, width: int) -> list[list[Any]]:
         r = FIRST_DATA_ROW + len(out)
         if kind == ROW_IKU:
             cells = list(item.cells) + [None] * (width - len(item.cells))
-            t, x, p = f"{col['target']}{r}", f"{col['realisasi']}{r}", f"{col['polaritas']}{r}"
-            rank_t, rank_x = f"MATCH({t},{ranks},0)", f"MATCH({x},{ranks},0)"
-            # IFERROR: where Python has no value (target 0, text in a number, unknown predicate) the cell is
-            # empty, not #DIV/0!/#VALUE!/#N/A, so the averages skip it as Python's mean does
+            t, x, p = f"{col['target']}{r}", f"{col['realisasi']}{r}", f"TRIM({col['polaritas']}{r})"
+            rank_t, rank_x = f"MATCH(TRIM({t}),{ranks},0)", f"MATCH(TRIM({x}),{ranks},0)"
+            # The same decisions as kemajuan(): polarity and predicates read trimmed (and, as in Excel, without
+            # regard to case); an unknown polarity with a predicate target is a predicate indicator; numbers
+            # typed as text are not numbers. IFERROR: where Python has no value (target 0, text, an unknown
+            # predicate) the cell is empty, not #DIV/0!/#VALUE!/#N/A, so the averages skip it as Python's mean does.
             cells[kem] = (
-                f'=IFERROR(IF(OR({t}="",{x}=""),"",IF(OR({p}="Predikat",AND({p}="",ISNUMBER({rank_t}))),'
-                f"IF({rank_x}>={rank_t},100,ROUND({rank_x}/{rank_t}*100,2)),"
-                f'IF({p}="Negatif",ROUND({t}/{x}*100,2),ROUND({x}/{t}*100,2)))),"")'
+                f'=IFERROR(IF(OR({t}="",{x}=""),"",IF(OR({p}="Predikat",AND({p}<>"Positif",{p}<>"Negatif",'
+                f"ISNUMBER({rank_t}))),IF({rank_x}>={rank_t},100,ROUND({rank_x}/{rank_t}*100,2)),"
+                f'IF(AND(ISNUMBER({t}),ISNUMBER({x})),'
+                f'IF({p}="Negatif",ROUND({t}/{x}*100,2),ROUND({x}/{t}*100,2)),""))),"")'
             )
             cells[baris] = ROW_IKU
         elif kind == ROW_AVERAGE:

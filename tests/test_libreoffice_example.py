@@ -277,9 +277,14 @@ IKU_CASES = [  # no sasaran, polaritas, target, realisasi, expected tingkat kema
     (3, "Positif", 100, 90, Decimal("90")),
     (4, "Predikat", "Baik", "Baik", None),  # not a predicate of the list
     (4, "Negatif", 3, 4, Decimal("75")),
+    (5, " negatif ", 10, 8, Decimal("125")),  # polarity pasted with spaces, in lower case
+    (5, "Naik", "bb", "A ", Decimal("100")),  # unknown polarity, predicate target (any case, stray space)
+    (5, "Positif", "50", 40, None),  # a number typed as text is not a number (Excel would convert it)
+    (5, "Negatif", "A", "A", None),  # a predicate under a numeric polarity
+    (5, "Predikat", 3, 2, None),  # numbers under the predicate polarity
+    (5, "Predikat", "BB", " ", None),  # realisasi only a space: not typed
 ]
-IKU_AVERAGES = [Decimal("100.62"), None, Decimal("90"), Decimal("75")]  # (94.14+125+83.33+100)/4 = 100.6175
-IKU_TOTAL = Decimal("88.54")  # (100.62 + 90 + 75) / 3
+IKU_AVERAGES = [Decimal("100.62"), None, Decimal("90"), Decimal("75"), Decimal("112.5")]  # 100.6175 -> 100.62
 
 
 def _iku_rows(rng) -> list[list[Any]]:
@@ -289,7 +294,7 @@ def _iku_rows(rng) -> list[list[Any]]:
     from renja_xl.layout import PREDIKAT
 
     for k in range(60):  # and a random batch (fixed seed) of every kind
-        no = 5 + k // 4
+        no = 6 + k // 4
         pol = rng.choice(["Positif", "Negatif", "Predikat", None])
         if pol == "Predikat" or (pol is None and rng.random() < 0.5):
             target, realisasi = rng.choice(PREDIKAT), rng.choice(PREDIKAT)
@@ -322,7 +327,7 @@ def test_libreoffice_equals_python_for_every_kind_of_iku(soffice: str, tmp_path:
 
     # Python against the values computed by hand
     assert [r.kemajuan for r in table.rows[:len(IKU_CASES)]] == [c[4] for c in IKU_CASES]
-    assert [g.rerata for g in table.groups[:4]] == IKU_AVERAGES
+    assert [g.rerata for g in table.groups[:5]] == IKU_AVERAGES
 
     out = libreoffice_convert(soffice, path, "xlsx", tmp_path / "lo")
     lo = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(spec.name).to_python(skip_empty_area=False)
