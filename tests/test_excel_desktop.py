@@ -239,3 +239,15 @@ def test_desktop_import_sipd_cancelled(typed):
     result = x.import_sipd(book, show=False)  # the stand-in has no file dialog: as if the user cancelled
     assert result.ok and "dibatalkan" in result.message
     assert not [op for op, _ in book.log if op in ("write", "clear")]
+
+
+def test_desktop_validate_reads_values_once_and_fills_validasi(typed):
+    book = Book(typed.parent / CLI_NAME)
+    result = x.validate(book, show=False)
+    assert result.message.startswith("Validasi selesai:") and "sheet Validasi" in result.message
+    assert not [op for op, _ in book.log if op == "formula"]  # values only, as calamine reads a file
+    reads = [n for op, n in book.log if op == "read"]
+    assert len(reads) - reads.count("Validasi") == len(set(reads) - {"Validasi"})
+    assert {n for op, n in book.log if op in ("write", "clear")} == {"Validasi"}
+    validasi = next(s for s in book.sheets if s.name == "Validasi")
+    assert len({r for r, _ in validasi.cells}) >= len(result.findings)
