@@ -193,10 +193,17 @@ def test_libreoffice_imports_the_module_under_basic(soffice, tmp_path):
     ods = libreoffice_convert(soffice, COMMITTED["renja_template.xlsm"], "ods", tmp_path)
     with zipfile.ZipFile(ods) as z:
         basic = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("Basic/")}
+        content = z.read("content.xml").decode("utf-8")
     module = next(text for name, text in basic.items() if name.endswith(f"/{MODULE_NAME}.xml"))
     for b in BUTTONS:
         assert f"Public Sub {b.macro}()" in module
     assert "RENJA_XL_VERSI" in module
+    # LibreOffice, reading the buttons on its own, binds each caption to the Sub of the imported module.
+    bound = {}
+    for button in re.findall(r"<form:button .*?</form:button>", content, flags=re.S):
+        label = re.search(r'form:label="([^"]*)"', button).group(1)
+        bound[label] = re.search(r'xlink:href="vnd\.sun\.star\.script:VBAProject\.RenjaXL\.(\w+)\?', button).group(1)
+    assert bound == {b.caption: b.macro for b in BUTTONS}
 
 
 @pytest.mark.libreoffice
