@@ -17,6 +17,14 @@ from renja_xl.recalc import recalc
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
+# Property tests (hypothesis): the same examples on every CI run, so a red build is reproducible; on a
+# developer's machine new examples are explored (and failures remembered in .hypothesis/).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
+
 
 def build_example(path: Path) -> Path:
     book = OpenpyxlBook(path, build_template())
