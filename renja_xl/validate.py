@@ -16,6 +16,7 @@ everything else becomes a finding.
 """
 from __future__ import annotations
 
+import gc
 import re
 from datetime import datetime
 from typing import Any
@@ -61,8 +62,16 @@ def validate_renja(renja: Renja, nomenklatur: Nomenklatur | None = None,
         note = ""
     ctx = Context(renja, nomenklatur, note)
     findings = list(renja.findings)
-    for rule in ALL_RULES:
-        findings.extend(rule(ctx))
+    # The rules allocate many small objects and no reference cycles; the cyclic collector would rescan the
+    # whole model (millions of objects at 100k rows) again and again, so it rests while they run.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for rule in ALL_RULES:
+            findings.extend(rule(ctx))
+    finally:
+        if collecting:
+            gc.enable()
     if settings:
         findings = apply_settings(findings, settings)
     return sort_findings(findings)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ..cells import cell_ref
+from ..cells import cell_ref, column_letter
 from ..hierarchy import HierRow, HierTable
 from ..kode import Kode, KodeError, parse_kode
 from ..layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
@@ -34,6 +34,17 @@ class Context:
     nomenklatur: Nomenklatur | None = None  # the list of the declared version (or the embedded example list)
     nomenklatur_note: str = ""  # why the embedded list is used, if it is
     identitas_rows: dict[str, int] = field(default_factory=dict)
+    _cols: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    _letters: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _lists: dict[tuple[str, str], list[HierRow]] = field(default_factory=dict, repr=False)
+
+    def col(self, table: HierTable, key: str) -> int:
+        """0-based column of a key (looked up once per table and key: rules ask for it on every row)."""
+        k = (table.spec.key, key)
+        j = self._cols.get(k)
+        if j is None:
+            j = self._cols[k] = table.spec.col(key)
+        return j
 
     def __post_init__(self) -> None:
         labels = {_SPACES.sub(" ", f.label).strip().lower(): f.key for f in IDENTITAS_FIELDS}
@@ -69,27 +80,67 @@ class Context:
             return None
         return k if len(k.segments) == 2 and not k.segments[0].startswith("X") else None
 
-    # --- tables
+    # --- tables (row lists computed once per run and shared by the rules)
     def where(self, table: HierTable, row: HierRow, key: str) -> str:
-        return cell_ref(row.source_row, table.spec.col(key) + 1) if row.source_row else ""
+        if not row.source_row:
+            return ""
+        k = (table.spec.key, key)
+        letter = self._letters.get(k)
+        if letter is None:
+            letter = self._letters[k] = column_letter(self.col(table, key) + 1)
+        return f"{letter}{row.source_row}"
 
-    def typed_nodes(self, table: HierTable) -> Iterator[HierRow]:
-        """First row of every node the user typed (rows recalc would insert are left out)."""
-        for r in table.rows:
-            if r.is_first and r.source_row is not None:
-                yield r
+    def _list(self, table: HierTable, kind: str) -> list[HierRow]:
+        k = (table.spec.key, kind)
+        rows = self._lists.get(k)
+        if rows is None:
+            typed, nodes, leaves, parents, typed_parents = [], [], [], [], []
+            for r in table.rows:
+                if r.source_row is None:
+                    continue
+                typed.append(r)
+                leaf = len(r.kode.segments) == 6
+                if not leaf:
+                    typed_parents.append(r)
+                if r.is_first:
+                    nodes.append(r)
+                    (leaves if leaf else parents).append(r)
+            key = table.spec.key
+            self._lists.update({(key, "typed"): typed, (key, "nodes"): nodes, (key, "leaves"): leaves,
+                                (key, "parents"): parents, (key, "typed_parents"): typed_parents})
+            rows = self._lists[k]
+        return rows
 
-    def typed_rows(self, table: HierTable) -> Iterator[HierRow]:
-        for r in table.rows:
-            if r.source_row is not None:
-                yield r
+    def typed_rows(self, table: HierTable) -> list[HierRow]:
+        """Every row the user typed (rows recalc would insert are left out)."""
+        return self._list(table, "typed")
+
+    def typed_nodes(self, table: HierTable) -> list[HierRow]:
+        """First typed row of every node (a program's further indicator rows are left out)."""
+        return self._list(table, "nodes")
+
+    def leaves(self, table: HierTable) -> list[HierRow]:
+        """First typed row of every sub kegiatan."""
+        return self._list(table, "leaves")
+
+    def parents(self, table: HierTable) -> list[HierRow]:
+        """First typed row of every urusan, bidang, program and kegiatan."""
+        return self._list(table, "parents")
+
+    def typed_parent_rows(self, table: HierTable) -> list[HierRow]:
+        return self._list(table, "typed_parents")
 
     def value(self, table: HierTable, row: HierRow, key: str) -> Any:
-        j = table.spec.col(key)
+        j = self.col(table, key)
         return row.cells[j] if j < len(row.cells) else None
 
     def tables(self) -> list[HierTable]:
         return self.renja.hierarchy_tables()
+
+
+def is_leaf(row: HierRow) -> bool:
+    """Fast form of row.is_leaf for loops over every row."""
+    return len(row.kode.segments) == 6
 
 
 def sheet_name(key: str) -> str:

@@ -6,9 +6,8 @@ from datetime import date
 from typing import Iterable
 
 from ..findings import Finding
-from ..kode import Level
 from ..layout import MONTHS
-from .context import Context, blank, text
+from .context import Context, blank, is_leaf, text
 
 _FIELDS = (("indikator", "isi.indikator", "indikator kinerja"), ("satuan", "isi.satuan", "satuan"),
            ("target", "isi.target", "target kinerja"), ("lokasi", "isi.lokasi", "lokasi"),
@@ -21,15 +20,16 @@ def missing_fields(ctx: Context) -> Iterable[Finding]:
              (renja.tabel4, ("indikator", "satuan", "target", "lokasi", "waktu")),
              (renja.tabel6, ("indikator", "satuan", "target", "lokasi", "waktu")))
     for table, keys in plans:
+        leaf_cols = [(ctx.col(table, key), key, rule, label) for key, rule, label in _FIELDS if key in keys]
+        # programs and kegiatan of Tabel 6 carry their own indicators (3 and 5 segments)
+        parent_cols = leaf_cols[:3] if table is renja.tabel6 else []
         for r in ctx.typed_rows(table):
-            if r.is_leaf:
-                wanted = keys
-            elif table is renja.tabel6 and r.level in (Level.PROGRAM, Level.KEGIATAN):
-                wanted = ("indikator", "satuan", "target")  # programs and kegiatan carry their own indicators
-            else:
-                continue
-            for key, rule, label in _FIELDS:
-                if key in wanted and blank(ctx.value(table, r, key)):
+            n = len(r.kode.segments)
+            wanted = leaf_cols if n == 6 else parent_cols if n in (3, 5) else ()
+            cells = r.cells
+            for j, key, rule, label in wanted:
+                v = cells[j]
+                if v is None or (v.__class__ is str and not v.strip()):
                     yield Finding(rule, "warning", table.spec.name, ctx.where(table, r, key), r.kode.text,
                                   f"{label} {r.level.label.lower()} {r.kode.text} kosong.")
 
@@ -58,12 +58,21 @@ def month_range(value: str) -> tuple[int, int] | str:
 
 
 def waktu_format(ctx: Context) -> Iterable[Finding]:
+    seen: dict[str, tuple[int, int] | str] = {}
     for table in (ctx.renja.tabel4, ctx.renja.tabel6):
+        j = ctx.col(table, "waktu")
         for r in ctx.typed_rows(table):
-            raw = ctx.value(table, r, "waktu")
+            raw = r.cells[j]
+            if raw is None or raw == "":
+                continue
             if blank(raw):
                 continue
-            parsed = month_range(text(raw)) if isinstance(raw, str) else "bukan teks nama bulan"
+            if isinstance(raw, str):
+                parsed = seen.get(raw)
+                if parsed is None:
+                    parsed = seen[raw] = month_range(text(raw))
+            else:
+                parsed = "bukan teks nama bulan"
             if isinstance(parsed, str):
                 yield Finding("isi.waktu_format", "error", table.spec.name, ctx.where(table, r, "waktu"), r.kode.text,
                               f"waktu pelaksanaan '{text(raw)}' tidak sah: {parsed}.")
@@ -103,17 +112,19 @@ def indicator_kind(indikator: str) -> str | None:
 
 def satuan_fits_indicator(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
-    cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+    cache: dict[tuple, tuple[str | None, str | None]] = {}
     for table in (renja.tabel1, renja.tabel4, renja.tabel6):
+        ji, js = ctx.col(table, "indikator"), ctx.col(table, "satuan")
         for r in ctx.typed_rows(table):
-            indikator, satuan = text(ctx.value(table, r, "indikator")), text(ctx.value(table, r, "satuan"))
-            if not indikator or not satuan:
-                continue
-            kinds = cache.get((indikator, satuan))
+            pair = (r.cells[ji], r.cells[js])
+            kinds = cache.get(pair)
             if kinds is None:
-                kinds = cache[(indikator, satuan)] = (indicator_kind(indikator), satuan_kind(satuan))
+                indikator, satuan = text(pair[0]), text(pair[1])
+                kinds = cache[pair] = ((indicator_kind(indikator), satuan_kind(satuan))
+                                       if indikator and satuan else (None, None))
             want, got = kinds
             if want and got and want != got:
+                indikator, satuan = text(pair[0]), text(pair[1])
                 yield Finding("isi.satuan_indikator", "warning", table.spec.name, ctx.where(table, r, "satuan"),
                               r.kode.text,
                               f"satuan '{satuan}' tidak cocok dengan indikator '{indikator}' "

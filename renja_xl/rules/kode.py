@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Iterable
 
 from ..findings import Finding
-from .context import Context, blank
+from .context import Context, blank, is_leaf
 
 _YEAR = re.compile(r"(?:tahun|th\.?|/)\s*(\d{4})", re.IGNORECASE)
 
@@ -34,13 +34,17 @@ def missing_parents(ctx: Context) -> Iterable[Finding]:
 def duplicate_codes(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     for table in (renja.tabel1, renja.tabel4, renja.tabel6):
-        counts = Counter(r.kode for r in table.rows if r.is_leaf)
+        leaves = [r for r in table.rows if is_leaf(r)]
+        counts = Counter(r.kode.segments for r in leaves)  # tuples of str hash faster than Kode
+        if len(counts) == len(leaves):
+            continue
         seen = set()
-        for r in table.rows:
-            if r.is_leaf and counts[r.kode] > 1 and r.kode in seen:
+        for r in leaves:
+            segs = r.kode.segments
+            if counts[segs] > 1 and segs in seen:
                 yield Finding("kode.ganda", "warning", table.spec.name, ctx.where(table, r, "kode"), r.kode.text,
-                              f"sub kegiatan {r.kode.text} tercantum {counts[r.kode]} kali.")
-            seen.add(r.kode)
+                              f"sub kegiatan {r.kode.text} tercantum {counts[segs]} kali.")
+            seen.add(segs)
 
 
 def expected_sub_digits(versi: str) -> int | None:
@@ -56,17 +60,19 @@ def expected_sub_digits(versi: str) -> int | None:
 
 def sub_digits(ctx: Context) -> Iterable[Finding]:
     expected = expected_sub_digits(ctx.versi)
-    leaves = [(t, r) for t in ctx.tables() for r in ctx.typed_nodes(t) if r.is_leaf]
+    tables = ctx.tables()
     if expected is None:
-        counts = Counter(r.kode.sub_digits for _, r in leaves)
+        counts = Counter(len(r.kode.segments[5]) for t in tables for r in ctx.leaves(t))
         if len(counts) < 2:
             return
         expected = counts.most_common(1)[0][0]
         why = f"sebagian besar sub kegiatan buku kerja ini memakai {expected} digit"
     else:
         why = f"versi nomenklatur '{ctx.versi}' memakai {expected} digit"
-    for table, r in leaves:
-        if r.kode.sub_digits != expected:
+    for table in tables:
+        for r in ctx.leaves(table):
+            if len(r.kode.segments[5]) == expected:
+                continue
             yield Finding("kode.digit_versi", "error", table.spec.name, ctx.where(table, r, "kode"), r.kode.text,
                           f"sub kegiatan {r.kode.text} bernomor {r.kode.sub_digits} digit, padahal {why}.")
 
@@ -127,12 +133,9 @@ _LEAF_ONLY = {"tabel4": ("lokasi", "waktu"), "tabel6": ("lokasi", "waktu"),
 def level_fits_table(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     for key, table in (("tabel4", renja.tabel4), ("tabel6", renja.tabel6), ("sipd", renja.sipd)):
-        cols = _LEAF_ONLY[key]
-        for r in ctx.typed_rows(table):
-            if r.is_leaf:
-                continue
-            filled = [table.spec.columns[table.spec.col(c)].header for c in cols
-                      if not blank(ctx.value(table, r, c))]
+        cols = [(ctx.col(table, c), table.spec.columns[ctx.col(table, c)].header) for c in _LEAF_ONLY[key]]
+        for r in ctx.typed_parent_rows(table):
+            filled = [header for j, header in cols if not blank(r.cells[j])]
             if filled:
                 yield Finding("kode.tingkat_tabel", "warning", table.spec.name, ctx.where(table, r, "kode"),
                               r.kode.text,

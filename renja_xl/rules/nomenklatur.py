@@ -20,8 +20,9 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
     if nom is None:
         return
     jenis = ctx.jenis
-    name_cache: dict[tuple[str, str], bool] = {}
+    name_cache: dict[tuple, bool] = {}
     for table in ctx.tables():
+        j = ctx.col(table, "uraian")
         for r in ctx.typed_nodes(table):
             kode = r.kode.text
             if kode.startswith("X"):
@@ -34,14 +35,14 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
                 continue
             if r.level < Level.PROGRAM:
                 continue  # the bidang row often carries the agency's name, as in the printed Renja
-            name = text(ctx.value(table, r, "uraian"))
-            if not name:
-                continue
-            key = (name, entry.nama)
+            raw = r.cells[j]
+            key = (raw, entry.nama)
             ok = name_cache.get(key)
             if ok is None:
-                ok = name_cache[key] = same_name(name, entry.nama)
+                name = text(raw)
+                ok = name_cache[key] = not name or same_name(name, entry.nama)
             if not ok:
+                name = text(raw)
                 yield Finding("nomenklatur.nama", "warning", table.spec.name, ctx.where(table, r, "uraian"), kode,
                               f"nama '{name}' berbeda dari nomenklatur '{nom.versi}'; nama resmi: '{entry.nama}'.")
 
@@ -53,9 +54,7 @@ def standard_indicator(ctx: Context) -> Iterable[Finding]:
         return
     jenis = ctx.jenis
     for table in (ctx.renja.tabel4, ctx.renja.tabel6):
-        for r in ctx.typed_nodes(table):
-            if not r.is_leaf:
-                continue
+        for r in ctx.leaves(table):
             entry = nom.find(r.kode.text, jenis)
             if entry is None:
                 continue

@@ -1,12 +1,10 @@
 """Across tables: the same sub kegiatan in the Rancangan (Tabel 4), the Rencana (Tabel 6) and the SIPD lampiran."""
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Iterable
 
 from ..findings import Finding
 from ..hierarchy import HierRow, HierTable
-from ..money import NumberError, parse_number_or_text
 from ..nomenklatur import name_key
 from .context import Context, text
 
@@ -15,8 +13,8 @@ _LABEL = {"tabel4": "Tabel 4 (Rancangan)", "tabel6": "Tabel 6 (Rencana)", "sipd"
 
 def _leaves(ctx: Context, table: HierTable) -> dict[str, HierRow]:
     out: dict[str, HierRow] = {}
-    for r in ctx.typed_nodes(table):
-        if r.is_leaf and r.kode.text not in out:
+    for r in ctx.leaves(table):
+        if r.kode.text not in out:
             out[r.kode.text] = r
     return out
 
@@ -44,16 +42,19 @@ def presence(ctx: Context) -> Iterable[Finding]:
     yield from _pair(ctx, "silang.rencana_sipd", "tabel6", renja.tabel6, "sipd", renja.sipd, index)
 
 
-def _target(value) -> Decimal | str | None:
-    try:
-        return parse_number_or_text(value)
-    except NumberError:
+def _target(value):
+    """A target as compared: the number itself (int/float from the engine), else the trimmed text; None if empty."""
+    if value is None or value.__class__ is bool:
         return None
+    if value.__class__ in (int, float):
+        return value
+    text_ = str(value).strip()
+    return text_ or None
 
 
 def _shown(value) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
     return str(value)
 
 
@@ -64,18 +65,32 @@ def changes(ctx: Context) -> Iterable[Finding]:
     if not base:
         return
     t4 = renja.tabel4
+    seen: dict[tuple[str, str], bool] = {}
+    jt4, js4 = ctx.col(t4, "target"), ctx.col(t4, "satuan")
     for key, table, target_key in (("tabel6", renja.tabel6, "target"), ("sipd", renja.sipd, "volume")):
+        jt, js = ctx.col(table, target_key), ctx.col(table, "satuan")
         for kode, r in _leaves(ctx, table).items():
             b = base.get(kode)
             if b is None:
                 continue
-            t_new, t_old = _target(ctx.value(table, r, target_key)), _target(ctx.value(t4, b, "target"))
-            if t_new is not None and t_old is not None and t_new != t_old:
+            raw_new, raw_old = r.cells[jt], b.cells[jt4]
+            if raw_new != raw_old:
+                t_new, t_old = _target(raw_new), _target(raw_old)
+            else:
+                t_new = t_old = None
+            if t_new is not None and t_old is not None and t_new != t_old and not (
+                    isinstance(t_new, str) and isinstance(t_old, str) and t_new.casefold() == t_old.casefold()):
                 yield Finding("silang.target", "info", table.spec.name, ctx.where(table, r, target_key), kode,
                               f"target {_shown(t_new)} berbeda dari Tabel 4 ({_shown(t_old)}, sel "
                               f"{ctx.where(t4, b, 'target')}).")
-            s_new, s_old = text(ctx.value(table, r, "satuan")), text(ctx.value(t4, b, "satuan"))
-            if s_new and s_old and name_key(s_new) != name_key(s_old):
+            raw_new, raw_old = r.cells[js], b.cells[js4]
+            if raw_new == raw_old:
+                continue
+            s_new, s_old = text(raw_new), text(raw_old)
+            differs = seen.get((s_new, s_old))
+            if differs is None:
+                differs = seen[(s_new, s_old)] = bool(s_new and s_old and name_key(s_new) != name_key(s_old))
+            if differs:
                 yield Finding("silang.satuan", "info", table.spec.name, ctx.where(table, r, "satuan"), kode,
                               f"satuan '{s_new}' berbeda dari Tabel 4 ('{s_old}', sel {ctx.where(t4, b, 'satuan')}).")
 

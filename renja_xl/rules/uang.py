@@ -9,7 +9,7 @@ from ..cells import cell_ref
 from ..findings import Finding
 from ..fmt import rupiah
 from ..money import NumberError, to_decimal
-from .context import Context
+from .context import Context, is_leaf
 
 # Money column of each table that a sub kegiatan must fill.
 _NEEDED = {"tabel1": "anggaran", "tabel6": "pendanaan", "sipd": "pagu"}
@@ -22,13 +22,15 @@ def _difference(stated: Decimal, computed: Decimal) -> str:
 
 
 def signs_and_cents(ctx: Context) -> Iterable[Finding]:
+    zero = Decimal(0)
     for table in ctx.tables():
+        headers = {c.key: c.header for c in table.spec.columns}
         for r in ctx.typed_rows(table):
             for key, amount in r.amounts.items():
                 if amount is None:
                     continue
-                header = table.spec.columns[table.spec.col(key)].header
-                if amount < 0:
+                header = headers[key]
+                if amount < zero:
                     yield Finding("uang.negatif", "error", table.spec.name, ctx.where(table, r, key), r.kode.text,
                                   f"{header} bernilai negatif ({rupiah(amount)}).")
                 elif amount != amount.to_integral_value():
@@ -47,8 +49,8 @@ def missing_amounts(ctx: Context) -> Iterable[Finding]:
     for key, table in (("tabel1", renja.tabel1), ("tabel6", renja.tabel6), ("sipd", renja.sipd)):
         col = _NEEDED[key]
         header = table.spec.columns[table.spec.col(col)].header
-        for r in ctx.typed_nodes(table):
-            if r.is_leaf and col in r.amounts and r.amounts[col] is None:
+        for r in ctx.leaves(table):
+            if col in r.amounts and r.amounts[col] is None:
                 yield Finding("uang.kosong", "warning", table.spec.name, ctx.where(table, r, col), r.kode.text,
                               f"{header} sub kegiatan {r.kode.text} kosong (dihitung Rp 0).")
 
@@ -59,7 +61,7 @@ def allocation_vs_subtotal(ctx: Context) -> Iterable[Finding]:
     col = table.spec.col("pendanaan")
     by_code: dict = {}
     for r in table.rows:
-        if not r.is_leaf:
+        if not is_leaf(r):
             by_code.setdefault(r.kode, []).append(r)
     for kode, rows in by_code.items():
         shares = [r.amounts.get("pendanaan") for r in rows if r.amounts.get("pendanaan") is not None]
@@ -84,9 +86,7 @@ def stored_subtotals(ctx: Context) -> Iterable[Finding]:
     for table in ctx.tables():
         block = renja.blocks[table.spec.key]
         cols = [(j, c) for j, c in enumerate(table.spec.columns) if c.role in ("jumlah", "total")]
-        for r in table.rows:
-            if r.source_row is None or r.is_leaf or not r.is_first:
-                continue
+        for r in ctx.parents(table):
             line = block[r.source_row - 1]
             for j, c in cols:
                 raw = line[j] if j < len(line) else None
@@ -113,7 +113,7 @@ def pagu_ceiling(ctx: Context) -> Iterable[Finding]:
         return
     renja = ctx.renja
     for table, col in ((renja.tabel6, "jumlah"), (renja.sipd, "pagu")):
-        total = sum((r.totals.get(col, Decimal(0)) for r in table.rows if r.is_leaf), Decimal(0))
+        total = sum((r.totals.get(col, Decimal(0)) for r in table.rows if is_leaf(r)), Decimal(0))
         if total > pagu:
             yield Finding("uang.pagu_indikatif", "error", table.spec.name, "", "",
                           f"total {table.spec.name} {rupiah(total)} melebihi Pagu Indikatif {rupiah(pagu)} "
