@@ -329,7 +329,7 @@ def test_generated_trees(rng: random.Random, digits: int) -> None:
         assert {name: saved.read(name) for name in saved.sheet_names()} == before
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(rng=st.randoms(use_true_random=False), digits=st.sampled_from([2, 4]))
 def test_adding_rows_later_equals_typing_them_at_once(rng: random.Random, digits: int) -> None:
     """Recalc, then type more sub kegiatan below the table and recalc again: the same sheets as typing
