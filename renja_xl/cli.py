@@ -150,7 +150,7 @@ def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
 
         book = OpenpyxlBook(file)
         write_validasi(book, findings)
-        backup = book.save()
+        backup = _save(book, file)
         if not as_json:
             click.echo(f"Temuan ditulis ke sheet 'Validasi' di {file}" + (f" (cadangan: {backup})" if backup else "") + ".")
     if as_json:
@@ -210,6 +210,17 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
         raise InputErrors(renja.findings)
     written = write_chapters(renja, output, fmt, templates_dir, pdf)
     click.echo("Narasi ditulis ke " + ", ".join(str(p) for p in written) + ".")
+
+
+def _save(book, path: Path):
+    """Save atomically with a backup; a file Excel holds open becomes a plain message."""
+    from .errors import WorkbookError
+
+    try:
+        return book.save()
+    except PermissionError as exc:
+        raise WorkbookError(f"berkas '{path.name}' tidak dapat ditulis ({exc.strerror}); tutup dulu di Excel, "
+                            "lalu ulangi. Berkas tidak berubah.") from exc
 
 
 @main.group("nomenklatur", cls=RenjaGroup)
@@ -325,6 +336,7 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
 
     if not sipd_file.exists():
         raise WorkbookError(f"berkas '{sipd_file}' tidak ditemukan.")
+    printed = None
     if sipd_file.suffix.lower() in (".csv", ".txt"):
         try:
             block = read_csv_text(sipd_file.read_text(encoding="utf-8-sig"))
@@ -332,13 +344,23 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
             block = read_csv_text(sipd_file.read_text(encoding="cp1252"))
     else:
         from .engines.calamine_engine import CalamineBook
+        from .sipd_import import SipdError
 
         source = CalamineBook(sipd_file)
-        block = source.read(source.sheet_names()[0])
-    printed = parse_print(block)
+        names = source.sheet_names()
+        for name in names:  # the print is usually the first sheet; take the first that has its header
+            try:
+                printed = parse_print(source.read(name))
+                break
+            except SipdError:
+                if name == names[-1]:
+                    raise
+        block = []
+    if printed is None:
+        printed = parse_print(block)
     book = OpenpyxlBook(workbook)
     result = import_print(book, printed)
-    backup = book.save()
+    backup = _save(book, workbook)
     _print_findings(result.notes)
     from .fmt import rupiah
 

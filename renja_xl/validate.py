@@ -162,7 +162,7 @@ def summary(findings: list[Finding], when: datetime | None = None) -> str:
 def write_validasi(grid: Grid, findings: list[Finding], when: datetime | None = None) -> int:
     """Replace the Validasi sheet's rows with these findings (sorted by severity). Returns the number of rows."""
     width = len(VALIDASI.columns)
-    if grid.ensure_sheet(VALIDASI.name):
+    if VALIDASI.name not in grid.sheet_names() and grid.ensure_sheet(VALIDASI.name):
         grid.write(VALIDASI.name, 1, 1, [[VALIDASI.title]])
         grid.write(VALIDASI.name, HEADER_ROW, 1, [[c.header for c in VALIDASI.columns]])
         old = 0

@@ -204,9 +204,15 @@ def test_unreadable_rows_stop_the_import_and_nothing_is_written(change, words, t
     assert blank_workbook.read_bytes() == before
 
 
-def test_a_file_that_is_not_a_sipd_print(tmp_path: Path, blank_workbook: Path, example_path: Path) -> None:
-    result = CliRunner().invoke(main, ["import-sipd", str(example_path), str(blank_workbook)])
+def test_a_file_that_is_not_a_sipd_print(tmp_path: Path, blank_workbook: Path) -> None:
+    other = SHARED / "nomenklatur" / "sumber_900-1317-2023_kabkota.xlsx"
+    before = blank_workbook.read_bytes()
+    result = CliRunner().invoke(main, ["import-sipd", str(other), str(blank_workbook)])
     assert result.exit_code == 2 and "baris judul cetakan SIPD" in result.output
+    text = write_csv([(["Nama", "Nilai"], False), (["a", "1"], False)], tmp_path / "lain.csv")
+    result = CliRunner().invoke(main, ["import-sipd", str(text), str(blank_workbook)])
+    assert result.exit_code == 2 and "baris judul cetakan SIPD" in result.output
+    assert blank_workbook.read_bytes() == before
     missing = CliRunner().invoke(main, ["import-sipd", str(tmp_path / "tidak_ada.csv"), str(blank_workbook)])
     assert missing.exit_code == 2 and "tidak ditemukan" in missing.output
 
@@ -225,3 +231,14 @@ def test_split_and_amounts() -> None:
                                               "Disetujui", None]])
     assert [(r.kode.text, r.pagu, r.volume, r.satuan) for r in parsed.rows] == [
         ("5.03.01.1.01.01", Decimal("1000.50"), Decimal(1), "Dokumen")]
+
+
+def test_print_on_a_later_sheet(tmp_path: Path, blank_workbook: Path) -> None:
+    source = write_xlsx(print_rows(lampiran()), tmp_path / "usulan.xlsx")
+    wb = __import__("openpyxl").load_workbook(source)
+    cover = wb.create_sheet("Sampul", 0)
+    cover["A1"] = "Hasil Cetak Renja pada SIPD-RI.go.id"
+    wb.save(source)
+    result = CliRunner().invoke(main, ["import-sipd", str(source), str(blank_workbook)])
+    assert result.exit_code == 0, result.output
+    _assert_reproduces_the_lampiran(blank_workbook)
