@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property, lru_cache
 
 
 class Level(IntEnum):
@@ -61,18 +62,19 @@ class Kode:
     sort_key: tuple[int, ...]
     segments: tuple[str, ...]
 
-    @property
+    # Cached per instance (not fields: equality, order and hash stay on sort_key and segments).
+    @cached_property
     def level(self) -> Level:
         return _SEGMENTS_TO_LEVEL[len(self.segments)]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return ".".join(self.segments)
 
     def __str__(self) -> str:
         return self.text
 
-    @property
+    @cached_property
     def parent(self) -> "Kode | None":
         n = len(self.segments)
         if n == 1:
@@ -98,8 +100,10 @@ class Kode:
         return self.segments[3] if len(self.segments) >= 5 else None
 
 
+@lru_cache(maxsize=1 << 18)
 def _make(segments: tuple[str, ...]) -> Kode:
-    key = tuple(-1 if s.startswith("X") else int(s) for s in segments)
+    """One Kode per code (interned): parents and ancestors of 100k rows are shared, not rebuilt."""
+    key = tuple([-1 if s.startswith("X") else int(s) for s in segments])
     return Kode(key, tuple(segments))
 
 
@@ -122,10 +126,24 @@ def parse_kode(raw: object) -> ParsedKode:
             "jadi kode tidak ditebak. Ketik ulang kode sebagai teks (format sel Teks, atau awali dengan ').",
             rule="kode.angka",
         )
-    if raw is None or str(raw).strip() == "":
+    if raw is None:
         raise KodeError("kode kosong.", rule="kode.kosong")
-    text = str(raw)
-    compact = re.sub(r"\s+", "", text)
+    return _parse_text(str(raw))
+
+
+# A well-formed code in one match (the same segment patterns as below); anything else takes the slow path,
+# which finds the reason. Only a shortcut: a code it accepts is accepted identically by the checks below.
+_WELL_FORMED = re.compile(r"[0-9X](?:\.(?:[0-9]{2}|XX)(?:\.[0-9]{2}(?:\.[0-9]\.[0-9]{2}(?:\.(?:[0-9]{2}|[0-9]{4}))?)?)?)?")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_text(text: str) -> ParsedKode:
+    if _WELL_FORMED.fullmatch(text):
+        return ParsedKode(_make(tuple(text.split("."))), False)
+    if text.strip() == "":
+        raise KodeError("kode kosong.", rule="kode.kosong")
+    compact = _SPACES.sub("", text)
     stray = compact != text
     if not re.fullmatch(r"[0-9X.]+", compact):
         bad = sorted(set(re.sub(r"[0-9X.]", "", compact)))

@@ -6,6 +6,7 @@ learns all of them at once.
 """
 from __future__ import annotations
 
+import gc
 import re
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,18 @@ from .nomenklatur import default_names
 
 
 def read_renja(grid: Grid) -> Renja:
+    # The collector paused (as gc.disable) while ~1M small objects are built: with a large workbook each full
+    # collection would walk all of them again, seconds per 100k rows for nothing (bench/README.md).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_renja(grid)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_renja(grid: Grid) -> Renja:
     findings: list[Finding] = []
     blocks: dict[str, list[list[Any]]] = {}
     names = set(grid.sheet_names())
@@ -103,10 +116,10 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
     kode_col = spec.col("kode")
     money_cols = [(j, c) for j, c in enumerate(spec.columns)
                   if c.role == "jumlah" or (c.role == "input" and c.number_format == MONEY_FORMAT)]
+    user_cols = [j for j in range(width) if j >= len(spec.columns) or spec.columns[j].role not in OWNED_ROLES]
     rows: list[HierRow] = []
     for sheet_row, line in _data_rows(block, width):
-        user_cells = [v for j, v in enumerate(line)
-                      if j >= len(spec.columns) or spec.columns[j].role not in OWNED_ROLES]
+        user_cells = [line[j] for j in user_cols]
         if all(_is_blank(v) or (isinstance(v, str) and v.startswith("=")) for v in user_cells):
             continue  # blank row (or only the toolkit's own formulas): dropped when recalc compacts
         raw = line[kode_col]

@@ -8,6 +8,7 @@ verbatim and nothing typed altered.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,18 @@ class RecalcReport:
 
 
 def recalc(grid: Grid) -> RecalcReport:
+    # The collector paused (as gc.disable): with a large workbook loaded, each full collection walks millions
+    # of the engine's objects while this allocates ~1M small ones; seconds for nothing (bench/README.md).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _recalc(grid)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _recalc(grid: Grid) -> RecalcReport:
     renja = read_renja(grid)
     if has_errors(renja.findings):
         raise InputErrors(renja.findings)

