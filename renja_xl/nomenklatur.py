@@ -56,6 +56,7 @@ class Nomenklatur:
     versi: str
     entries: dict[str, list[Entry]] = field(default_factory=dict)
     partial: bool = False  # True for the embedded example list: a code missing from it proves nothing
+    _by_segments: dict[tuple[str, ...], list[Entry]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_entries(cls, versi: str, entries: Iterable[Entry], partial: bool = False) -> "Nomenklatur":
@@ -76,11 +77,16 @@ class Nomenklatur:
 
     def find(self, kode: str, jenis_pemda: str | None = None) -> Entry | None:
         """The entry of a code, the generic penunjang X.XX.01… read with the code's own bidang."""
-        items = self.entries.get(kode)
-        if items is None:
-            parts = kode.split(".")
-            if len(parts) >= 3 and parts[2] == "01":
-                items = self.entries.get(".".join(["X", "XX", *parts[2:]]))
+        return self.find_segments(tuple(kode.split(".")), jenis_pemda)
+
+    def find_segments(self, segments: tuple[str, ...], jenis_pemda: str | None = None) -> Entry | None:
+        """As find, for a code already split into its segments (the validation loop has them)."""
+        by_segments = self._by_segments
+        if by_segments is None:
+            by_segments = self._by_segments = {tuple(k.split(".")): v for k, v in self.entries.items()}
+        items = by_segments.get(segments)
+        if items is None and len(segments) >= 3 and segments[2] == "01":
+            items = by_segments.get(("X", "XX", *segments[2:]))
         if not items:
             return None
         if len(items) > 1 and jenis_pemda:

@@ -16,7 +16,6 @@ from openpyxl.styles import Font
 
 from renja_xl.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
-from renja_xl.engines.openpyxl_engine import OpenpyxlBook
 from renja_xl.layout import FIRST_DATA_ROW, sheet
 from renja_xl.sipd_import import indonesian_number, pagu_value, parse_print, split_uraian
 
@@ -198,7 +197,7 @@ def test_unreadable_rows_stop_the_import_and_nothing_is_written(change, words, t
     before = blank_workbook.read_bytes()
     result = CliRunner().invoke(main, ["import-sipd", str(source), str(blank_workbook)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert f"cetakan SIPD!" in result.output and str(target_row + 1) in result.output
+    assert "cetakan SIPD!" in result.output and str(target_row + 1) in result.output
     for w in words:
         assert w in result.output, result.output
     assert blank_workbook.read_bytes() == before

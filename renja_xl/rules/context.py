@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..cells import cell_ref, column_letter
 from ..hierarchy import HierRow, HierTable

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..findings import Finding
 from ..layout import MONTHS
-from .context import Context, blank, is_leaf, text
+from .context import Context, blank, text
 
 _FIELDS = (("indikator", "isi.indikator", "indikator kinerja"), ("satuan", "isi.satuan", "satuan"),
            ("target", "isi.target", "target kinerja"), ("lokasi", "isi.lokasi", "lokasi"),

@@ -6,7 +6,8 @@ from collections import Counter
 from typing import Iterable
 
 from ..findings import Finding
-from .context import Context, blank, is_leaf
+from ..hierarchy import HierRow
+from .context import Context, blank
 
 _YEAR = re.compile(r"(?:tahun|th\.?|/)\s*(\d{4})", re.IGNORECASE)
 
@@ -31,22 +32,6 @@ def missing_parents(ctx: Context) -> Iterable[Finding]:
                           f"baris induk {r.level.label.lower()} {r.kode.text} belum ada; Hitung Ulang akan menambahkannya.")
 
 
-def duplicate_codes(ctx: Context) -> Iterable[Finding]:
-    renja = ctx.renja
-    for table in (renja.tabel1, renja.tabel4, renja.tabel6):
-        leaves = [r for r in table.rows if is_leaf(r)]
-        counts = Counter(r.kode.segments for r in leaves)  # tuples of str hash faster than Kode
-        if len(counts) == len(leaves):
-            continue
-        seen = set()
-        for r in leaves:
-            segs = r.kode.segments
-            if counts[segs] > 1 and segs in seen:
-                yield Finding("kode.ganda", "warning", table.spec.name, ctx.where(table, r, "kode"), r.kode.text,
-                              f"sub kegiatan {r.kode.text} tercantum {counts[segs]} kali.")
-            seen.add(segs)
-
-
 def expected_sub_digits(versi: str) -> int | None:
     """4 for Kepmendagri 900.1.15.5-1317/2023 and later, 2 up to 050-5889/2021; None when unknown."""
     m = _YEAR.search(versi or "")
@@ -58,71 +43,91 @@ def expected_sub_digits(versi: str) -> int | None:
     return None
 
 
-def sub_digits(ctx: Context) -> Iterable[Finding]:
+_AUTHORITY = {"provinsi": "1", "kabkota": "2"}
+_AUTHORITY_LABEL = {"1": "provinsi", "2": "kabupaten/kota"}
+_DUPLICATE_TABLES = ("tabel1", "tabel4", "tabel6")  # the SIPD lampiran lists several usulan per sub kegiatan
+
+
+def codes(ctx: Context) -> Iterable[Finding]:
+    """Duplicates, digits against the version, generic X.XX codes, bidang and authority digit.
+
+    One pass over the rows of each table collects what these checks need; the checks that depend only on
+    a code's prefix (bidang, authority digit) then run over the distinct prefixes, not over every row.
+    """
     expected = expected_sub_digits(ctx.versi)
-    tables = ctx.tables()
-    if expected is None:
-        counts = Counter(len(r.kode.segments[5]) for t in tables for r in ctx.leaves(t))
-        if len(counts) < 2:
-            return
-        expected = counts.most_common(1)[0][0]
+    bidang = ctx.bidang
+    bidang_segs = bidang.segments if bidang else None
+    jenis = ctx.jenis
+    want = _AUTHORITY.get(jenis) if jenis else None
+    label = ctx.renja.identitas.get("jenis_pemda")
+    passes = []
+    digit_counts: Counter = Counter()
+    for table in ctx.tables():
+        first_of: dict[tuple[str, ...], HierRow] = {}  # code prefix up to the kegiatan -> first typed row
+        per_prefix: Counter = Counter()
+        leaves: list[HierRow] = []
+        generic: list[HierRow] = []
+        for r in ctx.typed_rows(table):
+            segs = r.kode.segments
+            if len(segs) == 6:
+                leaves.append(r)
+            elif not r.is_first:
+                continue  # a further indicator row of a program or kegiatan
+            if segs[0] == "X" or (len(segs) > 1 and segs[1] == "XX"):
+                generic.append(r)
+                continue
+            prefix = segs[:5]
+            per_prefix[prefix] += 1
+            if prefix not in first_of:
+                first_of[prefix] = r
+        for r in leaves:
+            digit_counts[len(r.kode.segments[5])] += 1
+        passes.append((table, first_of, per_prefix, leaves, generic))
+
+    if expected is None and len(digit_counts) > 1:
+        expected = digit_counts.most_common(1)[0][0]
         why = f"sebagian besar sub kegiatan buku kerja ini memakai {expected} digit"
     else:
         why = f"versi nomenklatur '{ctx.versi}' memakai {expected} digit"
-    for table in tables:
-        for r in ctx.leaves(table):
-            if len(r.kode.segments[5]) == expected:
-                continue
-            yield Finding("kode.digit_versi", "error", table.spec.name, ctx.where(table, r, "kode"), r.kode.text,
-                          f"sub kegiatan {r.kode.text} bernomor {r.kode.sub_digits} digit, padahal {why}.")
 
-
-def bidang_and_generic(ctx: Context) -> Iterable[Finding]:
-    bidang = ctx.bidang
-    for table in ctx.tables():
+    for table, first_of, per_prefix, leaves, generic in passes:
+        name = table.spec.name
+        if table.spec.key in _DUPLICATE_TABLES:
+            counts = Counter(r.kode.segments for r in leaves)
+            if len(counts) != len(leaves):
+                seen = set()
+                for r in leaves:
+                    segs = r.kode.segments
+                    if counts[segs] > 1 and segs in seen:
+                        yield Finding("kode.ganda", "warning", name, ctx.where(table, r, "kode"), r.kode.text,
+                                      f"sub kegiatan {r.kode.text} tercantum {counts[segs]} kali.")
+                    seen.add(segs)
+        if expected is not None:
+            for r in leaves:
+                if len(r.kode.segments[5]) != expected:
+                    yield Finding("kode.digit_versi", "error", name, ctx.where(table, r, "kode"), r.kode.text,
+                                  f"sub kegiatan {r.kode.text} bernomor {r.kode.sub_digits} digit, padahal {why}.")
+        for r in generic:
+            yield Finding("kode.format", "error", name, ctx.where(table, r, "kode"), r.kode.text,
+                          f"kode generik {r.kode.text}: ganti X.XX dengan kode bidang urusan perangkat daerah"
+                          + (f" ({bidang.text})." if bidang else " (Identitas: Kode Bidang Urusan)."))
         foreign: dict[tuple[str, ...], list] = {}
-        for r in ctx.typed_nodes(table):
-            segs = r.kode.segments
-            if segs[0].startswith("X") or (len(segs) > 1 and segs[1].startswith("X")):
-                yield Finding("kode.format", "error", table.spec.name, ctx.where(table, r, "kode"), r.kode.text,
-                              f"kode generik {r.kode.text}: ganti X.XX dengan kode bidang urusan perangkat daerah"
-                              + (f" ({bidang.text})." if bidang else " (Identitas: Kode Bidang Urusan)."))
-                continue
-            if bidang is None or len(segs) < 2 or segs[:2] == bidang.segments:
-                continue
-            foreign.setdefault(segs[:2], []).append(r)
-        for segs, rows in foreign.items():
-            first = rows[0]
-            yield Finding("kode.bidang_lain", "warning", table.spec.name, ctx.where(table, first, "kode"),
-                          first.kode.text,
-                          f"{len(rows)} baris berkode bidang {'.'.join(segs)} (mulai {first.kode.text}), di luar bidang "
+        for prefix, r in first_of.items():
+            if bidang_segs is not None and len(prefix) >= 2 and prefix[:2] != bidang_segs:
+                entry = foreign.setdefault(prefix[:2], [r, 0])
+                entry[1] += per_prefix[prefix]
+                if r.source_row < entry[0].source_row:
+                    entry[0] = r
+            digit = prefix[3] if len(prefix) == 5 else None
+            if want and digit in _AUTHORITY_LABEL and digit != want:
+                yield Finding("kode.kewenangan", "error", name, ctx.where(table, r, "kode"), r.kode.text,
+                              f"digit kewenangan '{digit}' pada {r.kode.text} menandai kegiatan "
+                              f"{_AUTHORITY_LABEL[digit]}, padahal Jenis Pemerintah Daerah di Identitas '{label}' "
+                              f"(seharusnya '{want}').")
+        for segs, (first, n) in foreign.items():
+            yield Finding("kode.bidang_lain", "warning", name, ctx.where(table, first, "kode"), first.kode.text,
+                          f"{n} baris berkode bidang {'.'.join(segs)} (mulai {first.kode.text}), di luar bidang "
                           f"urusan perangkat daerah {bidang.text} pada Identitas.")
-
-
-_AUTHORITY = {"provinsi": "1", "kabkota": "2"}
-_AUTHORITY_LABEL = {"1": "provinsi", "2": "kabupaten/kota"}
-
-
-def authority_digit(ctx: Context) -> Iterable[Finding]:
-    jenis = ctx.jenis
-    if jenis is None:
-        return
-    want = _AUTHORITY[jenis]
-    label = ctx.renja.identitas.get("jenis_pemda")
-    for table in ctx.tables():
-        reported = set()
-        for r in ctx.typed_nodes(table):
-            digit = r.kode.authority_digit
-            if digit is None or digit == want or digit not in _AUTHORITY_LABEL:
-                continue  # 3, 4, 5, 7: kegiatan of the special-autonomy regions, not judged here
-            kegiatan = r.kode.segments[:5]
-            if kegiatan in reported:
-                continue
-            reported.add(kegiatan)
-            yield Finding("kode.kewenangan", "error", table.spec.name, ctx.where(table, r, "kode"), r.kode.text,
-                          f"digit kewenangan '{digit}' pada {r.kode.text} menandai kegiatan "
-                          f"{_AUTHORITY_LABEL[digit]}, padahal Jenis Pemerintah Daerah di Identitas '{label}' "
-                          f"(seharusnya '{want}').")
 
 
 # Columns that only a sub kegiatan row fills, per table.
@@ -144,4 +149,4 @@ def level_fits_table(ctx: Context) -> Iterable[Finding]:
                               "hilang) atau pindahkan isiannya.")
 
 
-RULES = [missing_parents, duplicate_codes, sub_digits, bidang_and_generic, authority_digit, level_fits_table]
+RULES = [missing_parents, codes, level_fits_table]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..findings import Finding
-from ..kode import Level
 from ..nomenklatur import name_key, same_name
 from .context import Context, text
 
@@ -24,17 +23,19 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
     for table in ctx.tables():
         j = ctx.col(table, "uraian")
         for r in ctx.typed_nodes(table):
-            kode = r.kode.text
-            if kode.startswith("X"):
+            segs = r.kode.segments
+            if segs[0] == "X":
                 continue  # reported by kode.format
-            entry = nom.find(kode, jenis)
+            entry = nom.find_segments(segs, jenis)
             if entry is None:
                 if not nom.partial:
+                    kode = r.kode.text
                     yield Finding("nomenklatur.kode", "error", table.spec.name, ctx.where(table, r, "kode"), kode,
                                   f"kode {kode} ({r.level.label}) tidak ada dalam nomenklatur '{nom.versi}'.")
                 continue
-            if r.level < Level.PROGRAM:
+            if len(segs) < 3:
                 continue  # the bidang row often carries the agency's name, as in the printed Renja
+            kode = r.kode.text
             raw = r.cells[j]
             key = (raw, entry.nama)
             ok = name_cache.get(key)
@@ -55,7 +56,7 @@ def standard_indicator(ctx: Context) -> Iterable[Finding]:
     jenis = ctx.jenis
     for table in (ctx.renja.tabel4, ctx.renja.tabel6):
         for r in ctx.leaves(table):
-            entry = nom.find(r.kode.text, jenis)
+            entry = nom.find_segments(r.kode.segments, jenis)
             if entry is None:
                 continue
             indikator = text(ctx.value(table, r, "indikator"))
