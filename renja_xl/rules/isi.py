@@ -164,6 +164,19 @@ def nip(ctx: Context) -> Iterable[Finding]:
         yield Finding("identitas.nip", "error", "Identitas", ctx.identitas_cell("nip_kepala"), "", problem)
 
 
+def bidang_code(ctx: Context) -> Iterable[Finding]:
+    """Identitas' Kode Bidang Urusan: text of the form 5.03 (the code checks lean on it)."""
+    raw = ctx.renja.identitas.get("kode_bidang_urusan")
+    if blank(raw) or ctx.bidang is not None:
+        return
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        why = "tersimpan sebagai angka (5.10 menjadi 5.1); ketik sebagai teks"
+    else:
+        why = "bukan kode bidang urusan (dua bagian, misalnya 5.03)"
+    yield Finding("identitas.isian", "error", "Identitas", ctx.identitas_cell("kode_bidang_urusan"), text(raw),
+                  f"Kode Bidang Urusan '{text(raw)}' {why}; pemeriksaan bidang dilewati.")
+
+
 def iku_values(ctx: Context) -> Iterable[Finding]:
     spec = ctx.renja.tabel2.spec
     from ..cells import cell_ref
@@ -179,4 +192,4 @@ def iku_values(ctx: Context) -> Iterable[Finding]:
                               f"IKU '{iku}' tanpa {key}; tingkat kemajuannya tidak dapat dihitung.")
 
 
-RULES = [missing_fields, waktu_format, satuan_fits_indicator, nip, iku_values]
+RULES = [missing_fields, waktu_format, satuan_fits_indicator, nip, bidang_code, iku_values]
