@@ -62,6 +62,12 @@ class Kode:
     sort_key: tuple[int, ...]
     segments: tuple[str, ...]
 
+    def __hash__(self) -> int:  # the dataclass' own hash (of sort_key and segments), computed once per instance
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = self.__dict__["_hash"] = hash((self.sort_key, self.segments))
+        return h
+
     # Cached per instance (not fields: equality, order and hash stay on sort_key and segments).
     @cached_property
     def level(self) -> Level:
