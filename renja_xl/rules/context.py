@@ -37,6 +37,7 @@ class Context:
     _cols: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
     _letters: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _lists: dict[tuple[str, str], list[HierRow]] = field(default_factory=dict, repr=False)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # indexes a rule builds once per run
 
     def col(self, table: HierTable, key: str) -> int:
         """0-based column of a key (looked up once per table and key: rules ask for it on every row)."""

@@ -80,8 +80,8 @@ def codes(ctx: Context) -> Iterable[Finding]:
             per_prefix[prefix] += 1
             if prefix not in first_of:
                 first_of[prefix] = r
-        for r in leaves:
-            digit_counts[len(r.kode.segments[5])] += 1
+        if expected is None:
+            digit_counts.update(len(r.kode.segments[5]) for r in leaves)
         passes.append((table, first_of, per_prefix, leaves, generic))
 
     if expected is None and len(digit_counts) > 1:

@@ -12,18 +12,21 @@ _LABEL = {"tabel4": "Tabel 4 (Rancangan)", "tabel6": "Tabel 6 (Rencana)", "sipd"
 
 
 def _leaves(ctx: Context, table: HierTable) -> dict[str, HierRow]:
-    out: dict[str, HierRow] = {}
-    for r in ctx.leaves(table):
-        if r.kode.text not in out:
-            out[r.kode.text] = r
+    """Code text -> first typed row of each sub kegiatan (built once per run and table)."""
+    cache = ctx.cache.setdefault("silang.leaves", {})
+    out = cache.get(table.spec.key)
+    if out is None:
+        out = cache[table.spec.key] = {}
+        for r in ctx.leaves(table):
+            out.setdefault(r.kode.text, r)
     return out
 
 
 def _pair(ctx: Context, rule: str, a_key: str, a: HierTable, b_key: str, b: HierTable,
           index: dict[str, dict[str, HierRow]]) -> Iterable[Finding]:
-    la, lb = index[a_key], index[b_key]
-    if not la or not lb:
+    if not ctx.leaves(a) or not ctx.leaves(b):
         return  # a table not filled yet is not a difference
+    la, lb = _leaves(ctx, a), _leaves(ctx, b)
     for mine, other, table, mine_key, other_key in ((la, lb, a, a_key, b_key), (lb, la, b, b_key, a_key)):
         for kode, r in mine.items():
             if kode not in other:
@@ -35,8 +38,7 @@ def _pair(ctx: Context, rule: str, a_key: str, a: HierTable, b_key: str, b: Hier
 
 def presence(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
-    tables = {"tabel4": renja.tabel4, "tabel6": renja.tabel6, "sipd": renja.sipd}
-    index = {k: _leaves(ctx, t) for k, t in tables.items()}
+    index: dict = {}
     yield from _pair(ctx, "silang.rancangan_rencana", "tabel4", renja.tabel4, "tabel6", renja.tabel6, index)
     yield from _pair(ctx, "silang.rancangan_sipd", "tabel4", renja.tabel4, "sipd", renja.sipd, index)
     yield from _pair(ctx, "silang.rencana_sipd", "tabel6", renja.tabel6, "sipd", renja.sipd, index)
@@ -61,13 +63,15 @@ def _shown(value) -> str:
 def changes(ctx: Context) -> Iterable[Finding]:
     """Target and satuan of a sub kegiatan in Tabel 6 and the SIPD lampiran against the Rancangan (Tabel 4)."""
     renja = ctx.renja
-    base = _leaves(ctx, renja.tabel4)
-    if not base:
+    if not ctx.leaves(renja.tabel4):
         return
+    base = _leaves(ctx, renja.tabel4)
     t4 = renja.tabel4
     seen: dict[tuple[str, str], bool] = {}
     jt4, js4 = ctx.col(t4, "target"), ctx.col(t4, "satuan")
     for key, table, target_key in (("tabel6", renja.tabel6, "target"), ("sipd", renja.sipd, "volume")):
+        if not ctx.leaves(table):
+            continue
         jt, js = ctx.col(table, target_key), ctx.col(table, "satuan")
         for kode, r in _leaves(ctx, table).items():
             b = base.get(kode)
