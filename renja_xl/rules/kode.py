@@ -93,15 +93,15 @@ def codes(ctx: Context) -> Iterable[Finding]:
     for table, first_of, per_prefix, leaves, generic in passes:
         name = table.spec.name
         if table.spec.key in _DUPLICATE_TABLES:
-            counts = Counter(r.kode.segments for r in leaves)
+            counts = Counter([r.kode.text for r in leaves])
             if len(counts) != len(leaves):
                 seen = set()
                 for r in leaves:
-                    segs = r.kode.segments
-                    if counts[segs] > 1 and segs in seen:
-                        yield Finding("kode.ganda", "warning", name, ctx.where(table, r, "kode"), r.kode.text,
-                                      f"sub kegiatan {r.kode.text} tercantum {counts[segs]} kali.")
-                    seen.add(segs)
+                    kode = r.kode.text
+                    if counts[kode] > 1 and kode in seen:
+                        yield Finding("kode.ganda", "warning", name, ctx.where(table, r, "kode"), kode,
+                                      f"sub kegiatan {kode} tercantum {counts[kode]} kali.")
+                    seen.add(kode)
         if expected is not None:
             for r in leaves:
                 if len(r.kode.segments[5]) != expected:
