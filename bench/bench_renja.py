@@ -17,6 +17,9 @@ in random order, no owned cells. Every step runs in-process through the same lib
                  the file is not saved again when nothing changed)
   (e) validate   validate_grid(CalamineBook(...)) on the output of (c), as `renja-xl validate`
 
+The workbooks are built (and recalculated once) in a child process, so the measuring process starts as clean
+as the CLI's; (a) and (e) run first, then the openpyxl steps.
+
 Targets (issue 2): validate <= 1.5 x (a), recalc <= 1.2 x (b). Each figure is the best of --repeat runs (the
 machine is shared, so the minimum is the least noisy estimate); median and max are printed beside it.
 """
