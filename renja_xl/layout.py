@@ -52,16 +52,18 @@ class SheetSpec:
     kind: str  # identitas | teks | hierarki | iku | tabel
     columns: tuple[Column, ...] = ()
     landscape: bool = True
+    _index: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        # col() sits in the per-row loops of the reader and the rules: a dict, not a scan
+        object.__setattr__(self, "_index", {c.key: i for i, c in enumerate(self.columns)})
 
     def col(self, key: str) -> int:
         """0-based index of a column by key."""
-        for i, c in enumerate(self.columns):
-            if c.key == key:
-                return i
-        raise KeyError(key)
+        return self._index[key]
 
     def has(self, key: str) -> bool:
-        return any(c.key == key for c in self.columns)
+        return key in self._index
 
     def keys_with_role(self, *roles: str) -> list[str]:
         return [c.key for c in self.columns if c.role in roles]
