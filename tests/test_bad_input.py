@@ -356,3 +356,23 @@ def test_number_typed_over_a_subtotal(tmp_path: Path, example_path: Path) -> Non
     assert str(openpyxl.load_workbook(path)[T1]["F4"].value).startswith("=SUBTOTAL(9,F5:")
     (backup,) = (tmp_path / "cadangan").iterdir()
     assert openpyxl.load_workbook(backup)[T1]["F4"].value == 123456789
+
+
+def test_saved_files_are_readable_by_others_as_the_umask_allows(tmp_path):
+    """Atomic saves go through a private temporary file; the result must not stay private (0600)."""
+    import os
+    import stat
+
+    from renja_xl.cli import main
+    from click.testing import CliRunner
+
+    out = tmp_path / "baru.xlsx"
+    old = os.umask(0o022)
+    try:
+        assert CliRunner().invoke(main, ["new", str(out)]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    os.chmod(out, 0o640)
+    assert CliRunner().invoke(main, ["new", str(out)]).exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640

@@ -66,6 +66,7 @@ def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = 
                 backup = backup.with_name(f"{backup.stem}-{n}{backup.suffix}")
                 n += 1
             shutil.copy2(target, backup)
+        _give_mode(tmp, target)
         os.replace(tmp, target)
         return backup
     finally:
@@ -88,3 +89,13 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _give_mode(tmp: Path, target: Path) -> None:
+    """mkstemp makes 0600 files; keep the replaced file's mode, or the user's umask default for a new one."""
+    if target.exists():
+        shutil.copymode(target, tmp)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
