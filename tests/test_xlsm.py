@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import renja_xl.excel
 from renja_xl.build_xlsm import (BUTTONS, DIAGNOSTIC_NAME, MACROS, MODULE_FILE, MODULE_NAME, PETUNJUK, TARGETS,
                                  build_xlsm_bytes)
 from renja_xl.engines.calamine_engine import CalamineBook
+from renja_xl.libreoffice import PrivateOffice
 
 from conftest import ROOT, libreoffice_convert
 
@@ -127,59 +126,37 @@ def test_the_xlsm_is_still_a_renja_workbook():
 
 
 # --------------------------------------------------------------------------------------------- LibreOffice
-DIAG_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
-<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Uji" script:language="StarBasic">
+DIAGNOSTIC_RUNNER = """\
 Sub JalankanDiagnosa(inUrl As String, outUrl As String)
   Dim args(1) As New com.sun.star.beans.PropertyValue
-  args(0).Name = &quot;Hidden&quot;
+  args(0).Name = "Hidden"
   args(0).Value = True
-  args(1).Name = &quot;MacroExecutionMode&quot;
+  args(1).Name = "MacroExecutionMode"
   args(1).Value = 4
-  doc = StarDesktop.loadComponentFromURL(inUrl, &quot;_blank&quot;, 0, args())
-  oScript = doc.getScriptProvider().getScript(&quot;vnd.sun.star.script:VBAProject.RenjaXL.PeriksaPemasangan?language=Basic&amp;location=document&quot;)
+  doc = StarDesktop.loadComponentFromURL(inUrl, "_blank", 0, args())
+  oScript = doc.getScriptProvider().getScript("vnd.sun.star.script:VBAProject.RenjaXL.PeriksaPemasangan?language=Basic&location=document")
   oScript.invoke(Array(), Array(), Array())
   Dim f(0) As New com.sun.star.beans.PropertyValue
-  f(0).Name = &quot;FilterName&quot;
-  f(0).Value = &quot;calc8&quot;
+  f(0).Name = "FilterName"
+  f(0).Value = "calc8"
   doc.storeToURL(outUrl, f())
   doc.close(True)
   StarDesktop.terminate()
 End Sub
-</script:module>
-"""
-DIAG_LIBRARY = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
-<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" library:readonly="false" library:passwordprotected="false">
- <library:element library:name="Module1"/>
- <library:element library:name="Uji"/>
-</library:library>
 """
 
 
 def run_diagnostic(soffice: str, xlsm: Path, out: Path) -> Path:
     """LibreOffice, headless, own profile: load the .xlsm with macros allowed, run the workbook's own
-    PeriksaPemasangan (imported from VBA), save as .ods. The runner is a Basic Sub in the private profile
-    started through a macro:/// URL."""
-    work = Path(tempfile.mkdtemp(prefix="lo-diag-"))
-    try:
-        profile = work / "profil"
-        base = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--invisible"]
-        subprocess.run(base + ["--terminate_after_init"], check=True, capture_output=True, timeout=180)
-        lib = profile / "user" / "basic" / "Standard"
-        lib.mkdir(parents=True, exist_ok=True)
-        (lib / "Uji.xba").write_text(DIAG_MACRO, encoding="utf-8")
-        (lib / "script.xlb").write_text(DIAG_LIBRARY, encoding="utf-8")
-        source = work / xlsm.name
+    PeriksaPemasangan (imported from VBA), save as .ods. The runner is a Basic Sub in the private profile."""
+    with PrivateOffice(soffice, "menjalankan diagnosa", timeout=180) as office:
+        source = office.work / xlsm.name
         shutil.copyfile(xlsm, source)
-        produced = work / "hasil.ods"
-        subprocess.run(base + [f'macro:///Standard.Uji.JalankanDiagnosa("{source.as_uri()}","{produced.as_uri()}")'],
-                       check=True, capture_output=True, timeout=180)
+        produced = office.work / "hasil.ods"
+        office.run_sub("Uji", DIAGNOSTIC_RUNNER, "JalankanDiagnosa", source.as_uri(), produced.as_uri())
         assert produced.exists(), "LibreOffice tidak menjalankan PeriksaPemasangan"
         shutil.copyfile(produced, out)
         return out
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def diagnostic_row(path: Path) -> int:
