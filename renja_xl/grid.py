@@ -34,7 +34,3 @@ class Grid(Protocol):
         Used by Validasi to write its sheet into a workbook made from an older template.
         """
 
-
-def pad(block: Block, width: int) -> Block:
-    """Rows of equal width (engines return ragged rows for trailing blanks)."""
-    return [list(r) + [None] * (width - len(r)) if len(r) < width else list(r) for r in block]

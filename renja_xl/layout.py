@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .cells import column_letter
-from .findings import RULE_LIST, SETTING_CHOICES
+from .findings import SETTING_CHOICES
 
 TITLE_ROW = 1
 NOTE_ROW = 2

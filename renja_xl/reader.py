@@ -15,7 +15,7 @@ from . import hierarchy, iku
 from .cells import cell_ref
 from .errors import WorkbookError
 from .findings import Finding
-from .grid import Grid, pad
+from .grid import Grid
 from .hierarchy import HierRow, HierTable
 from .iku import IkuRow
 from .kode import Kode, KodeError, Level, parse_kode
