@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from renja_xl.engines.calamine_engine import CalamineBook  # noqa: E402
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook  # noqa: E402
 try:
-    from renja_xl.engines.files import paused_gc  # noqa: E402
+    from renja_xl.memory import paused_gc  # noqa: E402
 except ImportError:  # an older checkout, for a figure before the optimisations
     from contextlib import nullcontext as paused_gc  # noqa: E402
 from renja_xl.engines.xlsx_template import build_template  # noqa: E402

@@ -6,7 +6,6 @@ learns all of them at once.
 """
 from __future__ import annotations
 
-import gc
 import re
 from decimal import Decimal
 from typing import Any
@@ -19,6 +18,7 @@ from .grid import Grid
 from .hierarchy import HierRow, HierTable
 from .iku import IkuRow
 from .kode import Kode, KodeError, Level, parse_kode
+from .memory import paused_gc
 from .layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                      sheet)
 from .model import Identitas, Renja, TeksRow, as_year
@@ -27,15 +27,9 @@ from .nomenklatur import default_names
 
 
 def read_renja(grid: Grid) -> Renja:
-    # The collector paused (as gc.disable) while ~1M small objects are built: with a large workbook each full
-    # collection would walk all of them again, seconds per 100k rows for nothing (bench/README.md).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # ~1M small objects are built here; a full collection would walk them all again (bench/README.md)
+    with paused_gc():
         return _read_renja(grid)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_renja(grid: Grid) -> Renja:

@@ -8,7 +8,6 @@ verbatim and nothing typed altered.
 """
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from .findings import Finding, has_errors
 from .grid import Grid
 from .hierarchy import HierTable, owned_cells
 from .layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, SheetSpec, sheet
+from .memory import paused_gc
 from .model import Renja
 from .reader import read_renja
 
@@ -33,15 +33,9 @@ class RecalcReport:
 
 
 def recalc(grid: Grid) -> RecalcReport:
-    # The collector paused (as gc.disable): with a large workbook loaded, each full collection walks millions
-    # of the engine's objects while this allocates ~1M small ones; seconds for nothing (bench/README.md).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # with a large workbook loaded, each full collection would walk millions of the engine's objects
+    with paused_gc():
         return _recalc(grid)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _recalc(grid: Grid) -> RecalcReport:

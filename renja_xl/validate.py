@@ -16,7 +16,6 @@ everything else becomes a finding.
 """
 from __future__ import annotations
 
-import gc
 import re
 from datetime import datetime
 from typing import Any
@@ -26,6 +25,7 @@ from .findings import (RULES, SEVERITY_LABELS, Finding, apply_settings, counts, 
                        sort_findings)
 from .grid import Grid
 from .layout import FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, sheet
+from .memory import paused_gc
 from .model import Renja
 from .nomenklatur import NomenklaturError, Nomenklatur, embedded, load_version
 from .reader import read_renja
@@ -64,14 +64,9 @@ def validate_renja(renja: Renja, nomenklatur: Nomenklatur | None = None,
     findings = list(renja.findings)
     # The rules allocate many small objects and no reference cycles; the cyclic collector would rescan the
     # whole model (millions of objects at 100k rows) again and again, so it rests while they run.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         for rule in ALL_RULES:
             findings.extend(rule(ctx))
-    finally:
-        if collecting:
-            gc.enable()
     if settings:
         findings = apply_settings(findings, settings)
     return sort_findings(findings)

@@ -1,15 +1,13 @@
 """Safe file handling shared by the file engines: sanity checks, atomic save, backups."""
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import tempfile
 import zipfile
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from ..errors import WorkbookError
 
@@ -72,23 +70,6 @@ def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = 
     finally:
         if tmp.exists():
             tmp.unlink()
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a library builds or walks millions of objects.
-
-    Loading a 100k-row sheet with openpyxl creates millions of objects; every full collection then walks
-    all of them, which costs seconds per load or save. Reference counting still frees everything as usual;
-    only cycles wait until the collector is back on (its previous state is restored).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _give_mode(tmp: Path, target: Path) -> None:

@@ -8,7 +8,8 @@ from typing import Any, Sequence
 
 from ..errors import WorkbookError
 from ..grid import Block
-from .files import atomic_save, check_workbook_file, paused_gc
+from ..memory import paused_gc
+from .files import atomic_save, check_workbook_file
 
 
 class OpenpyxlBook:
