@@ -198,7 +198,7 @@ def _identitas_value(kind: str, value: Any) -> Any:
         return to_decimal(value)
     if kind == "nip":
         if isinstance(value, (int, float)):
-            raise ValueError("NIP tersimpan sebagai angka sehingga digit terakhir hilang; ketik sebagai teks.")
+            raise ValueError("tersimpan sebagai angka sehingga digit terakhir hilang; ketik sebagai teks.")
         return str(value).strip()
     if isinstance(value, str):
         return value.strip()
