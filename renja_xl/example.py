@@ -37,10 +37,8 @@ def _number(text: str) -> Any:
 
 
 def _row(spec: SheetSpec, **values: Any) -> list[Any]:
-    out: list[Any] = [None] * len(spec.columns)
-    for key, value in values.items():
-        out[spec.col(key)] = None if value == "" else value
-    return out
+    """An empty CSV field is an empty cell."""
+    return spec.make_row(**{k: None if v == "" else v for k, v in values.items()})
 
 
 def _is_leaf(kode: str) -> bool:

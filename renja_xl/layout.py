@@ -17,6 +17,7 @@ values through it, recalc knows from it which cells it may write. Roles:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .cells import column_letter
 from .findings import SETTING_CHOICES
@@ -64,6 +65,13 @@ class SheetSpec:
 
     def has(self, key: str) -> bool:
         return key in self._index
+
+    def make_row(self, **values: Any) -> list[Any]:
+        """A row of the sheet's width with the given cells by column key, the others empty."""
+        out: list[Any] = [None] * len(self.columns)
+        for key, value in values.items():
+            out[self._index[key]] = value
+        return out
 
     def keys_with_role(self, *roles: str) -> list[str]:
         return [c.key for c in self.columns if c.role in roles]

@@ -31,11 +31,7 @@ T1, T6, SIPD = sheet("tabel1").name, sheet("tabel6").name, sheet("sipd").name
 
 
 def row(key: str, **values: Any) -> list[Any]:
-    spec = sheet(key)
-    out: list[Any] = [None] * len(spec.columns)
-    for k, v in values.items():
-        out[spec.col(k)] = v
-    return out
+    return sheet(key).make_row(**values)
 
 
 def leaf1(kode: Any, anggaran: Any = 1000000, realisasi: Any = 900000) -> list[Any]:

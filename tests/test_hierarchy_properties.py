@@ -57,11 +57,7 @@ def _level(code: str) -> int:
 
 
 def _row(key: str, **values: Any) -> list[Any]:
-    spec = sheet(key)
-    out: list[Any] = [None] * len(spec.columns)
-    for k, v in values.items():
-        out[spec.col(k)] = v
-    return out
+    return sheet(key).make_row(**values)
 
 
 def make_tree(rng: random.Random, digits: int, bidang: int = 2, programs: int = 3, kegiatan: int = 3,
