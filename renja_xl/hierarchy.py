@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Callable
 
 from .cells import column_letter
@@ -18,7 +19,7 @@ from .layout import FIRST_DATA_ROW, SheetSpec
 from .money import round_half_up
 
 
-@dataclass
+@dataclass(slots=True)
 class HierRow:
     """One row of a hierarchical table.
 
@@ -92,58 +93,99 @@ def build(spec: SheetSpec, rows: list[HierRow], name_of: Callable[[Kode], str],
           top_level: Level = Level.BIDANG) -> list[HierRow]:
     """Insert missing parents (down from `top_level`), sort by code, number, total. Returns the new row list."""
     width = len(rows[0].cells) if rows else len(spec.columns)
+    kode_col, uraian_col = spec.col("kode"), spec.col("uraian")
     present = {r.kode for r in rows}
     inserted: list[HierRow] = []
     for r in rows:
-        for anc in r.kode.ancestors():
-            if anc.level >= top_level and anc not in present:
-                present.add(anc)
-                cells: list[Any] = [None] * width
-                cells[spec.col("kode")] = anc.text
-                cells[spec.col("uraian")] = name_of(anc) or None
-                inserted.append(HierRow(anc, cells, None, {}, inserted=True))
-    order = {id(r): i for i, r in enumerate(rows)}
-    ordered = sorted(inserted + rows, key=lambda r: (r.kode.sort_key, order.get(id(r), -1)))
-    _mark_nodes(ordered)
-    _number(ordered)
-    _totals(spec, ordered)
+        # up from the direct parent to the first code already present: that one's own row (or the row that
+        # inserted it) takes care of the codes above it
+        anc = r.kode.parent
+        while anc is not None and anc.level >= top_level and anc not in present:
+            present.add(anc)
+            cells: list[Any] = [None] * width
+            cells[kode_col] = anc.text
+            cells[uraian_col] = name_of(anc) or None
+            inserted.append(HierRow(anc, cells, None, {}, inserted=True))
+            anc = anc.parent
+    # stable: rows sharing a code (a program's several indicators) keep their order, inserted parents first
+    ordered = inserted + rows
+    ordered.sort(key=_SORT_KEY)
+    _walk(spec, ordered)
     return ordered
 
 
-def _mark_nodes(rows: list[HierRow]) -> None:
-    """First row of each code; subtree ranges of parents (after their own indicator rows)."""
-    stack: list[HierRow] = []  # first rows of open parents
-    last_of: dict[int, int] = {}
+_SORT_KEY = attrgetter("kode.sort_key")
+
+
+def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
+    """One pass over the sorted rows: first row of each code, subtree ranges of parents (after their own
+    indicator rows), numbering (I / A / 1 under each parent) and the Decimal totals of every parent."""
+    summed = list(summed_columns(spec).items())
+    total_keys = [k for k, _ in summed]
+    zero = Decimal(0)
+    # open parents, innermost last: [row, its code text + ".", index of its first descendant or None]
+    stack: list[list[Any]] = []
+    counters: dict[Kode | None, int] = {}
+    numerals = {Level.PROGRAM: roman, Level.KEGIATAN: letters, Level.SUB_KEGIATAN: str}
+    sub = Level.SUB_KEGIATAN
     prev: Kode | None = None
     for i, r in enumerate(rows):
-        r.is_first = r.kode != prev
-        prev = r.kode
-        if not r.is_first:
-            continue
-        while stack and not _is_descendant(r.kode, stack[-1].kode):
-            _close(stack.pop(), i - 1, last_of)
-        if not r.is_leaf:
-            stack.append(r)
-        last_of[id(r)] = i
-    for r in stack:
-        _close(r, len(rows) - 1, last_of)
-    # own indicator rows of a parent sit between its first row and its first descendant
-    for i, r in enumerate(rows):
-        if r.is_first and not r.is_leaf and r.subtree is not None:
-            start = i + 1
-            while start < len(rows) and rows[start].kode == r.kode:
-                start += 1
-            end = r.subtree[1]
-            r.subtree = (start, end) if start <= end else None
+        kode = r.kode
+        first = kode is not prev
+        prev = kode
+        r.is_first = first
+        r.subtree = None
+        r.no = ""
+        if first:
+            if stack:
+                if stack[-1][2] is None:
+                    stack[-1][2] = i
+                text = kode.text
+                while stack and not text.startswith(stack[-1][1]):
+                    _close(stack, i - 1)
+            if kode.level >= Level.PROGRAM:
+                parent = kode.parent
+                n = counters[parent] = counters.get(parent, 0) + 1
+                r.no = numerals[kode.level](n)
+        if kode.level == sub:
+            amounts = r.amounts
+            totals = r.totals = {key: amounts.get(source) or zero for key, source in summed}
+            if stack:
+                parent_totals = stack[-1][0].totals
+                for key in total_keys:
+                    parent_totals[key] += totals[key]
+        elif first:
+            r.totals = dict.fromkeys(total_keys, zero)
+            stack.append([r, kode.text + ".", None])
+        else:
+            r.totals = {}
+    while stack:
+        _close(stack, len(rows) - 1)
+    _persen(spec, rows)
 
 
-def _close(parent: HierRow, end: int, last_of: dict[int, int]) -> None:
-    parent.subtree = (last_of[id(parent)], end)
+def _close(stack: list[list[Any]], end: int) -> None:
+    """The innermost open parent ends at `end`: its subtree is set and its totals pass on to its own parent."""
+    row, _, start = stack.pop()
+    if start is not None and start <= end:
+        row.subtree = (start, end)
+    if stack:
+        outer = stack[-1][0].totals
+        for key, amount in row.totals.items():
+            outer[key] += amount
 
 
-def _is_descendant(child: Kode, parent: Kode) -> bool:
-    n = len(parent.segments)
-    return len(child.segments) > n and child.segments[:n] == parent.segments
+def _persen(spec: SheetSpec, rows: list[HierRow]) -> None:
+    """% realisasi of each row where the table has one (Tabel 1)."""
+    persen = next((c for c in spec.columns if c.role == "persen"), None)
+    if persen is None:
+        return
+    base_key, part_key = persen.source
+    for r in rows:
+        base = r.totals.get(base_key) if r.is_first else None
+        part = r.totals.get(part_key)
+        blank_part = r.is_leaf and r.amounts.get(part_key) is None
+        r.persen = None if not base or blank_part else round_half_up(part / base * 100)
 
 
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -162,48 +204,6 @@ def roman(n: int) -> str:
 def letters(n: int) -> str:
     """1 -> A, 26 -> Z, 27 -> AA (as Excel columns)."""
     return column_letter(n)
-
-
-def _number(rows: list[HierRow]) -> None:
-    counters: dict[tuple[Kode | None, Level], int] = {}
-    for r in rows:
-        r.no = ""
-        if not r.is_first or r.level < Level.PROGRAM:
-            continue
-        key = (r.kode.parent, r.level)
-        counters[key] = counters.get(key, 0) + 1
-        n = counters[key]
-        r.no = {Level.PROGRAM: roman, Level.KEGIATAN: letters}.get(r.level, str)(n)
-
-
-def _totals(spec: SheetSpec, rows: list[HierRow]) -> None:
-    """Decimal totals of every parent from its sub kegiatan rows; % realisasi where the table has one."""
-    summed = summed_columns(spec)
-    for r in rows:
-        r.totals = {}
-    stack: list[HierRow] = []
-    for r in rows:
-        if r.is_first:
-            while stack and not _is_descendant(r.kode, stack[-1].kode):
-                stack.pop()
-        if r.is_leaf:
-            for total_key, source_key in summed.items():
-                amount = r.amounts.get(source_key) or Decimal(0)
-                r.totals[total_key] = amount
-                for parent in stack:
-                    parent.totals[total_key] = parent.totals.get(total_key, Decimal(0)) + amount
-        elif r.is_first:
-            for total_key in summed:
-                r.totals[total_key] = Decimal(0)
-            stack.append(r)
-    persen = next((c for c in spec.columns if c.role == "persen"), None)
-    if persen:
-        base_key, part_key = persen.source
-        for r in rows:
-            base = r.totals.get(base_key) if r.is_first else None
-            part = r.totals.get(part_key)
-            blank_part = r.is_leaf and r.amounts.get(part_key) is None
-            r.persen = None if not base or blank_part else round_half_up(part / base * 100)
 
 
 def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:

@@ -9,9 +9,8 @@ turned into a number, or one with the wrong shape, is reported, not repaired.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import IntEnum
-from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 
 class Level(IntEnum):
@@ -55,38 +54,71 @@ class KodeError(ValueError):
         self.rule = rule
 
 
-@dataclass(frozen=True, order=True)
 class Kode:
-    """A parsed code. Ordering follows the hierarchy (parents before children)."""
+    """A parsed code. Ordering follows the hierarchy (parents before children).
 
-    sort_key: tuple[int, ...]
-    segments: tuple[str, ...]
+    One object per code (interned by `_intern`), so equality is identity and hashing is the interpreter's own:
+    a 100k-row table puts codes in sets and dicts millions of times, and a Python-level __hash__/__eq__ made
+    that a noticeable part of `validate` (bench/README.md). Copies and pickles resolve to the interned object.
+    """
 
-    def __hash__(self) -> int:  # the dataclass' own hash (of sort_key and segments), computed once per instance
-        h = self.__dict__.get("_hash")
-        if h is None:
-            h = self.__dict__["_hash"] = hash((self.sort_key, self.segments))
-        return h
+    __slots__ = ("text", "segments", "level", "_sort_key", "_parent")
 
-    # Cached per instance (not fields: equality, order and hash stay on sort_key and segments).
-    @cached_property
-    def level(self) -> Level:
-        return _SEGMENTS_TO_LEVEL[len(self.segments)]
+    def __init__(self, text: str, segments: tuple[str, ...]):
+        self.text = text
+        self.segments = segments
+        self.level = _SEGMENTS_TO_LEVEL[len(segments)]
+        self._sort_key: str | None = None
+        self._parent: Kode | None | bool = False  # False: not looked up yet
 
-    @cached_property
-    def text(self) -> str:
-        return ".".join(self.segments)
+    def __repr__(self) -> str:
+        return f"Kode({self.text!r})"
 
     def __str__(self) -> str:
         return self.text
 
-    @cached_property
+    def __reduce__(self):
+        return _intern, (self.text,)
+
+    def __copy__(self) -> "Kode":
+        return self
+
+    def __deepcopy__(self, memo) -> "Kode":
+        return self
+
+    @property
+    def sort_key(self) -> str:
+        """A text that sorts as the hierarchy: the code itself in the usual case, with X before any digit and a
+        2-digit sub kegiatan number widened to 4 digits (so .01 and .0001 compare as numbers do)."""
+        key = self._sort_key
+        if key is None:
+            key = self.text
+            if "X" in key:
+                key = key.replace("X", "!")
+            if len(self.segments) == 6 and len(self.segments[5]) == 2:
+                key = key[:-2] + "00" + key[-2:]
+            self._sort_key = key
+        return key
+
+    def __lt__(self, other: "Kode") -> bool:
+        return self.sort_key < other.sort_key
+
+    def __le__(self, other: "Kode") -> bool:
+        return self.sort_key <= other.sort_key
+
+    def __gt__(self, other: "Kode") -> bool:
+        return self.sort_key > other.sort_key
+
+    def __ge__(self, other: "Kode") -> bool:
+        return self.sort_key >= other.sort_key
+
+    @property
     def parent(self) -> "Kode | None":
-        n = len(self.segments)
-        if n == 1:
-            return None
-        keep = {2: 1, 3: 2, 5: 3, 6: 5}[n]
-        return _make(self.segments[:keep])
+        p = self._parent
+        if p is False:
+            keep = _PARENT_SEGMENTS.get(len(self.segments))
+            p = self._parent = None if keep is None else _intern(".".join(self.segments[:keep]))
+        return p
 
     def ancestors(self) -> list["Kode"]:
         """From the top (urusan) down to the direct parent."""
@@ -106,15 +138,19 @@ class Kode:
         return self.segments[3] if len(self.segments) >= 5 else None
 
 
-@lru_cache(maxsize=1 << 18)
-def _make(segments: tuple[str, ...]) -> Kode:
-    """One Kode per code (interned): parents and ancestors of 100k rows are shared, not rebuilt."""
-    key = tuple([-1 if s.startswith("X") else int(s) for s in segments])
-    return Kode(key, tuple(segments))
+_PARENT_SEGMENTS = {2: 1, 3: 2, 5: 3, 6: 5}
+_KODES: dict[str, Kode] = {}  # canonical text -> the one Kode of that code
 
 
-@dataclass(frozen=True)
-class ParsedKode:
+def _intern(text: str) -> Kode:
+    """The Kode of a well-formed canonical text (parents and ancestors of 100k rows are shared, not rebuilt)."""
+    k = _KODES.get(text)
+    if k is None:
+        k = _KODES[text] = Kode(text, tuple(text.split(".")))
+    return k
+
+
+class ParsedKode(NamedTuple):
     kode: Kode
     had_stray_spaces: bool
 
@@ -126,6 +162,10 @@ def parse_kode(raw: object) -> ParsedKode:
     code cannot be known), empty cells and malformed codes. Stray spaces are
     accepted and flagged so the caller can report them.
     """
+    if raw.__class__ is str:
+        k = _KODES.get(raw)  # type: ignore[arg-type]
+        if k is not None:
+            return ParsedKode(k, False)
     if isinstance(raw, bool) or isinstance(raw, (int, float)):
         raise KodeError(
             f"kode tersimpan sebagai angka ({_number_text(raw)}); Excel dapat mengubah '5.10' menjadi 5.1, "
@@ -137,16 +177,26 @@ def parse_kode(raw: object) -> ParsedKode:
     return _parse_text(str(raw))
 
 
+def well_formed(raw: object) -> Kode | None:
+    """The Kode of a cell that holds a well-formed code exactly as it should be typed, else None (the caller
+    then asks `parse_kode` for the reason). The fast path of readers that see 100k codes."""
+    if raw.__class__ is not str:
+        return None
+    k = _KODES.get(raw)  # type: ignore[arg-type]
+    if k is None and _WELL_FORMED.fullmatch(raw):  # type: ignore[arg-type]
+        k = _intern(raw)  # type: ignore[arg-type]
+    return k
+
+
 # A well-formed code in one match (the same segment patterns as below); anything else takes the slow path,
 # which finds the reason. Only a shortcut: a code it accepts is accepted identically by the checks below.
 _WELL_FORMED = re.compile(r"[0-9X](?:\.(?:[0-9]{2}|XX)(?:\.[0-9]{2}(?:\.[0-9]\.[0-9]{2}(?:\.(?:[0-9]{2}|[0-9]{4}))?)?)?)?")
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1 << 16)
 def _parse_text(text: str) -> ParsedKode:
     if _WELL_FORMED.fullmatch(text):
-        return ParsedKode(_make(tuple(text.split("."))), False)
+        return ParsedKode(_intern(text), False)
     if text.strip() == "":
         raise KodeError("kode kosong.", rule="kode.kosong")
     compact = _SPACES.sub("", text)
@@ -166,7 +216,7 @@ def _parse_text(text: str) -> ParsedKode:
         if not pattern.fullmatch(part):
             expected = {0: "1 digit", 1: "2 digit", 2: "2 digit", 3: "1 digit", 4: "2 digit", 5: "2 atau 4 digit"}[i]
             raise KodeError(f"kode '{text}': bagian {_SEGMENT_NAMES[i]} '{part}' harus {expected}.")
-    return ParsedKode(_make(tuple(parts)), stray)
+    return ParsedKode(_intern(".".join(parts)), stray)
 
 
 def _number_text(value: object) -> str:
