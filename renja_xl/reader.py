@@ -17,7 +17,7 @@ from .findings import Finding
 from .grid import Grid
 from .hierarchy import HierRow, HierTable
 from .iku import IkuRow
-from .kode import Kode, KodeError, Level, parse_kode
+from .kode import Kode, KodeError, Level, parse_kode, well_formed
 from .memory import paused_gc
 from .layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                      sheet)
@@ -43,6 +43,9 @@ def _read_renja(grid: Grid) -> Renja:
             "buku kerja ini bukan buku kerja Renja XL: sheet " + ", ".join(f"'{m}'" for m in missing)
             + " tidak ada. Mulai dari templat (renja-xl new) atau contoh (renja-xl example)."
         )
+    prefetch = getattr(grid, "prefetch", None)  # optional: an engine that can read sheets in the background
+    if prefetch is not None:
+        prefetch([sheet(k).name for k in needed])
     for k in needed:
         spec = sheet(k)
         blocks[k] = grid.read(spec.name)
@@ -110,33 +113,46 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
     kode_col = spec.col("kode")
     money_cols = [(j, c) for j, c in enumerate(spec.columns)
                   if c.role == "jumlah" or (c.role == "input" and c.number_format == MONEY_FORMAT)]
+    leaf_money = [(j, c.key, c) for j, c in money_cols]
+    parent_money = [(j, c.key, c) for j, c in money_cols if c.role != "jumlah"]  # a parent's total is a formula
     user_cols = [j for j in range(width) if j >= len(spec.columns) or spec.columns[j].role not in OWNED_ROLES]
     rows: list[HierRow] = []
-    for sheet_row, line in _data_rows(block, width):
-        user_cells = [line[j] for j in user_cols]
-        if all(_is_blank(v) or (isinstance(v, str) and v.startswith("=")) for v in user_cells):
-            continue  # blank row (or only the toolkit's own formulas): dropped when recalc compacts
+    append = rows.append
+    # The loop runs once per row of a 100k-row table: a code typed as it should be takes the short path
+    # (one dict lookup or one regex), everything unusual the long one that finds the reason.
+    for idx in range(FIRST_DATA_ROW - 1, len(block)):
+        line = block[idx]
+        if len(line) < width:
+            line = line + [None] * (width - len(line))
+        sheet_row = idx + 1
         raw = line[kode_col]
-        where = cell_ref(sheet_row, kode_col + 1)
-        try:
-            parsed = parse_kode(raw)
-        except KodeError as exc:
-            findings.append(Finding(exc.rule, "error", spec.name, where, "" if raw is None else str(raw), str(exc)))
-            continue
-        kode = parsed.kode
-        if parsed.had_stray_spaces:
-            findings.append(Finding("kode.spasi", "warning", spec.name, where, str(raw),
-                                    f"kode '{raw}' memuat spasi; dibaca sebagai {kode.text}. Hapus spasinya."))
-        amounts: dict[str, Decimal | None] = {}
-        for j, c in money_cols:
-            if c.role == "jumlah" and kode.level != Level.SUB_KEGIATAN:
-                continue  # a parent's total is the toolkit's formula
+        kode = well_formed(raw)
+        if kode is None:
+            if all(_is_blank(line[j]) or (isinstance(line[j], str) and line[j].startswith("=")) for j in user_cols):
+                continue  # blank row (or only the toolkit's own formulas): dropped when recalc compacts
+            where = cell_ref(sheet_row, kode_col + 1)
             try:
-                amounts[c.key] = to_decimal(line[j])
+                parsed = parse_kode(raw)
+            except KodeError as exc:
+                findings.append(Finding(exc.rule, "error", spec.name, where, "" if raw is None else str(raw),
+                                        str(exc)))
+                continue
+            kode = parsed.kode
+            if parsed.had_stray_spaces:
+                findings.append(Finding("kode.spasi", "warning", spec.name, where, str(raw),
+                                        f"kode '{raw}' memuat spasi; dibaca sebagai {kode.text}. Hapus spasinya."))
+        amounts: dict[str, Decimal | None] = {}
+        for j, key, c in (leaf_money if kode.level is Level.SUB_KEGIATAN else parent_money):
+            v = line[j]
+            if v.__class__ is float and v - v == 0:  # the usual cell: a finite number (to_decimal's first case)
+                amounts[key] = Decimal(repr(v))
+                continue
+            try:
+                amounts[key] = to_decimal(v)
             except NumberError as exc:
                 findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, j + 1), kode.text,
                                         f"{c.header}: {exc}"))
-        rows.append(HierRow(kode, list(line), sheet_row, amounts))
+        append(HierRow(kode, line, sheet_row, amounts))
     return rows
 
 
