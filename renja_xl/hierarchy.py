@@ -119,54 +119,70 @@ _SORT_KEY = attrgetter("kode.sort_key")
 
 def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
     """One pass over the sorted rows: first row of each code, subtree ranges of parents (after their own
-    indicator rows), numbering (I / A / 1 under each parent) and the Decimal totals of every parent."""
+    indicator rows), numbering (I / A / 1 under each parent) and the Decimal totals of every parent.
+
+    Rows arrive with the defaults of a fresh HierRow (first, unnumbered, no subtree). A sub kegiatan adds its
+    money to the innermost open parent only; a parent passes its total on when it closes (`_close`).
+    """
     summed = list(summed_columns(spec).items())
     total_keys = [k for k, _ in summed]
     zero = Decimal(0)
-    # open parents, innermost last: [row, its code text + ".", index of its first descendant or None]
+    sub, kegiatan = Level.SUB_KEGIATAN, Level.KEGIATAN
+    # open parents, innermost last: [row, its code text + ".", index of its first descendant or None,
+    # number of sub kegiatan so far]
     stack: list[list[Any]] = []
-    counters: dict[Kode | None, int] = {}
-    numerals = {Level.PROGRAM: roman, Level.KEGIATAN: letters, Level.SUB_KEGIATAN: str}
-    sub = Level.SUB_KEGIATAN
+    counters: dict[Kode | None, int] = {}  # children numbered so far under a bidang or program
+    numerals = {Level.PROGRAM: roman, Level.KEGIATAN: letters}
     prev: Kode | None = None
     for i, r in enumerate(rows):
         kode = r.kode
-        first = kode is not prev
+        if kode is prev:  # a further indicator row of the same code
+            r.is_first = False
+            if kode.level is sub:
+                _add_leaf(r, summed, zero, stack)
+            else:
+                r.totals = {}
+            continue
         prev = kode
-        r.is_first = first
-        r.subtree = None
-        r.no = ""
-        if first:
-            if stack:
-                if stack[-1][2] is None:
-                    stack[-1][2] = i
+        if stack:
+            top = stack[-1]
+            if top[2] is None:
+                top[2] = i
+            if not kode.text.startswith(top[1]):
                 text = kode.text
                 while stack and not text.startswith(stack[-1][1]):
                     _close(stack, i - 1)
-            if kode.level >= Level.PROGRAM:
-                parent = kode.parent
-                n = counters[parent] = counters.get(parent, 0) + 1
-                r.no = numerals[kode.level](n)
-        if kode.level == sub:
-            amounts = r.amounts
-            totals = r.totals = {key: amounts.get(source) or zero for key, source in summed}
-            if stack:
-                parent_totals = stack[-1][0].totals
-                for key in total_keys:
-                    parent_totals[key] += totals[key]
-        elif first:
-            r.totals = dict.fromkeys(total_keys, zero)
-            stack.append([r, kode.text + ".", None])
+        if kode.level is sub:
+            if stack and stack[-1][0].kode.level is kegiatan:  # the kegiatan is the parent (frames are ancestors)
+                n = stack[-1][3] = stack[-1][3] + 1
+            else:
+                n = counters[kode.parent] = counters.get(kode.parent, 0) + 1
+            r.no = str(n)
+            _add_leaf(r, summed, zero, stack)
         else:
-            r.totals = {}
+            if kode.level >= Level.PROGRAM:
+                n = counters[kode.parent] = counters.get(kode.parent, 0) + 1
+                r.no = numerals[kode.level](n)
+            r.totals = dict.fromkeys(total_keys, zero)
+            stack.append([r, kode.text + ".", None, 0])
     while stack:
         _close(stack, len(rows) - 1)
     _persen(spec, rows)
 
 
+def _add_leaf(r: HierRow, summed: list[tuple[str, str]], zero: Decimal, stack: list[list[Any]]) -> None:
+    amounts = r.amounts
+    totals = r.totals = {}
+    outer = stack[-1][0].totals if stack else None
+    for key, source in summed:
+        amount = totals[key] = amounts.get(source) or zero
+        if outer is not None:
+            outer[key] += amount
+
+
 def _close(stack: list[list[Any]], end: int) -> None:
     """The innermost open parent ends at `end`: its subtree is set and its totals pass on to its own parent."""
-    row, _, start = stack.pop()
+    row, _, start, _ = stack.pop()
     if start is not None and start <= end:
         row.subtree = (start, end)
     if stack:

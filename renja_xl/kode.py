@@ -62,14 +62,20 @@ class Kode:
     that a noticeable part of `validate` (bench/README.md). Copies and pickles resolve to the interned object.
     """
 
-    __slots__ = ("text", "segments", "level", "_sort_key", "_parent")
+    __slots__ = ("text", "segments", "level", "parent", "sort_key")
 
     def __init__(self, text: str, segments: tuple[str, ...]):
         self.text = text
         self.segments = segments
         self.level = _SEGMENTS_TO_LEVEL[len(segments)]
-        self._sort_key: str | None = None
-        self._parent: Kode | None | bool = False  # False: not looked up yet
+        keep = _PARENT_SEGMENTS.get(len(segments))
+        self.parent: Kode | None = None if keep is None else _intern(".".join(segments[:keep]))
+        # A text that sorts as the hierarchy: the code itself in the usual case, with X before any digit and a
+        # 2-digit sub kegiatan number widened to 4 digits (so .01 and .0001 compare as numbers do).
+        key = text.replace("X", "!") if "X" in text else text
+        if len(segments) == 6 and len(segments[5]) == 2:
+            key = key[:-2] + "00" + key[-2:]
+        self.sort_key = key
 
     def __repr__(self) -> str:
         return f"Kode({self.text!r})"
@@ -86,20 +92,6 @@ class Kode:
     def __deepcopy__(self, memo) -> "Kode":
         return self
 
-    @property
-    def sort_key(self) -> str:
-        """A text that sorts as the hierarchy: the code itself in the usual case, with X before any digit and a
-        2-digit sub kegiatan number widened to 4 digits (so .01 and .0001 compare as numbers do)."""
-        key = self._sort_key
-        if key is None:
-            key = self.text
-            if "X" in key:
-                key = key.replace("X", "!")
-            if len(self.segments) == 6 and len(self.segments[5]) == 2:
-                key = key[:-2] + "00" + key[-2:]
-            self._sort_key = key
-        return key
-
     def __lt__(self, other: "Kode") -> bool:
         return self.sort_key < other.sort_key
 
@@ -111,14 +103,6 @@ class Kode:
 
     def __ge__(self, other: "Kode") -> bool:
         return self.sort_key >= other.sort_key
-
-    @property
-    def parent(self) -> "Kode | None":
-        p = self._parent
-        if p is False:
-            keep = _PARENT_SEGMENTS.get(len(self.segments))
-            p = self._parent = None if keep is None else _intern(".".join(self.segments[:keep]))
-        return p
 
     def ancestors(self) -> list["Kode"]:
         """From the top (urusan) down to the direct parent."""
@@ -175,6 +159,9 @@ def parse_kode(raw: object) -> ParsedKode:
     if raw is None:
         raise KodeError("kode kosong.", rule="kode.kosong")
     return _parse_text(str(raw))
+
+
+interned_kode = _KODES.get  # the Kode of a canonical code text seen before, else None
 
 
 def well_formed(raw: object) -> Kode | None:

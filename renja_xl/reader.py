@@ -17,7 +17,7 @@ from .findings import Finding
 from .grid import Grid
 from .hierarchy import HierRow, HierTable
 from .iku import IkuRow
-from .kode import Kode, KodeError, Level, parse_kode, well_formed
+from .kode import Kode, KodeError, Level, interned_kode, parse_kode, well_formed
 from .memory import paused_gc
 from .layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                      sheet)
@@ -118,6 +118,7 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
     user_cols = [j for j in range(width) if j >= len(spec.columns) or spec.columns[j].role not in OWNED_ROLES]
     rows: list[HierRow] = []
     append = rows.append
+    known = interned_kode
     # The loop runs once per row of a 100k-row table: a code typed as it should be takes the short path
     # (one dict lookup or one regex), everything unusual the long one that finds the reason.
     for idx in range(FIRST_DATA_ROW - 1, len(block)):
@@ -126,7 +127,9 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
             line = line + [None] * (width - len(line))
         sheet_row = idx + 1
         raw = line[kode_col]
-        kode = well_formed(raw)
+        kode = known(raw)  # every cell value is hashable; only a code's own text finds a Kode
+        if kode is None:
+            kode = well_formed(raw)
         if kode is None:
             if all(_is_blank(line[j]) or (isinstance(line[j], str) and line[j].startswith("=")) for j in user_cols):
                 continue  # blank row (or only the toolkit's own formulas): dropped when recalc compacts
@@ -144,8 +147,11 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
         amounts: dict[str, Decimal | None] = {}
         for j, key, c in (leaf_money if kode.level is Level.SUB_KEGIATAN else parent_money):
             v = line[j]
-            if v.__class__ is float and v - v == 0:  # the usual cell: a finite number (to_decimal's first case)
+            if v.__class__ is float and v - v == 0:  # the usual cell: a finite number (as to_decimal reads it)
                 amounts[key] = Decimal(repr(v))
+                continue
+            if v is None:
+                amounts[key] = None
                 continue
             try:
                 amounts[key] = to_decimal(v)
@@ -166,7 +172,10 @@ def _name_lookup(identitas: Identitas, tables: dict[str, list[HierRow]]):
             pass
     for key in ("tabel6", "tabel4", "tabel1", "sipd"):
         col = sheet(key).col("uraian")
+        sub = Level.SUB_KEGIATAN
         for r in tables[key]:
+            if r.kode.level is sub:
+                continue  # only parents are ever inserted, so only their names are looked up
             name = r.cells[col]
             if r.kode not in names and not _is_blank(name):
                 names[r.kode] = str(name).strip()

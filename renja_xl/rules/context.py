@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..cells import cell_ref, column_letter
 from ..hierarchy import HierRow, HierTable
-from ..kode import Kode, KodeError, parse_kode
+from ..kode import Kode, KodeError, Level, parse_kode
 from ..layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
 from ..model import Renja
 from ..nomenklatur import Nomenklatur, jenis_key
@@ -28,6 +30,20 @@ def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def blank_positions(values: list[Any]) -> list[int]:
+    """Indexes of the blank cells of a column (empty, or text of spaces only), in order.
+
+    Built from C iterators (no Python code per cell): the columns of a 100k-row table are scanned by several
+    rules, and a Python loop per cell costs more than reading the file.
+    """
+    out = list(compress(range(len(values)), map(is_, values, repeat(None)))) if None in values else []
+    spaces = set(filter(str.isspace, compress(values, map(is_, map(type, values), repeat(str)))))
+    if spaces:
+        out += compress(range(len(values)), map(spaces.__contains__, values))
+        out.sort()
+    return out
+
+
 @dataclass
 class Context:
     renja: Renja
@@ -37,6 +53,7 @@ class Context:
     _cols: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
     _letters: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _lists: dict[tuple[str, str], list[HierRow]] = field(default_factory=dict, repr=False)
+    _columns: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict, repr=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # indexes a rule builds once per run
 
     def col(self, table: HierTable, key: str) -> int:
@@ -95,21 +112,18 @@ class Context:
         k = (table.spec.key, kind)
         rows = self._lists.get(k)
         if rows is None:
-            typed, nodes, leaves, parents, typed_parents = [], [], [], [], []
-            for r in table.rows:
-                if r.source_row is None:
-                    continue
-                typed.append(r)
-                leaf = len(r.kode.segments) == 6
-                if not leaf:
-                    typed_parents.append(r)
-                if r.is_first:
-                    nodes.append(r)
-                    (leaves if leaf else parents).append(r)
-            key = table.spec.key
-            self._lists.update({(key, "typed"): typed, (key, "nodes"): nodes, (key, "leaves"): leaves,
-                                (key, "parents"): parents, (key, "typed_parents"): typed_parents})
-            rows = self._lists[k]
+            sub = Level.SUB_KEGIATAN
+            if kind == "typed":
+                rows = [r for r in table.rows if r.source_row is not None]
+            elif kind == "nodes":
+                rows = [r for r in self._list(table, "typed") if r.is_first]
+            elif kind == "leaves":
+                rows = [r for r in self._list(table, "nodes") if r.kode.level is sub]
+            elif kind == "parents":
+                rows = [r for r in self._list(table, "nodes") if r.kode.level is not sub]
+            else:  # typed_parents
+                rows = [r for r in self._list(table, "typed") if r.kode.level is not sub]
+            self._lists[k] = rows
         return rows
 
     def typed_rows(self, table: HierTable) -> list[HierRow]:
@@ -131,6 +145,18 @@ class Context:
     def typed_parent_rows(self, table: HierTable) -> list[HierRow]:
         return self._list(table, "typed_parents")
 
+    def column(self, table: HierTable, kind: str, key: str) -> list[Any]:
+        """The cells of one column over a row list (`kind` as in _list), built once per run: rules test a
+        column's distinct values, not each of 100k cells (a Renja repeats its satuan, lokasi and waktu)."""
+        k = (table.spec.key, kind, key)
+        values = self._columns.get(k)
+        if values is None:
+            rows_cells = self._columns.get((table.spec.key, kind, ""))
+            if rows_cells is None:
+                rows_cells = self._columns[(table.spec.key, kind, "")] = [r.cells for r in self._list(table, kind)]
+            values = self._columns[k] = list(map(itemgetter(self.col(table, key)), rows_cells))
+        return values
+
     def value(self, table: HierTable, row: HierRow, key: str) -> Any:
         j = self.col(table, key)
         return row.cells[j] if j < len(row.cells) else None
@@ -141,7 +167,7 @@ class Context:
 
 def is_leaf(row: HierRow) -> bool:
     """Fast form of row.is_leaf for loops over every row."""
-    return len(row.kode.segments) == 6
+    return row.kode.level is Level.SUB_KEGIATAN
 
 
 def sheet_name(key: str) -> str:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..findings import Finding
+from ..kode import Level
 from ..layout import MONTHS
-from .context import Context, blank, text
+from .context import Context, blank, blank_positions, text
 
 _FIELDS = (("indikator", "isi.indikator", "indikator kinerja"), ("satuan", "isi.satuan", "satuan"),
            ("target", "isi.target", "target kinerja"), ("lokasi", "isi.lokasi", "lokasi"),
@@ -19,19 +20,23 @@ def missing_fields(ctx: Context) -> Iterable[Finding]:
     plans = ((renja.tabel1, ("indikator", "satuan", "target")),
              (renja.tabel4, ("indikator", "satuan", "target", "lokasi", "waktu")),
              (renja.tabel6, ("indikator", "satuan", "target", "lokasi", "waktu")))
+    leaf_only = {Level.SUB_KEGIATAN}
+    with_parents = {Level.SUB_KEGIATAN, Level.PROGRAM, Level.KEGIATAN}
     for table, keys in plans:
-        leaf_cols = [(ctx.col(table, key), key, rule, label) for key, rule, label in _FIELDS if key in keys]
-        # programs and kegiatan of Tabel 6 carry their own indicators (3 and 5 segments)
-        parent_cols = leaf_cols[:3] if table is renja.tabel6 else []
-        for r in ctx.typed_rows(table):
-            n = len(r.kode.segments)
-            wanted = leaf_cols if n == 6 else parent_cols if n in (3, 5) else ()
-            cells = r.cells
-            for j, key, rule, label in wanted:
-                v = cells[j]
-                if v is None or (v.__class__ is str and not v.strip()):
-                    yield Finding(rule, "warning", table.spec.name, ctx.where(table, r, key), r.kode.text,
-                                  f"{label} {r.level.label.lower()} {r.kode.text} kosong.")
+        fields = [(key, rule, label) for key, rule, label in _FIELDS if key in keys]
+        typed = ctx.typed_rows(table)
+        hits: list[tuple[int, int]] = []  # (row, field): reported row by row, as a reader goes down the sheet
+        for order, (key, rule, label) in enumerate(fields):
+            # programs and kegiatan of Tabel 6 carry their own indicators
+            levels = with_parents if table is renja.tabel6 and order < 3 else leaf_only
+            hits.extend((i, order) for i in blank_positions(ctx.column(table, "typed", key))
+                        if typed[i].kode.level in levels)
+        hits.sort()
+        for i, order in hits:
+            r = typed[i]
+            key, rule, label = fields[order]
+            yield Finding(rule, "warning", table.spec.name, ctx.where(table, r, key), r.kode.text,
+                          f"{label} {r.level.label.lower()} {r.kode.text} kosong.")
 
 
 _MONTH_INDEX = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}
@@ -58,24 +63,21 @@ def month_range(value: str) -> tuple[int, int] | str:
 
 
 def waktu_format(ctx: Context) -> Iterable[Finding]:
-    seen: dict[str, tuple[int, int] | str] = {}
     for table in (ctx.renja.tabel4, ctx.renja.tabel6):
-        j = ctx.col(table, "waktu")
-        for r in ctx.typed_rows(table):
-            raw = r.cells[j]
-            if raw is None or raw == "":
-                continue
+        column = ctx.column(table, "typed", "waktu")
+        bad: dict[Any, str] = {}  # each distinct value is judged once
+        for raw in set(column):
             if blank(raw):
                 continue
-            if isinstance(raw, str):
-                parsed = seen.get(raw)
-                if parsed is None:
-                    parsed = seen[raw] = month_range(text(raw))
-            else:
-                parsed = "bukan teks nama bulan"
+            parsed = month_range(text(raw)) if isinstance(raw, str) else "bukan teks nama bulan"
             if isinstance(parsed, str):
+                bad[raw] = parsed
+        if not bad:
+            continue
+        for r, raw in zip(ctx.typed_rows(table), column):
+            if raw in bad:
                 yield Finding("isi.waktu_format", "error", table.spec.name, ctx.where(table, r, "waktu"), r.kode.text,
-                              f"waktu pelaksanaan '{text(raw)}' tidak sah: {parsed}.")
+                              f"waktu pelaksanaan '{text(raw)}' tidak sah: {bad[raw]}.")
 
 
 # The thing an indicator counts ("Jumlah <noun> ...") and the satuan kinds that may count it.
@@ -112,23 +114,24 @@ def indicator_kind(indikator: str) -> str | None:
 
 def satuan_fits_indicator(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
-    cache: dict[tuple, tuple[str | None, str | None]] = {}
     for table in (renja.tabel1, renja.tabel4, renja.tabel6):
-        ji, js = ctx.col(table, "indikator"), ctx.col(table, "satuan")
-        for r in ctx.typed_rows(table):
-            pair = (r.cells[ji], r.cells[js])
-            kinds = cache.get(pair)
-            if kinds is None:
-                indikator, satuan = text(pair[0]), text(pair[1])
-                kinds = cache[pair] = ((indicator_kind(indikator), satuan_kind(satuan))
-                                       if indikator and satuan else (None, None))
-            want, got = kinds
-            if want and got and want != got:
+        pairs = list(zip(ctx.column(table, "typed", "indikator"), ctx.column(table, "typed", "satuan")))
+        wrong: dict[tuple, str] = {}  # (indikator, satuan) -> what the indicator counts, for the pairs that differ
+        for pair in set(pairs):
+            indikator, satuan = text(pair[0]), text(pair[1])
+            if indikator and satuan:
+                want, got = indicator_kind(indikator), satuan_kind(satuan)
+                if want and got and want != got:
+                    wrong[pair] = want
+        if not wrong:
+            continue
+        for r, pair in zip(ctx.typed_rows(table), pairs):
+            if pair in wrong:
                 indikator, satuan = text(pair[0]), text(pair[1])
                 yield Finding("isi.satuan_indikator", "warning", table.spec.name, ctx.where(table, r, "satuan"),
                               r.kode.text,
                               f"satuan '{satuan}' tidak cocok dengan indikator '{indikator}' "
-                              f"(yang dihitung: {want}).")
+                              f"(yang dihitung: {wrong[pair]}).")
 
 
 def nip_problem(raw: str, today: date | None = None) -> str | None:

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from ..findings import Finding
 from ..hierarchy import HierRow
+from ..kode import Kode, Level
 from .context import Context, blank
 
 _YEAR = re.compile(r"(?:tahun|th\.?|/)\s*(\d{4})", re.IGNORECASE)
@@ -43,6 +44,12 @@ def expected_sub_digits(versi: str) -> int | None:
     return None
 
 
+def _generic(kode: Kode) -> bool:
+    """The generic penunjang code X.XX… that the agency must read with its own bidang."""
+    segs = kode.segments
+    return segs[0] == "X" or (len(segs) > 1 and segs[1] == "XX")
+
+
 _AUTHORITY = {"provinsi": "1", "kabkota": "2"}
 _AUTHORITY_LABEL = {"1": "provinsi", "2": "kabupaten/kota"}
 _DUPLICATE_TABLES = ("tabel1", "tabel4", "tabel6")  # the SIPD lampiran lists several usulan per sub kegiatan
@@ -62,24 +69,31 @@ def codes(ctx: Context) -> Iterable[Finding]:
     label = ctx.renja.identitas.get("jenis_pemda")
     passes = []
     digit_counts: Counter = Counter()
+    sub = Level.SUB_KEGIATAN
     for table in ctx.tables():
-        first_of: dict[tuple[str, ...], HierRow] = {}  # code prefix up to the kegiatan -> first typed row
+        # Grouped by the kegiatan (a sub kegiatan's parent; a parent row is its own group): the prefix checks
+        # below need one row per group, and a group's first row is the first in the table.
+        first_of: dict[Kode, HierRow] = {}
         per_prefix: Counter = Counter()
         leaves: list[HierRow] = []
-        generic: list[HierRow] = []
         for r in ctx.typed_rows(table):
-            segs = r.kode.segments
-            if len(segs) == 6:
+            kode = r.kode
+            if kode.level is sub:
                 leaves.append(r)
+                kode = kode.parent
             elif not r.is_first:
                 continue  # a further indicator row of a program or kegiatan
-            if segs[0] == "X" or (len(segs) > 1 and segs[1] == "XX"):
-                generic.append(r)
-                continue
-            prefix = segs[:5]
-            per_prefix[prefix] += 1
-            if prefix not in first_of:
-                first_of[prefix] = r
+            n = per_prefix.get(kode)
+            if n is None:
+                per_prefix[kode] = 1
+                first_of[kode] = r
+            else:
+                per_prefix[kode] = n + 1
+        generic_groups = {k for k in first_of if _generic(k)}
+        generic = [r for r in ctx.typed_rows(table) if (r.is_first or r.kode.level is sub) and _generic(r.kode)]\
+            if generic_groups else []
+        for k in generic_groups:
+            del first_of[k], per_prefix[k]
         if expected is None:
             digit_counts.update(len(r.kode.segments[5]) for r in leaves)
         passes.append((table, first_of, per_prefix, leaves, generic))
@@ -92,17 +106,17 @@ def codes(ctx: Context) -> Iterable[Finding]:
 
     for table, first_of, per_prefix, leaves, generic in passes:
         name = table.spec.name
-        if table.spec.key in _DUPLICATE_TABLES:
+        # codes are interned, so a set of them is built at the speed of identities
+        if table.spec.key in _DUPLICATE_TABLES and len({r.kode for r in leaves}) != len(leaves):
             counts = Counter([r.kode.text for r in leaves])
-            if len(counts) != len(leaves):
-                seen = set()
-                for r in leaves:
-                    kode = r.kode.text
-                    if counts[kode] > 1 and kode in seen:
-                        yield Finding("kode.ganda", "warning", name, ctx.where(table, r, "kode"), kode,
-                                      f"sub kegiatan {kode} tercantum {counts[kode]} kali.")
-                    seen.add(kode)
-        if expected is not None:
+            seen = set()
+            for r in leaves:
+                kode = r.kode.text
+                if counts[kode] > 1 and kode in seen:
+                    yield Finding("kode.ganda", "warning", name, ctx.where(table, r, "kode"), kode,
+                                  f"sub kegiatan {kode} tercantum {counts[kode]} kali.")
+                seen.add(kode)
+        if expected is not None and any(len(r.kode.segments[5]) != expected for r in leaves):
             for r in leaves:
                 if len(r.kode.segments[5]) != expected:
                     yield Finding("kode.digit_versi", "error", name, ctx.where(table, r, "kode"), r.kode.text,
@@ -112,10 +126,11 @@ def codes(ctx: Context) -> Iterable[Finding]:
                           f"kode generik {r.kode.text}: ganti X.XX dengan kode bidang urusan perangkat daerah"
                           + (f" ({bidang.text})." if bidang else " (Identitas: Kode Bidang Urusan)."))
         foreign: dict[tuple[str, ...], list] = {}
-        for prefix, r in first_of.items():
+        for group, r in first_of.items():
+            prefix = group.segments
             if bidang_segs is not None and len(prefix) >= 2 and prefix[:2] != bidang_segs:
                 entry = foreign.setdefault(prefix[:2], [r, 0])
-                entry[1] += per_prefix[prefix]
+                entry[1] += per_prefix[group]
                 if r.source_row < entry[0].source_row:
                     entry[0] = r
             digit = prefix[3] if len(prefix) == 5 else None
