@@ -153,12 +153,20 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
                 while stack and not text.startswith(stack[-1][1]):
                     _close(stack, i - 1)
         if kode.level is sub:
-            if stack and stack[-1][0].kode.level is kegiatan:  # the kegiatan is the parent (frames are ancestors)
-                n = stack[-1][3] = stack[-1][3] + 1
+            top = stack[-1] if stack else None
+            if top is not None and top[0].kode.level is kegiatan:  # the kegiatan is the parent (frames are ancestors)
+                n = top[3] = top[3] + 1
             else:
                 n = counters[kode.parent] = counters.get(kode.parent, 0) + 1
             r.no = str(n)
-            _add_leaf(r, summed, zero, stack)
+            # _add_leaf, written out: this branch runs for nearly every row of a large table
+            amounts = r.amounts
+            totals = r.totals = {}
+            outer = top[0].totals if top is not None else None
+            for key, source in summed:
+                amount = totals[key] = amounts.get(source) or zero
+                if outer is not None:
+                    outer[key] += amount
         else:
             if kode.level >= Level.PROGRAM:
                 n = counters[kode.parent] = counters.get(kode.parent, 0) + 1

@@ -109,7 +109,8 @@ def _data_rows(block: list[list[Any]], width: int):
 
 
 def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]) -> list[HierRow]:
-    width = max([len(spec.columns)] + [len(r) for r in block[FIRST_DATA_ROW - 1:]])
+    data = block[FIRST_DATA_ROW - 1:]
+    width = max(len(spec.columns), max(map(len, data), default=0))
     kode_col = spec.col("kode")
     money_cols = [(j, c) for j, c in enumerate(spec.columns)
                   if c.role == "jumlah" or (c.role == "input" and c.number_format == MONEY_FORMAT)]
@@ -119,13 +120,12 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
     rows: list[HierRow] = []
     append = rows.append
     known = interned_kode
+    sub = Level.SUB_KEGIATAN
     # The loop runs once per row of a 100k-row table: a code typed as it should be takes the short path
     # (one dict lookup or one regex), everything unusual the long one that finds the reason.
-    for idx in range(FIRST_DATA_ROW - 1, len(block)):
-        line = block[idx]
+    for sheet_row, line in enumerate(data, FIRST_DATA_ROW):
         if len(line) < width:
             line = line + [None] * (width - len(line))
-        sheet_row = idx + 1
         raw = line[kode_col]
         kode = known(raw)  # every cell value is hashable; only a code's own text finds a Kode
         if kode is None:
@@ -145,7 +145,7 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
                 findings.append(Finding("kode.spasi", "warning", spec.name, where, str(raw),
                                         f"kode '{raw}' memuat spasi; dibaca sebagai {kode.text}. Hapus spasinya."))
         amounts: dict[str, Decimal | None] = {}
-        for j, key, c in (leaf_money if kode.level is Level.SUB_KEGIATAN else parent_money):
+        for j, key, c in (leaf_money if kode.level is sub else parent_money):
             v = line[j]
             if v.__class__ is float and v - v == 0:  # the usual cell: a finite number (as to_decimal reads it)
                 amounts[key] = Decimal(repr(v))

@@ -85,15 +85,12 @@ class CalamineBook:
 
     def _block(self, ws) -> Block:
         block = ws.to_python(skip_empty_area=False)
-        for row in block:  # '' -> None in place; list.index finds the blanks in C (3x faster than a comprehension)
+        for row in block:  # '' -> None in place; count and index find the blanks in C (faster than a comprehension)
+            n = row.count("")
             i = 0
-            try:
-                while True:
-                    i = row.index("", i)
-                    row[i] = None
-                    i += 1
-            except ValueError:
-                pass
+            for _ in range(n):
+                i = row.index("", i)
+                row[i] = None
         return block
 
     def _sheet(self, sheet: str):

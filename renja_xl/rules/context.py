@@ -37,7 +37,10 @@ def blank_positions(values: list[Any]) -> list[int]:
     rules, and a Python loop per cell costs more than reading the file.
     """
     out = list(compress(range(len(values)), map(is_, values, repeat(None)))) if None in values else []
-    spaces = set(filter(str.isspace, compress(values, map(is_, map(type, values), repeat(str)))))
+    try:  # a column of texts (and empty cells): str.isspace straight over the filled cells
+        spaces = set(filter(str.isspace, filter(None, values)))
+    except TypeError:  # numbers too: keep the texts first
+        spaces = set(filter(str.isspace, compress(values, map(is_, map(type, values), repeat(str)))))
     if spaces:
         out += compress(range(len(values)), map(spaces.__contains__, values))
         out.sort()

@@ -115,9 +115,9 @@ def indicator_kind(indikator: str) -> str | None:
 def satuan_fits_indicator(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     for table in (renja.tabel1, renja.tabel4, renja.tabel6):
-        pairs = list(zip(ctx.column(table, "typed", "indikator"), ctx.column(table, "typed", "satuan")))
+        indikator_col, satuan_col = ctx.column(table, "typed", "indikator"), ctx.column(table, "typed", "satuan")
         wrong: dict[tuple, str] = {}  # (indikator, satuan) -> what the indicator counts, for the pairs that differ
-        for pair in set(pairs):
+        for pair in set(zip(indikator_col, satuan_col)):
             indikator, satuan = text(pair[0]), text(pair[1])
             if indikator and satuan:
                 want, got = indicator_kind(indikator), satuan_kind(satuan)
@@ -125,7 +125,7 @@ def satuan_fits_indicator(ctx: Context) -> Iterable[Finding]:
                     wrong[pair] = want
         if not wrong:
             continue
-        for r, pair in zip(ctx.typed_rows(table), pairs):
+        for r, pair in zip(ctx.typed_rows(table), zip(indikator_col, satuan_col)):
             if pair in wrong:
                 indikator, satuan = text(pair[0]), text(pair[1])
                 yield Finding("isi.satuan_indikator", "warning", table.spec.name, ctx.where(table, r, "satuan"),

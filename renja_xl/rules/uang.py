@@ -8,8 +8,9 @@ from typing import Iterable
 from ..cells import cell_ref
 from ..findings import Finding
 from ..fmt import rupiah
+from ..kode import Level
 from ..money import NumberError, to_decimal
-from .context import Context, is_leaf
+from .context import Context
 
 # Money column of each table that a sub kegiatan must fill.
 _NEEDED = {"tabel1": "anggaran", "tabel6": "pendanaan", "sipd": "pagu"}
@@ -60,9 +61,9 @@ def allocation_vs_subtotal(ctx: Context) -> Iterable[Finding]:
     table = ctx.renja.tabel6
     col = table.spec.col("pendanaan")
     by_code: dict = {}
-    for r in table.rows:
-        if not is_leaf(r):
-            by_code.setdefault(r.kode, []).append(r)
+    sub = Level.SUB_KEGIATAN
+    for r in [r for r in table.rows if r.kode.level is not sub]:
+        by_code.setdefault(r.kode, []).append(r)
     for kode, rows in by_code.items():
         shares = [r.amounts.get("pendanaan") for r in rows if r.amounts.get("pendanaan") is not None]
         first = rows[0]
@@ -113,7 +114,8 @@ def pagu_ceiling(ctx: Context) -> Iterable[Finding]:
         return
     renja = ctx.renja
     for table, col in ((renja.tabel6, "jumlah"), (renja.sipd, "pagu")):
-        total = sum((r.totals.get(col, Decimal(0)) for r in table.rows if is_leaf(r)), Decimal(0))
+        sub = Level.SUB_KEGIATAN
+        total = sum([r.totals.get(col, Decimal(0)) for r in table.rows if r.kode.level is sub], Decimal(0))
         if total > pagu:
             yield Finding("uang.pagu_indikatif", "error", table.spec.name, "", "",
                           f"total {table.spec.name} {rupiah(total)} melebihi Pagu Indikatif {rupiah(pagu)} "
