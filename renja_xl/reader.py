@@ -26,6 +26,10 @@ from .money import NumberError, parse_number_or_text, to_decimal
 from .nomenklatur import default_names
 
 
+# The sheets (by layout key) a Renja is read from.
+SHEETS_READ = ("identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6", "sipd")
+
+
 def read_renja(grid: Grid) -> Renja:
     # ~1M small objects are built here; a full collection would walk them all again (bench/README.md)
     with paused_gc():
@@ -36,7 +40,7 @@ def _read_renja(grid: Grid) -> Renja:
     findings: list[Finding] = []
     blocks: dict[str, list[list[Any]]] = {}
     names = set(grid.sheet_names())
-    needed = ["identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6", "sipd"]
+    needed = SHEETS_READ
     missing = [sheet(k).name for k in needed if sheet(k).name not in names]
     if missing:
         raise WorkbookError(
