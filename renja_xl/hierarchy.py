@@ -35,7 +35,7 @@ class HierRow:
     # filled by build():
     is_first: bool = True
     no: str = ""
-    totals: dict[str, Decimal] = field(default_factory=dict)
+    totals: dict[str, Decimal] = None  # type: ignore[assignment]  # set for every row by build(), not per new row
     subtree: tuple[int, int] | None = None  # 0-based index range of descendants (parents only)
     persen: Decimal | None = None
 

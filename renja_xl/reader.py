@@ -151,8 +151,8 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
         amounts: dict[str, Decimal | None] = {}
         for j, key, c in (leaf_money if kode.level is sub else parent_money):
             v = line[j]
-            if v.__class__ is float and v - v == 0:  # the usual cell: a finite number (as to_decimal reads it)
-                amounts[key] = Decimal(repr(v))
+            if v.__class__ is float and v - v == 0:  # the usual cell: a finite number, read as to_decimal does
+                amounts[key] = Decimal(int(v)) if v.is_integer() else Decimal(repr(v))
                 continue
             if v is None:
                 amounts[key] = None
