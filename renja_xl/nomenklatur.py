@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import RenjaError
-from .kode import KodeError, Level, parse_kode
+from .kode import Kode, KodeError, Level, interned_kode, parse_kode, well_formed
 
 LEVEL_KEYS = {Level.URUSAN: "urusan", Level.BIDANG: "bidang", Level.PROGRAM: "program",
               Level.KEGIATAN: "kegiatan", Level.SUB_KEGIATAN: "sub_kegiatan"}
@@ -57,6 +57,7 @@ class Nomenklatur:
     entries: dict[str, list[Entry]] = field(default_factory=dict)
     partial: bool = False  # True for the embedded example list: a code missing from it proves nothing
     _by_segments: dict[tuple[str, ...], list[Entry]] | None = field(default=None, repr=False, compare=False)
+    _by_kode: dict[Kode, list[Entry]] | bool | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_entries(cls, versi: str, entries: Iterable[Entry], partial: bool = False) -> "Nomenklatur":
@@ -80,13 +81,35 @@ class Nomenklatur:
         return self.find_segments(tuple(kode.split(".")), jenis_pemda)
 
     def find_segments(self, segments: tuple[str, ...], jenis_pemda: str | None = None) -> Entry | None:
-        """As find, for a code already split into its segments (the validation loop has them)."""
+        """As find, for a code already split into its segments."""
         by_segments = self._by_segments
         if by_segments is None:
             by_segments = self._by_segments = {tuple(k.split(".")): v for k, v in self.entries.items()}
         items = by_segments.get(segments)
         if items is None and len(segments) >= 3 and segments[2] == "01":
             items = by_segments.get(("X", "XX", *segments[2:]))
+        return self._pick(items, jenis_pemda)
+
+    def find_kode(self, kode: Kode, jenis_pemda: str | None = None) -> Entry | None:
+        """As find, for a parsed code: the validation loop asks once per row, and an interned Kode is looked up
+        by identity rather than by hashing its segments."""
+        by_kode = self._by_kode
+        if by_kode is None:
+            pairs = [(well_formed(text), items) for text, items in self.entries.items()]
+            # False: a list with codes in another spelling, looked up by segments
+            by_kode = self._by_kode = dict(pairs) if all(k is not None for k, _ in pairs) else False
+        if by_kode is False:
+            return self.find_segments(kode.segments, jenis_pemda)
+        items = by_kode.get(kode)
+        if items is None and len(kode.segments) >= 3 and kode.segments[2] == "01":
+            generic = interned_kode("X.XX" + kode.text[4:])  # a code nobody has used yet is in no list either
+            items = by_kode.get(generic) if generic is not None else None
+        if not items:  # the usual answer for a list that is not the full one: no call further
+            return None
+        return self._pick(items, jenis_pemda)
+
+    @staticmethod
+    def _pick(items: list[Entry] | None, jenis_pemda: str | None) -> Entry | None:
         if not items:
             return None
         if len(items) > 1 and jenis_pemda:

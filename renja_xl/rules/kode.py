@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from operator import attrgetter
 from typing import Iterable
 
 from ..findings import Finding
@@ -16,6 +17,8 @@ _YEAR = re.compile(r"(?:tahun|th\.?|/)\s*(\d{4})", re.IGNORECASE)
 def missing_parents(ctx: Context) -> Iterable[Finding]:
     for table in ctx.tables():
         rows = table.rows
+        if not any(map(_INSERTED, rows)):
+            continue
         next_typed = None
         # walk backwards once so each inserted parent finds its first typed descendant in O(1)
         child_of: dict[int, object] = {}
@@ -42,6 +45,10 @@ def expected_sub_digits(versi: str) -> int | None:
     if (versi or "").strip().startswith(("900", "Kepmendagri 900")):
         return 4
     return None
+
+
+_TEXT = attrgetter("kode.text")
+_INSERTED = attrgetter("inserted")
 
 
 def _generic(kode: Kode) -> bool:
@@ -95,7 +102,7 @@ def codes(ctx: Context) -> Iterable[Finding]:
         for k in generic_groups:
             del first_of[k], per_prefix[k]
         if expected is None:
-            digit_counts.update(len(r.kode.segments[5]) for r in leaves)
+            digit_counts.update({length - 13: n for length, n in Counter(map(len, map(_TEXT, leaves))).items()})
         passes.append((table, first_of, per_prefix, leaves, generic))
 
     if expected is None and len(digit_counts) > 1:
@@ -116,7 +123,8 @@ def codes(ctx: Context) -> Iterable[Finding]:
                     yield Finding("kode.ganda", "warning", name, ctx.where(table, r, "kode"), kode,
                                   f"sub kegiatan {kode} tercantum {counts[kode]} kali.")
                 seen.add(kode)
-        if expected is not None and any(len(r.kode.segments[5]) != expected for r in leaves):
+        # a well-formed sub kegiatan code is 13 characters plus its number: one C pass over the lengths
+        if expected is not None and set(map(len, map(_TEXT, leaves))) - {13 + expected}:
             for r in leaves:
                 if len(r.kode.segments[5]) != expected:
                     yield Finding("kode.digit_versi", "error", name, ctx.where(table, r, "kode"), r.kode.text,

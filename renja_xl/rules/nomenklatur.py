@@ -26,7 +26,7 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
             segs = r.kode.segments
             if segs[0] == "X":
                 continue  # reported by kode.format
-            entry = nom.find_segments(segs, jenis)
+            entry = nom.find_kode(r.kode, jenis)
             if entry is None:
                 if not nom.partial:
                     kode = r.kode.text
@@ -56,7 +56,7 @@ def standard_indicator(ctx: Context) -> Iterable[Finding]:
     jenis = ctx.jenis
     for table in (ctx.renja.tabel4, ctx.renja.tabel6):
         for r in ctx.leaves(table):
-            entry = nom.find_segments(r.kode.segments, jenis)
+            entry = nom.find_kode(r.kode, jenis)
             if entry is None:
                 continue
             indikator = text(ctx.value(table, r, "indikator"))
