@@ -1,6 +1,7 @@
 """Against the nomenclature version the workbook declares: unknown codes, names, standard indicator and satuan."""
 from __future__ import annotations
 
+from itertools import compress, repeat
 from typing import Iterable
 
 from ..findings import Finding
@@ -22,11 +23,13 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
     name_cache: dict[tuple, bool] = {}
     for table in ctx.tables():
         j = ctx.col(table, "uraian")
-        for r in ctx.typed_nodes(table):
+        nodes = ctx.typed_nodes(table)
+        entries = nom.find_all([r.kode for r in nodes], jenis)
+        # a code missing from a partial list proves nothing: only the rows found there are looked at
+        for r, entry in compress(zip(nodes, entries), entries if nom.partial else repeat(True)):
             segs = r.kode.segments
             if segs[0] == "X":
                 continue  # reported by kode.format
-            entry = nom.find_kode(r.kode, jenis)
             if entry is None:
                 if not nom.partial:
                     kode = r.kode.text
@@ -55,8 +58,8 @@ def standard_indicator(ctx: Context) -> Iterable[Finding]:
         return
     jenis = ctx.jenis
     for table in (ctx.renja.tabel4, ctx.renja.tabel6):
-        for r in ctx.leaves(table):
-            entry = nom.find_kode(r.kode, jenis)
+        leaves = ctx.leaves(table)
+        for r, entry in zip(leaves, nom.find_all([r.kode for r in leaves], jenis)):
             if entry is None:
                 continue
             indikator = text(ctx.value(table, r, "indikator"))
