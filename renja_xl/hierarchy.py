@@ -90,8 +90,9 @@ def summed_columns(spec: SheetSpec) -> dict[str, str]:
 
 
 def build(spec: SheetSpec, rows: list[HierRow], name_of: Callable[[Kode], str],
-          top_level: Level = Level.BIDANG) -> list[HierRow]:
-    """Insert missing parents (down from `top_level`), sort by code, number, total. Returns the new row list."""
+          top_level: Level = Level.BIDANG, number: bool = True) -> list[HierRow]:
+    """Insert missing parents (down from `top_level`), sort by code, total and (unless `number` is False:
+    validation shows no numbers) number. Returns the new row list."""
     width = len(rows[0].cells) if rows else len(spec.columns)
     kode_col, uraian_col = spec.col("kode"), spec.col("uraian")
     present = {r.kode for r in rows}
@@ -111,6 +112,8 @@ def build(spec: SheetSpec, rows: list[HierRow], name_of: Callable[[Kode], str],
     ordered = inserted + rows
     ordered.sort(key=_SORT_KEY)
     _walk(spec, ordered)
+    if number:
+        _number(ordered)
     return ordered
 
 
@@ -119,20 +122,17 @@ _SORT_KEY = attrgetter("kode.sort_key")
 
 def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
     """One pass over the sorted rows: first row of each code, subtree ranges of parents (after their own
-    indicator rows), numbering (I / A / 1 under each parent) and the Decimal totals of every parent.
+    indicator rows) and the Decimal totals of every parent.
 
-    Rows arrive with the defaults of a fresh HierRow (first, unnumbered, no subtree). A sub kegiatan adds its
-    money to the innermost open parent only; a parent passes its total on when it closes (`_close`).
+    Rows arrive with the defaults of a fresh HierRow (first, no subtree). A sub kegiatan adds its money to the
+    innermost open parent only; a parent passes its total on when it closes (`_close`).
     """
     summed = list(summed_columns(spec).items())
     total_keys = [k for k, _ in summed]
     zero = Decimal(0)
-    sub, kegiatan = Level.SUB_KEGIATAN, Level.KEGIATAN
-    # open parents, innermost last: [row, its code text + ".", index of its first descendant or None,
-    # number of sub kegiatan so far]
+    sub = Level.SUB_KEGIATAN
+    # open parents, innermost last: [row, its code text + ".", index of its first descendant or None]
     stack: list[list[Any]] = []
-    counters: dict[Kode | None, int] = {}  # children numbered so far under a bidang or program
-    numerals = {Level.PROGRAM: roman, Level.KEGIATAN: letters}
     prev: Kode | None = None
     for i, r in enumerate(rows):
         kode = r.kode
@@ -153,29 +153,36 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
                 while stack and not text.startswith(stack[-1][1]):
                     _close(stack, i - 1)
         if kode.level is sub:
-            top = stack[-1] if stack else None
-            if top is not None and top[0].kode.level is kegiatan:  # the kegiatan is the parent (frames are ancestors)
-                n = top[3] = top[3] + 1
-            else:
-                n = counters[kode.parent] = counters.get(kode.parent, 0) + 1
-            r.no = str(n)
             # _add_leaf, written out: this branch runs for nearly every row of a large table
             amounts = r.amounts
             totals = r.totals = {}
-            outer = top[0].totals if top is not None else None
+            outer = stack[-1][0].totals if stack else None
             for key, source in summed:
                 amount = totals[key] = amounts.get(source) or zero
                 if outer is not None:
                     outer[key] += amount
         else:
-            if kode.level >= Level.PROGRAM:
-                n = counters[kode.parent] = counters.get(kode.parent, 0) + 1
-                r.no = numerals[kode.level](n)
             r.totals = dict.fromkeys(total_keys, zero)
-            stack.append([r, kode.text + ".", None, 0])
+            stack.append([r, kode.text + ".", None])
     while stack:
         _close(stack, len(rows) - 1)
     _persen(spec, rows)
+
+
+def _number(rows: list[HierRow]) -> None:
+    """The No column as the seed prints it: I, II under a bidang, A, B under a program, 1, 2 under a kegiatan."""
+    numerals = {Level.PROGRAM: roman, Level.KEGIATAN: letters, Level.SUB_KEGIATAN: str}
+    counters: dict[Kode | None, int] = {}
+    prev: Kode | None = None
+    for r in rows:
+        kode = r.kode
+        if kode is prev:
+            continue
+        prev = kode
+        if kode.level >= Level.PROGRAM:
+            parent = kode.parent
+            n = counters[parent] = counters.get(parent, 0) + 1
+            r.no = numerals[kode.level](n)
 
 
 def _add_leaf(r: HierRow, summed: list[tuple[str, str]], zero: Decimal, stack: list[list[Any]]) -> None:
@@ -190,7 +197,7 @@ def _add_leaf(r: HierRow, summed: list[tuple[str, str]], zero: Decimal, stack: l
 
 def _close(stack: list[list[Any]], end: int) -> None:
     """The innermost open parent ends at `end`: its subtree is set and its totals pass on to its own parent."""
-    row, _, start, _ = stack.pop()
+    row, _, start = stack.pop()
     if start is not None and start <= end:
         row.subtree = (start, end)
     if stack:

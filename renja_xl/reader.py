@@ -30,13 +30,14 @@ from .nomenklatur import default_names
 SHEETS_READ = ("identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6", "sipd")
 
 
-def read_renja(grid: Grid) -> Renja:
+def read_renja(grid: Grid, number: bool = True) -> Renja:
+    """The Renja of a workbook. `number=False` leaves the No column unset (validation shows no numbers)."""
     # ~1M small objects are built here; a full collection would walk them all again (bench/README.md)
     with paused_gc():
-        return _read_renja(grid)
+        return _read_renja(grid, number)
 
 
-def _read_renja(grid: Grid) -> Renja:
+def _read_renja(grid: Grid, number: bool) -> Renja:
     findings: list[Finding] = []
     blocks: dict[str, list[list[Any]]] = {}
     names = set(grid.sheet_names())
@@ -60,7 +61,8 @@ def _read_renja(grid: Grid) -> Renja:
     identitas = _read_identitas(blocks["identitas"], findings)
     raw_tables = {k: _read_hier_rows(sheet(k), blocks[k], findings) for k in ("tabel1", "tabel4", "tabel6", "sipd")}
     name_of = _name_lookup(identitas, raw_tables)
-    tables = {k: HierTable(sheet(k), hierarchy.build(sheet(k), rows, name_of)) for k, rows in raw_tables.items()}
+    tables = {k: HierTable(sheet(k), hierarchy.build(sheet(k), rows, name_of, number=number))
+              for k, rows in raw_tables.items()}
     return Renja(
         identitas=identitas,
         teks=_read_teks(blocks["teks"]),

@@ -109,7 +109,7 @@ def validate_grid(grid: Grid, nomenklatur: Nomenklatur | None = None) -> list[Fi
     prefetch = getattr(grid, "prefetch", None)  # an engine that reads sheets in the background starts now
     if prefetch is not None:
         prefetch([sheet(k).name for k in SHEETS_READ] + [PENGATURAN.name])
-    renja = read_renja(grid)
+    renja = read_renja(grid, number=False)
     settings, notes = read_settings(grid)
     renja.findings.extend(notes)
     return validate_renja(renja, nomenklatur, settings)
