@@ -35,7 +35,8 @@ class HierRow:
     # filled by build():
     is_first: bool = True
     no: str = ""
-    totals: dict[str, Decimal] = None  # type: ignore[assignment]  # set for every row by build(), not per new row
+    # build(): a parent's totals; None for a sub kegiatan, whose money is its amounts (no dict per leaf)
+    totals: dict[str, Decimal] | None = None
     subtree: tuple[int, int] | None = None  # 0-based index range of descendants (parents only)
     persen: Decimal | None = None
 
@@ -61,9 +62,12 @@ class HierTable:
         return "" if v is None else str(v).strip()
 
     def money(self, row: HierRow, key: str) -> Decimal:
-        """The money of a column at a row: the total for a parent, the typed amount for a sub kegiatan."""
-        if key in row.totals:
+        """The money of a column at a row: the total for a parent, the typed amount for a sub kegiatan (for a
+        total column: the input it sums)."""
+        if row.totals is not None and key in row.totals:
             return row.totals[key]
+        if row.totals is None:
+            key = summed_columns(self.spec).get(key, key)
         return row.amounts.get(key) or Decimal(0)
 
     def nodes(self, level: Level) -> list[HierRow]:
@@ -153,14 +157,11 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
                 while stack and not text.startswith(stack[-1][1]):
                     _close(stack, i - 1)
         if kode.level is sub:
-            # _add_leaf, written out: this branch runs for nearly every row of a large table
-            amounts = r.amounts
-            totals = r.totals = {}
-            outer = stack[-1][0].totals if stack else None
-            for key, source in summed:
-                amount = totals[key] = amounts.get(source) or zero
-                if outer is not None:
-                    outer[key] += amount
+            if stack:  # _add_leaf, written out: this branch runs for nearly every row of a large table
+                amounts = r.amounts
+                outer = stack[-1][0].totals
+                for key, source in summed:
+                    outer[key] += amounts.get(source) or zero
         else:
             r.totals = dict.fromkeys(total_keys, zero)
             stack.append([r, kode.text + ".", None])
@@ -186,13 +187,11 @@ def _number(rows: list[HierRow]) -> None:
 
 
 def _add_leaf(r: HierRow, summed: list[tuple[str, str]], zero: Decimal, stack: list[list[Any]]) -> None:
-    amounts = r.amounts
-    totals = r.totals = {}
-    outer = stack[-1][0].totals if stack else None
-    for key, source in summed:
-        amount = totals[key] = amounts.get(source) or zero
-        if outer is not None:
-            outer[key] += amount
+    if stack:
+        amounts = r.amounts
+        outer = stack[-1][0].totals
+        for key, source in summed:
+            outer[key] += amounts.get(source) or zero
 
 
 def _close(stack: list[list[Any]], end: int) -> None:
@@ -212,11 +211,20 @@ def _persen(spec: SheetSpec, rows: list[HierRow]) -> None:
     if persen is None:
         return
     base_key, part_key = persen.source
+    summed = summed_columns(spec)
+    zero = Decimal(0)
     for r in rows:
-        base = r.totals.get(base_key) if r.is_first else None
-        part = r.totals.get(part_key)
-        blank_part = r.is_leaf and r.amounts.get(part_key) is None
-        r.persen = None if not base or blank_part else round_half_up(part / base * 100)
+        if r.totals is None:  # a sub kegiatan: its own amounts
+            amounts = r.amounts
+            base = (amounts.get(summed.get(base_key, base_key)) or zero) if r.is_first else None
+            part = amounts.get(summed.get(part_key, part_key))
+            if part is None:
+                r.persen = None
+                continue
+        else:
+            base = r.totals.get(base_key) if r.is_first else None
+            part = r.totals.get(part_key)
+        r.persen = None if not base else round_half_up(part / base * 100)
 
 
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),

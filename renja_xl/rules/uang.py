@@ -115,7 +115,7 @@ def pagu_ceiling(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     for table, col in ((renja.tabel6, "jumlah"), (renja.sipd, "pagu")):
         sub = Level.SUB_KEGIATAN
-        total = sum([r.totals.get(col, Decimal(0)) for r in table.rows if r.kode.level is sub], Decimal(0))
+        total = sum([table.money(r, col) for r in table.rows if r.kode.level is sub], Decimal(0))
         if total > pagu:
             yield Finding("uang.pagu_indikatif", "error", table.spec.name, "", "",
                           f"total {table.spec.name} {rupiah(total)} melebihi Pagu Indikatif {rupiah(pagu)} "
