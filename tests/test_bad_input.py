@@ -2,6 +2,7 @@
 and the file on disk unchanged (nothing lost)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from renja_xl.cells import cell_ref
 from renja_xl.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
@@ -239,6 +241,23 @@ def test_real_entry_point_prints_no_traceback(tmp_path: Path) -> None:
     assert "data.xlsx" in proc.stderr and "bukan buku kerja" in proc.stderr
 
 
+def test_date_cell_calamine_cannot_convert(tmp_path: Path) -> None:
+    """A date-formatted cell holding -1E+300 makes python-calamine panic (a Rust panic, not an Exception): the
+    fast reader falls back to openpyxl for that sheet, which shows the cell as #VALUE!, and validate names it."""
+    t2 = sheet("tabel2").name
+
+    def date_then_huge(wb: openpyxl.Workbook) -> None:
+        cell = wb[t2].cell(row=FIRST_DATA_ROW, column=sheet("tabel2").col("target") + 1)
+        cell.value = datetime(2024, 5, 6)  # openpyxl gives the cell a date format
+        cell.value = -1e300
+    path = workbook(tmp_path / "renja.xlsx", tweak=date_then_huge)
+    result = run("validate", "--json", path)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    target = cell_ref(FIRST_DATA_ROW, sheet("tabel2").col("target") + 1)
+    assert any(f["sheet"] == t2 and f["cell"] == target and "#VALUE!" in f["message"]
+               for f in json.loads(result.stdout)), result.output
+
+
 # --- saving: a backup in cadangan/, -o leaves the input alone ----------------------------------------
 
 def test_recalc_in_place_keeps_a_backup(tmp_path: Path) -> None:
@@ -359,7 +378,6 @@ def test_saved_files_are_readable_by_others_as_the_umask_allows(tmp_path):
     import os
     import stat
 
-    from renja_xl.cli import main
     from click.testing import CliRunner
 
     out = tmp_path / "baru.xlsx"

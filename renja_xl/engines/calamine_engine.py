@@ -27,22 +27,25 @@ class CalamineBook:
             self.wb = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:  # calamine raises its own error types for damaged files
             raise WorkbookError(f"berkas '{self.path.name}' tidak dapat dibaca ({exc}).") from exc
+        self._names = list(self.wb.sheet_names)
         self._sheets: dict = {}  # calamine parses a whole sheet on every get_sheet_by_name: once is enough
         self._pending: dict[str, Future] = {}  # sheets being parsed in the background (prefetch)
         self._local = threading.local()
+        self._wb_lock = threading.Lock()  # self.wb is used by one thread at a time ("Already borrowed")
 
     def sheet_names(self) -> list[str]:
-        return list(self.wb.sheet_names)
+        return list(self._names)
 
     def prefetch(self, sheets: Sequence[str]) -> None:
         """Start reading these sheets on background threads.
 
         calamine releases the GIL while it parses a sheet (the bulk of a read), and zlib while it inflates the
         XML scanned for error cells, so the second core works while the caller waits or works on what has
-        arrived. A CalamineWorkbook is not shared between threads ("Already borrowed"): each thread opens its
-        own.
+        arrived. A CalamineWorkbook is not used by two threads at once ("Already borrowed"): the largest sheet
+        is parsed with the one already open (opening parses the shared strings again), the others with a
+        handle of their thread's own.
         """
-        todo = [s for s in sheets if s in self.wb.sheet_names and s not in self._pending and s not in self._sheets]
+        todo = [s for s in sheets if s in self._names and s not in self._pending and s not in self._sheets]
         if not todo:
             return
         try:
@@ -56,35 +59,46 @@ class CalamineBook:
         # error cells and then parses the smaller sheets, the other parses the largest sheet from the start.
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="renja-xl-calamine")
         errors = pool.submit(_error_cells, self.path, todo)
-        for name in todo:
-            self._pending[name] = pool.submit(self._read_in_thread, name, errors)
+        for i, name in enumerate(todo):
+            self._pending[name] = pool.submit(self._read_in_thread, name, errors, i == 0)
         pool.shutdown(wait=False)
 
-    def _read_in_thread(self, sheet: str, errors: Future):
+    def _read_in_thread(self, sheet: str, errors: Future, shared_handle: bool):
         from python_calamine import CalamineWorkbook
 
-        wb = getattr(self._local, "wb", None)
-        if wb is None:
-            wb = self._local.wb = CalamineWorkbook.from_path(str(self.path))
-        ws = wb.get_sheet_by_name(sheet)
-        block = self._block(ws)
+        if shared_handle:
+            with self._wb_lock:
+                ws = self.wb.get_sheet_by_name(sheet)
+        else:
+            wb = getattr(self._local, "wb", None)
+            if wb is None:
+                wb = self._local.wb = CalamineWorkbook.from_path(str(self.path))
+            ws = wb.get_sheet_by_name(sheet)
+        block = self._block(ws, sheet)
         _apply_errors(block, errors.result().get(sheet, []))
         return ws, block
 
     def read(self, sheet: str) -> Block:
-        if sheet not in self.wb.sheet_names:
+        if sheet not in self._names:
             raise WorkbookError(f"sheet '{sheet}' tidak ada di buku kerja '{self.path.name}'.")
         pending = self._pending.pop(sheet, None)
         if pending is not None:
             ws, block = pending.result()
             self._sheets.setdefault(sheet, ws)
             return block
-        block = self._block(self._sheet(sheet))
+        block = self._block(self._sheet(sheet), sheet)
         _restore_errors(self.path, sheet, block)
         return block
 
-    def _block(self, ws) -> Block:
-        block = ws.to_python(skip_empty_area=False)
+    def _block(self, ws, sheet: str) -> Block:
+        try:
+            block = ws.to_python(skip_empty_area=False)
+        except BaseException as exc:  # noqa: B036 - a Rust panic is a BaseException; nothing else is caught
+            if type(exc).__name__ != "PanicException":
+                raise
+            # calamine panics on some values it cannot convert (a date-formatted cell holding -1E+300):
+            # openpyxl reads that sheet instead and shows such a cell as the error value #VALUE!
+            return _read_with_openpyxl(self.path, sheet)
         for row in block:  # '' -> None in place; count and index find the blanks in C (faster than a comprehension)
             n = row.count("")
             i = 0
@@ -98,7 +112,8 @@ class CalamineBook:
         if ws is None and sheet in self._pending:
             ws = self._sheets[sheet] = self._pending[sheet].result()[0]
         if ws is None:
-            ws = self._sheets[sheet] = self.wb.get_sheet_by_name(sheet)
+            with self._wb_lock:
+                ws = self._sheets[sheet] = self.wb.get_sheet_by_name(sheet)
         return ws
 
     def write(self, sheet: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> None:
@@ -119,6 +134,21 @@ def _restore_errors(path: Path, sheet: str, block: Block) -> None:
     """Put error values (#REF!, #VALUE!, ...) back: python-calamine returns them as '' (python-calamine issue
     #105), which would make a broken cell look empty."""
     _apply_errors(block, _error_cells(path, [sheet]).get(sheet, []))
+
+
+def _read_with_openpyxl(path: Path, sheet: str) -> Block:
+    """The cached values of one sheet through openpyxl (read-only): the fallback when calamine cannot."""
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Cell C4 is marked as a date but ... will be treated as an error"
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [list(row) for row in wb[sheet].iter_rows(values_only=True)]
+        finally:
+            wb.close()
 
 
 def _error_cells(path: Path, sheets: Sequence[str]) -> dict[str, list[tuple[int, int, str]]]:
