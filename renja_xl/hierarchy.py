@@ -53,6 +53,10 @@ class HierRow:
 class HierTable:
     spec: SheetSpec
     rows: list[HierRow]
+    _summed: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._summed = summed_columns(self.spec)
 
     def value(self, row: HierRow, key: str) -> Any:
         return row.cells[self.spec.col(key)]
@@ -67,7 +71,7 @@ class HierTable:
         if row.totals is not None and key in row.totals:
             return row.totals[key]
         if row.totals is None:
-            key = summed_columns(self.spec).get(key, key)
+            key = self._summed.get(key, key)
         return row.amounts.get(key) or Decimal(0)
 
     def nodes(self, level: Level) -> list[HierRow]:
@@ -142,29 +146,28 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
         kode = r.kode
         if kode is prev:  # a further indicator row of the same code
             r.is_first = False
-            if kode.level is sub:
-                _add_leaf(r, summed, zero, stack)
-            else:
+            if kode.level is not sub:
                 r.totals = {}
-            continue
-        prev = kode
-        if stack:
-            top = stack[-1]
-            if top[2] is None:
-                top[2] = i
-            if not kode.text.startswith(top[1]):
-                text = kode.text
-                while stack and not text.startswith(stack[-1][1]):
-                    _close(stack, i - 1)
-        if kode.level is sub:
-            if stack:  # _add_leaf, written out: this branch runs for nearly every row of a large table
-                amounts = r.amounts
-                outer = stack[-1][0].totals
-                for key, source in summed:
-                    outer[key] += amounts.get(source) or zero
+                continue
         else:
-            r.totals = dict.fromkeys(total_keys, zero)
-            stack.append([r, kode.text + ".", None])
+            prev = kode
+            if stack:
+                top = stack[-1]
+                if top[2] is None:
+                    top[2] = i
+                if not kode.text.startswith(top[1]):
+                    text = kode.text
+                    while stack and not text.startswith(stack[-1][1]):
+                        _close(stack, i - 1)
+            if kode.level is not sub:
+                r.totals = dict.fromkeys(total_keys, zero)
+                stack.append([r, kode.text + ".", None])
+                continue
+        if stack:  # a sub kegiatan row (a repeated one too) adds its money to the innermost open parent
+            amounts = r.amounts
+            outer = stack[-1][0].totals
+            for key, source in summed:
+                outer[key] += amounts.get(source) or zero
     while stack:
         _close(stack, len(rows) - 1)
     _persen(spec, rows)
@@ -184,14 +187,6 @@ def _number(rows: list[HierRow]) -> None:
             parent = kode.parent
             n = counters[parent] = counters.get(parent, 0) + 1
             r.no = numerals[kode.level](n)
-
-
-def _add_leaf(r: HierRow, summed: list[tuple[str, str]], zero: Decimal, stack: list[list[Any]]) -> None:
-    if stack:
-        amounts = r.amounts
-        outer = stack[-1][0].totals
-        for key, source in summed:
-            outer[key] += amounts.get(source) or zero
 
 
 def _close(stack: list[list[Any]], end: int) -> None:
