@@ -93,10 +93,6 @@ class Nomenklatur:
             items = by_segments.get(("X", "XX", *segments[2:]))
         return self._pick(items, jenis_pemda)
 
-    def find_kode(self, kode: Kode, jenis_pemda: str | None = None) -> Entry | None:
-        """As find, for a parsed code."""
-        return self.find_all([kode], jenis_pemda)[0]
-
     def find_all(self, kodes: list[Kode], jenis_pemda: str | None = None) -> list[Entry | None]:
         """The entry of each parsed code, as find. For the validation of 100k rows: interned codes are looked
         up by identity in one C loop, and only the codes not found take the generic X.XX.01… path."""

@@ -168,10 +168,5 @@ class Context:
         return self.renja.hierarchy_tables()
 
 
-def is_leaf(row: HierRow) -> bool:
-    """Fast form of row.is_leaf for loops over every row."""
-    return row.kode.level is Level.SUB_KEGIATAN
-
-
 def sheet_name(key: str) -> str:
     return sheet(key).name

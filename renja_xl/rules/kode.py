@@ -96,11 +96,13 @@ def codes(ctx: Context) -> Iterable[Finding]:
                 first_of[kode] = r
             else:
                 per_prefix[kode] = n + 1
-        generic_groups = {k for k in first_of if _generic(k)}
-        generic = [r for r in ctx.typed_rows(table) if (r.is_first or r.kode.level is sub) and _generic(r.kode)]\
-            if generic_groups else []
-        for k in generic_groups:
-            del first_of[k], per_prefix[k]
+        # generic X.XX codes are reported row by row and left out of the bidang and authority checks
+        generic: list[HierRow] = []
+        generic_groups = [k for k in first_of if _generic(k)]
+        if generic_groups:
+            generic = [r for r in ctx.typed_rows(table) if (r.is_first or r.kode.level is sub) and _generic(r.kode)]
+            for k in generic_groups:
+                del first_of[k], per_prefix[k]
         if expected is None:
             digit_counts.update({length - 13: n for length, n in Counter(map(len, map(_TEXT, leaves))).items()})
         passes.append((table, first_of, per_prefix, leaves, generic))
