@@ -34,6 +34,7 @@ LEVEL_LABELS = {
 }
 
 # Segments per level once the kegiatan's "1.01" is split in two.
+_DOTS_TO_LEVEL = {0: Level.URUSAN, 1: Level.BIDANG, 2: Level.PROGRAM, 4: Level.KEGIATAN, 5: Level.SUB_KEGIATAN}
 _SEGMENTS_TO_LEVEL = {1: Level.URUSAN, 2: Level.BIDANG, 3: Level.PROGRAM, 5: Level.KEGIATAN, 6: Level.SUB_KEGIATAN}
 _SEGMENT_PATTERNS = [
     re.compile(r"[0-9X]"),            # urusan (X in the generic penunjang program)
@@ -62,20 +63,33 @@ class Kode:
     that a noticeable part of `validate` (bench/README.md). Copies and pickles resolve to the interned object.
     """
 
-    __slots__ = ("text", "segments", "level", "parent", "sort_key")
+    __slots__ = ("text", "level", "parent", "sort_key", "_segments")
 
-    def __init__(self, text: str, segments: tuple[str, ...]):
+    def __init__(self, text: str):
+        # Built from the canonical text alone, without splitting it: a 100k-row table makes 100k new codes
+        # (bench/README.md), and most are never asked for their segments.
+        dots = text.count(".")
         self.text = text
-        self.segments = segments
-        self.level = _SEGMENTS_TO_LEVEL[len(segments)]
-        keep = _PARENT_SEGMENTS.get(len(segments))
-        self.parent: Kode | None = None if keep is None else _intern(".".join(segments[:keep]))
+        self.level = _DOTS_TO_LEVEL[dots]
+        if dots == 0:
+            self.parent: Kode | None = None
+        else:  # the text up to the parent's last segment (a kegiatan's parent drops two: 1.01)
+            cut = text.rfind(".")
+            self.parent = _intern(text[:text.rfind(".", 0, cut) if dots == 4 else cut])
         # A text that sorts as the hierarchy: the code itself in the usual case, with X before any digit and a
         # 2-digit sub kegiatan number widened to 4 digits (so .01 and .0001 compare as numbers do).
         key = text.replace("X", "!") if "X" in text else text
-        if len(segments) == 6 and len(segments[5]) == 2:
+        if dots == 5 and len(text) - text.rfind(".") == 3:
             key = key[:-2] + "00" + key[-2:]
         self.sort_key = key
+        self._segments: tuple[str, ...] | None = None
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        segments = self._segments
+        if segments is None:
+            segments = self._segments = tuple(self.text.split("."))
+        return segments
 
     def __repr__(self) -> str:
         return f"Kode({self.text!r})"
@@ -122,7 +136,6 @@ class Kode:
         return self.segments[3] if len(self.segments) >= 5 else None
 
 
-_PARENT_SEGMENTS = {2: 1, 3: 2, 5: 3, 6: 5}
 _KODES: dict[str, Kode] = {}  # canonical text -> the one Kode of that code
 
 
@@ -130,7 +143,7 @@ def _intern(text: str) -> Kode:
     """The Kode of a well-formed canonical text (parents and ancestors of 100k rows are shared, not rebuilt)."""
     k = _KODES.get(text)
     if k is None:
-        k = _KODES[text] = Kode(text, tuple(text.split(".")))
+        k = _KODES[text] = Kode(text)
     return k
 
 
