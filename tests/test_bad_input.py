@@ -198,8 +198,20 @@ def _docx_like(path: Path) -> None:
         zf.writestr("word/document.xml", "<w:document/>")
 
 
+def _damaged_sheet(path: Path) -> None:
+    """A sound zip holding a workbook whose Tabel 6 XML is cut short (a damaged save)."""
+    from renja_xl.engines.calamine_engine import _sheet_parts
+
+    source = workbook(path.with_name("utuh.xlsx"))
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        part = _sheet_parts(zin)[T6]
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, data[: len(data) // 2] if info.filename == part else data)
+
+
 NOT_WORKBOOKS = {"csv": _csv, "acak": _random, "zip": _zip, "kosong": _empty, "terpotong": _broken_xlsx,
-                 "docx": _docx_like}
+                 "docx": _docx_like, "sheet_rusak": _damaged_sheet}
 
 
 @pytest.mark.parametrize("command", ["recalc", "validate"])

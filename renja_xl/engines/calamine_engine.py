@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 import zipfile
+import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Sequence
@@ -68,12 +69,12 @@ class CalamineBook:
 
         if shared_handle:
             with self._wb_lock:
-                ws = self.wb.get_sheet_by_name(sheet)
+                ws = self._parse(self.wb, sheet)
         else:
             wb = getattr(self._local, "wb", None)
             if wb is None:
                 wb = self._local.wb = CalamineWorkbook.from_path(str(self.path))
-            ws = wb.get_sheet_by_name(sheet)
+            ws = self._parse(wb, sheet)
         block = self._block(ws, sheet)
         _apply_errors(block, errors.result().get(sheet, []))
         return ws, block
@@ -113,8 +114,19 @@ class CalamineBook:
             ws = self._sheets[sheet] = self._pending[sheet].result()[0]
         if ws is None:
             with self._wb_lock:
-                ws = self._sheets[sheet] = self.wb.get_sheet_by_name(sheet)
+                ws = self._sheets[sheet] = self._parse(self.wb, sheet)
         return ws
+
+    def _parse(self, wb, sheet: str):
+        from python_calamine import CalamineError
+
+        try:
+            return wb.get_sheet_by_name(sheet)
+        except CalamineError as exc:  # a damaged sheet: its XML cut short, a broken zip member
+            raise WorkbookError(
+                f"sheet '{sheet}' di berkas '{self.path.name}' rusak dan tidak dapat dibaca ({exc}). Buka berkas di "
+                "Excel dan simpan ulang, atau pakai salinannya di folder cadangan/."
+            ) from exc
 
     def write(self, sheet: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> None:
         raise WorkbookError("pembaca cepat (calamine) hanya membaca; gunakan mesin openpyxl untuk menulis.")
@@ -171,8 +183,8 @@ def _error_cells(path: Path, sheets: Sequence[str]) -> dict[str, list[tuple[int,
                     for ch in m.group(1).decode():
                         col = col * 26 + ord(ch) - 64
                     cells.append((int(m.group(2)), col, value.group(1).decode("utf-8", "replace")))
-    except (KeyError, OSError, zipfile.BadZipFile):
-        pass
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
+        pass  # a damaged member: calamine's own reading of it reports the damage
     return out
 
 

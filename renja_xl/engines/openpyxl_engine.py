@@ -93,7 +93,8 @@ def load(path: Path):
     try:
         with paused_gc():
             return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+    # SyntaxError: a sheet's XML cut short (ElementTree's ParseError and lxml's XMLSyntaxError derive from it)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as exc:
         raise WorkbookError(f"berkas '{path.name}' tidak dapat dibaca sebagai buku kerja Excel ({exc}).") from exc
 
 
