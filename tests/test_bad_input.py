@@ -241,6 +241,16 @@ def test_workbook_missing_a_sheet(tmp_path: Path, command: str) -> None:
     assert_refused(run(command, path), path, before, f"'{T6}'", "tidak ada")
 
 
+@pytest.mark.parametrize("command", ["recalc", "validate"])
+def test_stray_cell_far_from_the_table(tmp_path: Path, command: str) -> None:
+    """One entry typed in XFD2000 makes the used range 2.000 x 16.384 cells: refused by name before an engine
+    tries to hold it as one block (in XFD1048576 it would be 17 billion cells)."""
+    def stray(wb: openpyxl.Workbook) -> None:
+        wb[T6].cell(row=2000, column=16384).value = "x"
+    path = workbook(tmp_path / "renja.xlsx", tweak=stray)
+    assert_refused(run(command, path), path, path.read_bytes(), f"'{T6}'", "XFD2000", "di luar tabel")
+
+
 def test_real_entry_point_prints_no_traceback(tmp_path: Path) -> None:
     """The installed console script (not only click's test runner): message on stderr, exit code, no traceback."""
     path = tmp_path / "data.xlsx"

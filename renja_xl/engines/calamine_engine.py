@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from ..errors import WorkbookError
 from ..grid import Block
-from .files import check_workbook_file
+from .files import check_extent, check_workbook_file
 
 
 class CalamineBook:
@@ -29,6 +29,11 @@ class CalamineBook:
         except Exception as exc:  # calamine raises its own error types for damaged files
             raise WorkbookError(f"berkas '{self.path.name}' tidak dapat dibaca ({exc}).") from exc
         self._names = list(self.wb.sheet_names)
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                self._parts = _sheet_parts(zf)  # sheet name -> its XML in the zip
+        except (KeyError, OSError, zipfile.BadZipFile):
+            self._parts = {}
         self._sheets: dict = {}  # calamine parses a whole sheet on every get_sheet_by_name: once is enough
         self._pending: dict[str, Future] = {}  # sheets being parsed in the background (prefetch)
         self._local = threading.local()
@@ -51,8 +56,8 @@ class CalamineBook:
             return
         try:
             with zipfile.ZipFile(self.path) as zf:
-                parts = _sheet_parts(zf)
-                sizes = {name: zf.getinfo(part).file_size for name, part in parts.items() if part in zf.NameToInfo}
+                sizes = {name: zf.getinfo(part).file_size for name, part in self._parts.items()
+                         if part in zf.NameToInfo}
         except (KeyError, OSError, zipfile.BadZipFile):
             sizes = {}
         todo.sort(key=lambda name: -sizes.get(name, 0))
@@ -120,6 +125,9 @@ class CalamineBook:
     def _parse(self, wb, sheet: str):
         from python_calamine import CalamineError
 
+        extent = _dimension(self.path, self._parts.get(sheet))
+        if extent:
+            check_extent(sheet, *extent)
         try:
             return wb.get_sheet_by_name(sheet)
         except CalamineError as exc:  # a damaged sheet: its XML cut short, a broken zip member
@@ -186,6 +194,29 @@ def _error_cells(path: Path, sheets: Sequence[str]) -> dict[str, list[tuple[int,
     except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
         pass  # a damaged member: calamine's own reading of it reports the damage
     return out
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?"')
+
+
+def _dimension(path: Path, part: str | None) -> tuple[int, int] | None:
+    """(last row, last column) of a sheet's used range as its <dimension> states it, read from the first
+    kilobytes of its XML: calamine allocates the whole range from A1 before it hands over a single cell."""
+    if not part:
+        return None
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+            head = fh.read(4096)
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
+        return None
+    m = _DIMENSION.search(head)
+    if m is None:
+        return None
+    letters, row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
+    col = 0
+    for ch in letters.decode():
+        col = col * 26 + ord(ch) - 64
+    return int(row), col
 
 
 def _has_error_cell(zf: zipfile.ZipFile, part: str) -> bool:

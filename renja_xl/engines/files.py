@@ -12,7 +12,22 @@ from typing import Callable
 from ..errors import WorkbookError
 
 MAX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before a library inflates them
+# A sheet is read as one block from A1 to its last used cell: a stray entry in XFD1048576 would ask for 17
+# billion cells. 30 million is a Renja of a million rows by 30 columns.
+MAX_CELLS = 30_000_000
 BACKUP_DIR = "cadangan"
+
+
+def check_extent(sheet: str, rows: int, cols: int) -> None:
+    """Refuse a sheet whose used range reaches far beyond any table (read from A1, it would not fit in memory)."""
+    if rows * cols > MAX_CELLS:
+        from ..cells import cell_ref
+
+        raise WorkbookError(
+            f"sheet '{sheet}' terpakai sampai sel {cell_ref(rows, cols)} ({rows:,} baris × {cols:,} kolom)".replace(",", ".")
+            + ": ada isian atau format jauh di luar tabel. Hapus baris di bawah dan kolom di kanan tabel (pilih, "
+            "klik kanan, Hapus), simpan, lalu coba lagi."
+        )
 
 
 def check_workbook_file(path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from ..errors import WorkbookError
 from ..grid import Block
 from ..memory import paused_gc
-from .files import atomic_save, check_workbook_file
+from .files import atomic_save, check_extent, check_workbook_file
 
 
 class OpenpyxlBook:
@@ -37,8 +37,9 @@ class OpenpyxlBook:
         if ws._current_row == 0:  # iter_rows' own test for a sheet without cells
             return []
         cells = ws._cells
-        width = ws.max_column  # each of max_row / max_column scans every cell: once
-        block: Block = [[None] * width for _ in range(ws.max_row)]
+        width, height = ws.max_column, ws.max_row  # each scans every cell: once
+        check_extent(sheet, height, width)
+        block: Block = [[None] * width for _ in range(height)]
         for (r, c), cell in cells.items():
             value = cell._value
             if value is not None:
