@@ -16,6 +16,8 @@ in random order, no owned cells. Every step runs in-process through the same lib
   (d) recalc     `recalc FILE` in place on the output of (c) (rows in order: owned columns only; like the CLI,
                  the file is not saved again when nothing changed)
   (e) validate   validate_grid(CalamineBook(...)) on the output of (c), as `renja-xl validate`
+  (s) (a) and (e) again on the output of (c) saved once more by LibreOffice: texts in a shared-strings table, as
+                 Excel writes them (openpyxl writes inline strings); needs soffice, not in the default steps
 
 The workbooks are built (and recalculated once) in a child process, so the measuring process starts as clean
 as the CLI's; (a) and (e) run first, then the openpyxl steps.
@@ -145,6 +147,23 @@ def calamine_read(path: Path) -> None:
         wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
+def resaved_by_libreoffice(path: Path, folder: Path) -> Path:
+    """The workbook opened and saved again by LibreOffice (Calc MS Excel 2007 XML)."""
+    from renja_xl.libreoffice import PrivateOffice, find_soffice
+
+    soffice = find_soffice()
+    if soffice is None:
+        sys.exit("Langkah (s) memerlukan LibreOffice (soffice).")
+    with PrivateOffice(soffice, "menyimpan ulang buku kerja") as office:
+        source = office.work / "sumber" / path.name
+        source.parent.mkdir()
+        shutil.copy2(path, source)
+        office.convert(source, "xlsx:Calc MS Excel 2007 XML")
+        out = folder / "renja_dihitung_libreoffice.xlsx"
+        shutil.copy2(office.work / path.name, out)
+    return out
+
+
 def openpyxl_load_save(path: Path, out: Path, gc_paused: bool = False) -> None:
     import openpyxl
 
@@ -196,7 +215,8 @@ def main() -> None:
     ap.add_argument("--lengkap", action="store_true",
                     help="isi juga Tabel 1, Tabel 4 dan Usulan SIPD dengan N sub kegiatan yang sama")
     ap.add_argument("--simpan", type=Path, help="folder untuk menyimpan buku kerja yang dibuat")
-    ap.add_argument("--langkah", default="abcde", help="langkah yang dijalankan, misalnya 'ace' (bawaan abcde)")
+    ap.add_argument("--langkah", default="abcde",
+                    help="langkah yang dijalankan, misalnya 'ace' (bawaan abcde; 's' memerlukan LibreOffice)")
     ap.add_argument("--siapkan", type=Path, help=argparse.SUPPRESS)  # internal: build both workbooks in FOLDER
     args = ap.parse_args()
     if args.siapkan:
@@ -238,6 +258,11 @@ def main() -> None:
             print("(e) validate (dibaca dengan calamine) pada berkas hasil recalc; dijalankan sebelum langkah openpyxl")
             best["e"] = show("validate_grid(CalamineBook)", timed(lambda: validate_file(done), args.repeat))
             print(f"  temuan: {validate_file(done)}")
+        if "s" in steps:
+            shared = resaved_by_libreoffice(done, folder)
+            print("(s) berkas hasil recalc disimpan ulang LibreOffice (teks di shared strings, seperti Excel)")
+            best["sa"] = show("baca calamine, semua sheet", timed(lambda: calamine_read(shared), args.repeat))
+            best["se"] = show("validate_grid(CalamineBook)", timed(lambda: validate_file(shared), args.repeat))
         if "b" in steps:
             print("(b) openpyxl load_workbook + save")
             best["b"] = show("berkas diketik", timed(lambda: openpyxl_load_save(typed, copy), args.repeat))
@@ -259,6 +284,9 @@ def main() -> None:
             r = best["e"] / best["a"]
             print(f"  validate / baca calamine          = {r:5.2f}   target <= 1,5   "
                   f"{'tercapai' if r <= 1.5 else 'TIDAK tercapai'}")
+        if "se" in best and "sa" in best:
+            r = best["se"] / best["sa"]
+            print(f"  validate / baca calamine (s)      = {r:5.2f}   (berkas dengan shared strings)")
         if "c" in best and "b" in best:
             r = best["c"] / best["b"]
             print(f"  recalc (c) / openpyxl load+save   = {r:5.2f}   target <= 1,2   "
