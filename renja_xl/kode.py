@@ -140,10 +140,13 @@ _KODES: dict[str, Kode] = {}  # canonical text -> the one Kode of that code
 
 
 def _intern(text: str) -> Kode:
-    """The Kode of a well-formed canonical text (parents and ancestors of 100k rows are shared, not rebuilt)."""
+    """The Kode of a well-formed canonical text (parents and ancestors of 100k rows are shared, not rebuilt).
+
+    setdefault, not a store: the reader's background scan (reader.start_reading) interns codes on another
+    thread, and two threads making the same code at once must both get the one that was kept."""
     k = _KODES.get(text)
     if k is None:
-        k = _KODES[text] = Kode(text)
+        k = _KODES.setdefault(text, Kode(text))
     return k
 
 
@@ -192,6 +195,9 @@ def well_formed(raw: object) -> Kode | None:
 # which finds the reason. Only a shortcut: a code it accepts is accepted identically by the checks below.
 _WELL_FORMED = re.compile(r"[0-9X](?:\.(?:[0-9]{2}|XX)(?:\.[0-9]{2}(?:\.[0-9]\.[0-9]{2}(?:\.(?:[0-9]{2}|[0-9]{4}))?)?)?)?")
 _SPACES = re.compile(r"\s+")
+# A sub kegiatan code as the text of a cell in a sheet's XML (or a shared string): `>5.03.01.1.01.0001<`.
+SUB_KEGIATAN_IN_XML = re.compile(
+    rb">([0-9X]\.(?:[0-9]{2}|XX)\.[0-9]{2}\.[0-9]\.[0-9]{2}\.(?:[0-9]{2}|[0-9]{4}))<")
 
 
 def _parse_text(text: str) -> ParsedKode:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Sequence
 
 from . import hierarchy, iku
 from .cells import cell_ref
@@ -17,7 +17,7 @@ from .findings import Finding
 from .grid import Grid
 from .hierarchy import HierRow, HierTable
 from .iku import IkuRow
-from .kode import Kode, KodeError, Level, interned_kode, parse_kode, well_formed
+from .kode import SUB_KEGIATAN_IN_XML, Kode, KodeError, Level, interned_kode, parse_kode, well_formed
 from .memory import paused_gc
 from .layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                      sheet)
@@ -28,6 +28,15 @@ from .nomenklatur import default_names
 
 # The sheets (by layout key) a Renja is read from.
 SHEETS_READ = ("identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6", "sipd")
+
+
+def start_reading(grid: Grid, extra: Sequence[str] = ()) -> None:
+    """Let an engine that can read in the background (CalamineBook.prefetch) start on every sheet a Renja is
+    read from (and `extra`). Its scan of the sheets' XML also hands over the sub kegiatan codes it sees, so the
+    100k `Kode` objects of a large table are made while calamine parses rather than after."""
+    prefetch = getattr(grid, "prefetch", None)
+    if prefetch is not None:
+        prefetch([sheet(k).name for k in SHEETS_READ] + list(extra), texts=(SUB_KEGIATAN_IN_XML, well_formed))
 
 
 def read_renja(grid: Grid, number: bool = True) -> Renja:
@@ -48,9 +57,7 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
             "buku kerja ini bukan buku kerja Renja XL: sheet " + ", ".join(f"'{m}'" for m in missing)
             + " tidak ada. Mulai dari templat (renja-xl new) atau contoh (renja-xl example)."
         )
-    prefetch = getattr(grid, "prefetch", None)  # optional: an engine that can read sheets in the background
-    if prefetch is not None:
-        prefetch([sheet(k).name for k in needed])
+    start_reading(grid)
     for k in needed:
         spec = sheet(k)
         blocks[k] = grid.read(spec.name)

@@ -28,7 +28,7 @@ from .layout import FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, sheet
 from .memory import paused_gc
 from .model import Renja
 from .nomenklatur import NomenklaturError, Nomenklatur, embedded, load_version
-from .reader import SHEETS_READ, read_renja
+from .reader import read_renja, start_reading
 from .rules import ALL_RULES, Context
 
 VALIDASI = sheet("validasi")
@@ -106,9 +106,7 @@ def read_settings(grid: Grid) -> tuple[dict[str, str], list[Finding]]:
 
 
 def validate_grid(grid: Grid, nomenklatur: Nomenklatur | None = None) -> list[Finding]:
-    prefetch = getattr(grid, "prefetch", None)  # an engine that reads sheets in the background starts now
-    if prefetch is not None:
-        prefetch([sheet(k).name for k in SHEETS_READ] + [PENGATURAN.name])
+    start_reading(grid, [PENGATURAN.name])
     renja = read_renja(grid, number=False)
     settings, notes = read_settings(grid)
     renja.findings.extend(notes)

@@ -132,3 +132,30 @@ def test_malformed_codes_have_indonesian_messages(raw: str, words: list[str]) ->
 
 def test_level_labels_are_indonesian() -> None:
     assert [lv.label for lv in Level] == ["Urusan", "Bidang Urusan", "Program", "Kegiatan", "Sub Kegiatan"]
+
+
+def test_a_code_made_on_two_threads_at_once_is_one_kode(monkeypatch) -> None:
+    """The reader's background scan interns codes while the reader does too: both must get the same object
+    (equality of codes is identity)."""
+    import threading
+
+    from renja_xl import kode as kode_module
+
+    target = "7.77.01.1.01.0777"  # a code no other test makes, so it is new here
+    both_inside = threading.Barrier(2)
+    real_init = kode_module.Kode.__init__
+
+    def init_and_wait(self, text):
+        real_init(self, text)
+        if text == target:
+            both_inside.wait(timeout=5)  # each thread has built its own object before either keeps one
+
+    monkeypatch.setattr(kode_module.Kode, "__init__", init_and_wait)
+    made: list = []
+    threads = [threading.Thread(target=lambda: made.append(kode_module.well_formed(target))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert len(made) == 2
+    assert made[0] is made[1] is kode(target)

@@ -367,3 +367,41 @@ def test_seed_money_is_exact_decimal() -> None:
     # 0.1 + 0.2 == 0.3 exactly in Decimal: no allocation error (floats would differ)
     assert not of_rule(run(data), "uang.alokasi_induk")
     assert Decimal("0.1") + Decimal("0.2") == Decimal("0.3")
+
+
+def test_background_read_hands_over_the_codes_it_scans(tmp_path: Path) -> None:
+    """CalamineBook.prefetch with a text hook: the scan thread passes every sub kegiatan code of the sheets
+    (inline strings as openpyxl writes them, and a shared-strings table as Excel writes it) to the callback,
+    and the blocks read afterwards are the same as without the hook."""
+    import zipfile
+
+    from renja_xl.engines.calamine_engine import CalamineBook
+    from renja_xl.kode import SUB_KEGIATAN_IN_XML
+    from renja_xl.reader import SHEETS_READ
+
+    t6 = sheet("tabel6")
+    path = tmp_path / "renja.xlsx"
+    book = OpenpyxlBook(path, build_template())
+    codes = ["5.03.01.1.01.0001", "5.03.01.1.01.0002", "X.XX.01.1.01.01"]
+    book.write(t6.name, FIRST_DATA_ROW, 1, [t6.make_row(kode=k, uraian="Sub") for k in codes])
+    book.save(keep_backup=False)
+    names = [sheet(k).name for k in SHEETS_READ]
+    seen: list[str] = []
+    hooked = CalamineBook(path)
+    hooked.prefetch(names, texts=(SUB_KEGIATAN_IN_XML, seen.append))
+    blocks = {n: hooked.read(n) for n in names}
+    assert sorted(seen) == sorted(codes)
+    assert blocks == {n: CalamineBook(path).read(n) for n in names}
+    # the same texts moved into a shared-strings table
+    shared = tmp_path / "shared.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(shared, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        only_shared = "9.99.01.1.01.0999"  # in the shared strings, in no cell
+        zout.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                      f"<si><t>{only_shared}</t></si></sst>")
+    seen.clear()
+    reading = CalamineBook(shared)
+    reading.prefetch(names, texts=(SUB_KEGIATAN_IN_XML, seen.append))
+    reading.read(t6.name)  # its block waits for the scan
+    assert only_shared in seen and set(codes) <= set(seen)

@@ -11,11 +11,14 @@ import zipfile
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..errors import WorkbookError
 from ..grid import Block
 from .files import check_extent, check_workbook_file
+
+# (pattern, callback): texts a caller wants handed over while the sheets are scanned (see CalamineBook.prefetch)
+TextHook = tuple[re.Pattern[bytes], Callable[[str], Any]]
 
 
 class CalamineBook:
@@ -42,7 +45,7 @@ class CalamineBook:
     def sheet_names(self) -> list[str]:
         return list(self._names)
 
-    def prefetch(self, sheets: Sequence[str]) -> None:
+    def prefetch(self, sheets: Sequence[str], texts: TextHook | None = None) -> None:
         """Start reading these sheets on background threads.
 
         calamine releases the GIL while it parses a sheet (the bulk of a read), and zlib while it inflates the
@@ -50,6 +53,10 @@ class CalamineBook:
         arrived. A CalamineWorkbook is not used by two threads at once ("Already borrowed"): the largest sheet
         is parsed with the one already open (opening parses the shared strings again), the others with a
         handle of their thread's own.
+
+        `texts` = (pattern, callback): the scan also hands every text of these sheets (and of the shared
+        strings) that matches the pattern's group 1 to the callback, so that the caller's work on those values
+        starts while calamine is still parsing (the reader builds its codes there).
         """
         todo = [s for s in sheets if s in self._names and s not in self._pending and s not in self._sheets]
         if not todo:
@@ -64,7 +71,7 @@ class CalamineBook:
         # Two threads, no more busy ones than cores (a third slowed the largest sheet by ~5 %): one scans for
         # error cells and then parses the smaller sheets, the other parses the largest sheet from the start.
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="renja-xl-calamine")
-        errors = pool.submit(_error_cells, self.path, todo)
+        errors = pool.submit(_error_cells, self.path, todo, texts)
         for i, name in enumerate(todo):
             self._pending[name] = pool.submit(self._read_in_thread, name, errors, i == 0)
         pool.shutdown(wait=False)
@@ -171,15 +178,19 @@ def _read_with_openpyxl(path: Path, sheet: str) -> Block:
             wb.close()
 
 
-def _error_cells(path: Path, sheets: Sequence[str]) -> dict[str, list[tuple[int, int, str]]]:
-    """(row, column, error text) of every error cell of these sheets; a sheet's XML is only scanned for `t="e"`."""
+def _error_cells(path: Path, sheets: Sequence[str],
+                 texts: TextHook | None = None) -> dict[str, list[tuple[int, int, str]]]:
+    """(row, column, error text) of every error cell of these sheets; a sheet's XML is only scanned for `t="e"`
+    (and, with `texts`, for the texts the caller wants handed over, see prefetch)."""
     out: dict[str, list[tuple[int, int, str]]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             parts = _sheet_parts(zf)
+            if texts and _SHARED_STRINGS in zf.NameToInfo:
+                _scan(zf, _SHARED_STRINGS, texts)
             for sheet in sheets:
                 part = parts.get(sheet)
-                if not part or not _has_error_cell(zf, part):
+                if not part or not _scan(zf, part, texts):
                     continue
                 data = zf.read(part)
                 cells = out[sheet] = []
@@ -195,6 +206,8 @@ def _error_cells(path: Path, sheets: Sequence[str]) -> dict[str, list[tuple[int,
         pass  # a damaged member: calamine's own reading of it reports the damage
     return out
 
+
+_SHARED_STRINGS = "xl/sharedStrings.xml"
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?"')
 
@@ -219,17 +232,26 @@ def _dimension(path: Path, part: str | None) -> tuple[int, int] | None:
     return int(row), col
 
 
-def _has_error_cell(zf: zipfile.ZipFile, part: str) -> bool:
-    """Whether a sheet's XML holds `t="e"`, read in pieces that stay in the processor's cache (the whole XML
-    of a 100k-row sheet is 74 MB, inflated while calamine inflates it too on the other core)."""
+def _scan(zf: zipfile.ZipFile, part: str, texts: TextHook | None = None) -> bool:
+    """Whether a part's XML holds `t="e"` (an error cell), read in pieces that stay in the processor's cache
+    (the XML of a 100k-row sheet is 74 MB, inflated while calamine inflates it too on the other core).
+    With `texts`, every matching text is handed to its callback on the way (one split at a piece's edge is
+    missed: the hook only gets work done early, it is not the reading)."""
     marker = b't="e"'
+    found = False
     tail = b""
     with zf.open(part) as fh:
         while chunk := fh.read(1 << 18):
-            if marker in tail + chunk[:8] or marker in chunk:
-                return True
+            if not found and (marker in tail + chunk[:8] or marker in chunk):
+                found = True
+                if texts is None:
+                    break
             tail = chunk[-8:]
-    return False
+            if texts is not None:
+                pattern, callback = texts
+                for m in pattern.finditer(chunk):
+                    callback(m.group(1).decode("utf-8", "replace"))
+    return found
 
 
 def _apply_errors(block: Block, cells: list[tuple[int, int, str]]) -> None:
