@@ -208,6 +208,18 @@ def show(label: str, times: list[float]) -> float:
     return best
 
 
+def print_ratio(best: dict[str, float], step: str, floor: str, label: str, target: float | None = None,
+                note: str = "") -> None:
+    """One line of the ratios, when both steps ran: against its target, or with a note."""
+    if step not in best or floor not in best:
+        return
+    r = best[step] / best[floor]
+    if target is not None:
+        target_text = f"{target:.1f}".replace(".", ",")
+        note = f"target <= {target_text}   {'tercapai' if r <= target else 'TIDAK tercapai'}"
+    print(f"  {label:<33} = {r:5.2f}   {note}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=100_000, help="jumlah sub kegiatan di Tabel 6 (bawaan 100000)")
@@ -280,24 +292,12 @@ def main() -> None:
             best["d"] = show("recalc FILE (di tempat)", timed(lambda: recalc_file(copy), args.repeat, fresh(done, copy)))
             print(f"  blok ditulis: {writes}" + (" (berkas tidak disimpan ulang, seperti CLI)" if not writes else ""))
         print("\nRasio (dari waktu terbaik)")
-        if "e" in best and "a" in best:
-            r = best["e"] / best["a"]
-            print(f"  validate / baca calamine          = {r:5.2f}   target <= 1,5   "
-                  f"{'tercapai' if r <= 1.5 else 'TIDAK tercapai'}")
-        if "se" in best and "sa" in best:
-            r = best["se"] / best["sa"]
-            print(f"  validate / baca calamine (s)      = {r:5.2f}   (berkas dengan shared strings)")
-        if "c" in best and "b" in best:
-            r = best["c"] / best["b"]
-            print(f"  recalc (c) / openpyxl load+save   = {r:5.2f}   target <= 1,2   "
-                  f"{'tercapai' if r <= 1.2 else 'TIDAK tercapai'}")
-        if "c" in best and "b2" in best:
-            r = best["c"] / best["b2"]
-            print(f"  recalc (c) / load+save GC dijeda  = {r:5.2f}   (beban Renja XL sendiri di atas openpyxl)")
-        if "d" in best and "b1" in best:
-            r = best["d"] / best["b1"]
-            print(f"  recalc (d) / openpyxl load+save   = {r:5.2f}   target <= 1,2   "
-                  f"{'tercapai' if r <= 1.2 else 'TIDAK tercapai'}")
+        print_ratio(best, "e", "a", "validate / baca calamine", target=1.5)
+        print_ratio(best, "se", "sa", "validate / baca calamine (s)", note="(berkas dengan shared strings)")
+        print_ratio(best, "c", "b", "recalc (c) / openpyxl load+save", target=1.2)
+        print_ratio(best, "c", "b2", "recalc (c) / load+save GC dijeda",
+                    note="(beban Renja XL sendiri di atas openpyxl)")
+        print_ratio(best, "d", "b1", "recalc (d) / openpyxl load+save", target=1.2)
         if args.simpan:
             args.simpan.mkdir(parents=True, exist_ok=True)
             shutil.copy2(typed, args.simpan / typed.name)
