@@ -183,9 +183,9 @@ def _name_lookup(identitas: Identitas, tables: dict[str, list[HierRow]]):
             names[parse_kode(bidang).kode] = str(identitas.get("nama_bidang_urusan"))
         except KodeError:
             pass
+    sub = Level.SUB_KEGIATAN
     for key in ("tabel6", "tabel4", "tabel1", "sipd"):
         col = sheet(key).col("uraian")
-        sub = Level.SUB_KEGIATAN
         for r in tables[key]:
             if r.kode.level is sub:
                 continue  # only parents are ever inserted, so only their names are looked up

@@ -113,8 +113,8 @@ def pagu_ceiling(ctx: Context) -> Iterable[Finding]:
     if not isinstance(pagu, Decimal):
         return
     renja = ctx.renja
+    sub = Level.SUB_KEGIATAN
     for table, col in ((renja.tabel6, "jumlah"), (renja.sipd, "pagu")):
-        sub = Level.SUB_KEGIATAN
         total = sum([table.money(r, col) for r in table.rows if r.kode.level is sub], Decimal(0))
         if total > pagu:
             yield Finding("uang.pagu_indikatif", "error", table.spec.name, "", "",
