@@ -44,14 +44,14 @@ sys.path.insert(0, str(ROOT))
 from renja_xl.engines.calamine_engine import CalamineBook  # noqa: E402
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook  # noqa: E402
 try:
-    from renja_xl.memory import paused_gc  # noqa: E402
+    from renja_xl.support.memory import paused_gc  # noqa: E402
 except ImportError:  # an older checkout, for a figure before the optimisations
     from contextlib import nullcontext as paused_gc  # noqa: E402
-from renja_xl.engines.xlsx_template import build_template  # noqa: E402
-from renja_xl.example import fill_example  # noqa: E402
-from renja_xl.layout import FIRST_DATA_ROW, LISTS, sheet  # noqa: E402
-from renja_xl.recalc import recalc  # noqa: E402
-from renja_xl.validate import validate_grid  # noqa: E402
+from renja_xl.build.xlsx_template import build_template  # noqa: E402
+from renja_xl.workbook.example import fill_example  # noqa: E402
+from renja_xl.domain.layout import FIRST_DATA_ROW, LISTS, sheet  # noqa: E402
+from renja_xl.workbook.recalc import recalc  # noqa: E402
+from renja_xl.workbook.validation import validate_grid  # noqa: E402
 
 BIDANG = "5.03"  # the example's bidang urusan (Identitas), so every code belongs to the agency
 VERSI = "Kepmendagri 900.1.15.5-1317 Tahun 2023"  # sub kegiatan with 4 digits
@@ -132,7 +132,7 @@ def build_workbook(path: Path, n: int, lengkap: bool, seed: int = 2024) -> None:
 
 
 def _identitas_row(key: str) -> int:
-    from renja_xl.layout import IDENTITAS_FIELDS
+    from renja_xl.domain.layout import IDENTITAS_FIELDS
 
     return [f.key for f in IDENTITAS_FIELDS].index(key)
 
@@ -149,7 +149,7 @@ def calamine_read(path: Path) -> None:
 
 def resaved_by_libreoffice(path: Path, folder: Path) -> Path:
     """The workbook opened and saved again by LibreOffice (Calc MS Excel 2007 XML)."""
-    from renja_xl.libreoffice import PrivateOffice, find_soffice
+    from renja_xl.fileio.libreoffice import PrivateOffice, find_soffice
 
     soffice = find_soffice()
     if soffice is None:

@@ -1,6 +1,6 @@
 Attribute VB_Name = "RenjaXL"
 ' Tombol Renja XL. Satu Sub per tombol di sheet Petunjuk; masing-masing memanggil Python melalui add-in
-' xlwings: RunPython "import renja_xl.excel as x; x.recalc()" dan seterusnya.
+' xlwings: RunPython "import renja_xl.frontends.excel as x; x.recalc()" dan seterusnya.
 '
 ' RunPython dipanggil terlambat (late-bound) dengan Application.Run "'xlwings.xlam'!RunPython", bukan
 ' lewat Tools > References ke proyek VBA add-in. Referensi menyimpan jalur berkas xlwings.xlam di komputer
@@ -15,19 +15,19 @@ Public Const RENJA_XL_VERSI As String = "0.1.0"
 Private Const ADDIN As String = "xlwings.xlam"
 
 Public Sub HitungUlang()
-    JalankanPython "import renja_xl.excel as x; x.recalc()"
+    JalankanPython "import renja_xl.frontends.excel as x; x.recalc()"
 End Sub
 
 Public Sub Validasi()
-    JalankanPython "import renja_xl.excel as x; x.validate()"
+    JalankanPython "import renja_xl.frontends.excel as x; x.validate()"
 End Sub
 
 Public Sub BuatNarasi()
-    JalankanPython "import renja_xl.excel as x; x.chapters()"
+    JalankanPython "import renja_xl.frontends.excel as x; x.chapters()"
 End Sub
 
 Public Sub ImporSIPD()
-    JalankanPython "import renja_xl.excel as x; x.import_sipd()"
+    JalankanPython "import renja_xl.frontends.excel as x; x.import_sipd()"
 End Sub
 
 ' Memeriksa pemasangan tanpa Python: menulis versi Renja XL buku kerja ini dan keadaan add-in xlwings

@@ -1,3 +1,3 @@
-from .cli import main
+from renja_xl.frontends.cli import main
 
 main()

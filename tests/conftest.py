@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.engines.xlsx_template import build_template
-from renja_xl.example import fill_example
-from renja_xl.recalc import recalc
+from renja_xl.build.xlsx_template import build_template
+from renja_xl.workbook.example import fill_example
+from renja_xl.workbook.recalc import recalc
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.engines.xlwings_json import apply_actions, book_json
-from renja_xl.layout import FIRST_DATA_ROW, HIERARCHY_SHEETS, OWNED_ROLES, sheet
+from xlwings_json import apply_actions, book_json
+from renja_xl.domain.layout import FIRST_DATA_ROW, HIERARCHY_SHEETS, OWNED_ROLES, sheet
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # tests only: xlwings' remote engine as client
 

@@ -19,15 +19,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from renja_xl.cells import cell_ref
-from renja_xl.cli import main
+from renja_xl.domain.cells import cell_ref
+from renja_xl.frontends.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.engines.xlsx_template import build_template
-from renja_xl.errors import RenjaError
-from renja_xl.layout import FIRST_DATA_ROW, SHEETS, sheet
-from renja_xl.recalc import recalc
-from renja_xl.validate import validate_grid
+from renja_xl.build.xlsx_template import build_template
+from renja_xl.domain.errors import RenjaError
+from renja_xl.domain.layout import FIRST_DATA_ROW, SHEETS, sheet
+from renja_xl.workbook.recalc import recalc
+from renja_xl.workbook.validation import validate_grid
 
 T1, T6, SIPD = sheet("tabel1").name, sheet("tabel6").name, sheet("sipd").name
 

@@ -17,13 +17,13 @@ from num2words import num2words
 
 from renja_xl.chapters import TemplateError, copy_templates, render_docx, render_pdf, render_text
 from renja_xl.chapters import filters as f
-from renja_xl.cli import main
+from renja_xl.frontends.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.engines.xlsx_template import build_template
-from renja_xl.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
-from renja_xl.reader import read_renja
-from renja_xl.recalc import recalc
+from renja_xl.build.xlsx_template import build_template
+from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
+from renja_xl.workbook.reader import read_renja
+from renja_xl.workbook.recalc import recalc
 
 from conftest import ROOT, libreoffice_convert
 
@@ -412,7 +412,7 @@ def test_golden_small_workbook(tmp_path):
 
 
 def test_identitas_missing_is_named(tmp_path):
-    from renja_xl.errors import RenjaError
+    from renja_xl.domain.errors import RenjaError
 
     book = OpenpyxlBook(tmp_path / "kosong.xlsx", build_template())
     book.save()
@@ -433,7 +433,7 @@ def test_chapters_import_neither_openpyxl_nor_xlwings():
 def test_analysis_with_unknown_iku_number_is_still_printed(seed):
     import copy
 
-    from renja_xl.model import TeksRow
+    from renja_xl.domain.model import TeksRow
 
     renja = copy.copy(seed)
     renja.teks = list(seed.teks) + [TeksRow("Analisis IKU", "Paragraf", "9.9", "Analisis tanpa IKU yang cocok.")]
@@ -444,7 +444,7 @@ def test_analysis_with_unknown_iku_number_is_still_printed(seed):
 
 
 def test_every_section_of_teks_bab_is_printed_in_row_order(seed):
-    from renja_xl.layout import TEKS_BAGIAN
+    from renja_xl.domain.layout import TEKS_BAGIAN
 
     md = render_text(seed, "md")
     for bagian, _ in TEKS_BAGIAN:

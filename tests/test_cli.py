@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from renja_xl.cli import main
+from renja_xl.frontends.cli import main
 
 from conftest import SHARED
 
@@ -138,7 +138,7 @@ def test_new_writes_a_blank_template(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     from python_calamine import CalamineWorkbook
 
-    from renja_xl.layout import SHEETS
+    from renja_xl.domain.layout import SHEETS
 
     assert CalamineWorkbook.from_path(str(out)).sheet_names == [s.name for s in SHEETS]
     checked = CliRunner().invoke(main, ["validate", str(out)])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import renja_xl.excel as x
+import renja_xl.frontends.excel as x
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
 from renja_xl.engines.xlwings_engine import _ALLOW, XlwingsBook
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from renja_xl import xlfunctions, xlfunctions_pure as f
+from renja_xl.frontends import xlfunctions, xlfunctions_pure as f
 from renja_xl.nomenklatur import default_names
 
 

@@ -1,4 +1,4 @@
-"""Acceptance of issue 5 (entry points): renja_xl.excel on xlwings' own remote engine.
+"""Acceptance of issue 5 (entry points): renja_xl.frontends.excel on xlwings' own remote engine.
 
 The book JSON is built from workbook files (values only, as an Excel client sends them); the actions the
 entry points queue are counted per sheet and then applied to the same file through the openpyxl engine,
@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-import renja_xl.excel as x
+import renja_xl.frontends.excel as x
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
 from renja_xl.engines.xlwings_engine import XlwingsBook
-from renja_xl.layout import FIRST_DATA_ROW, NOTE_ROW, OWNED_ROLES, SHEETS, sheet
-from renja_xl.validate import validate_grid
+from renja_xl.domain.layout import FIRST_DATA_ROW, NOTE_ROW, OWNED_ROLES, SHEETS, sheet
+from renja_xl.workbook.validation import validate_grid
 
 from conftest import libreoffice_convert
 from excel_support import actions_per_sheet, all_cells, apply_to_copy, remote_book, typed_only
@@ -143,12 +143,12 @@ def test_input_errors_are_an_indonesian_message_and_nothing_is_written(typed, tm
 
 
 def test_a_bug_is_a_readable_message_not_a_traceback(typed, monkeypatch, capsys):
-    import renja_xl.recalc
+    import renja_xl.workbook.recalc
 
     def broken(grid):
         raise ZeroDivisionError("contoh")
 
-    monkeypatch.setattr(renja_xl.recalc, "recalc", broken)
+    monkeypatch.setattr(renja_xl.workbook.recalc, "recalc", broken)
     book = remote_book(typed[1])
     result = x.recalc(book)
     assert not result.ok
@@ -186,7 +186,7 @@ def test_runtime_does_not_need_xlwings_pro():
     """No license key in the environment: the runtime modules import, and load nothing of xlwings.pro beyond
     what a bare 'import xlwings' loads (its license helper); no runtime source names xlwings.pro."""
     code = ("import sys, xlwings; bare = {m for m in sys.modules if m.startswith('xlwings.pro')};"
-            "import renja_xl.excel, renja_xl.engines.xlwings_engine, renja_xl.xlfunctions, renja_xl.xlfunctions_pure;"
+            "import renja_xl.frontends.excel, renja_xl.engines.xlwings_engine, renja_xl.frontends.xlfunctions, renja_xl.frontends.xlfunctions_pure;"
             "print(sorted({m for m in sys.modules if m.startswith('xlwings.pro')} - bare))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home())})

@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.engines.xlsx_template import build_template
-from renja_xl.kode import parse_kode
-from renja_xl.layout import FIRST_DATA_ROW, OWNED_ROLES, sheet
-from renja_xl.reader import read_renja
-from renja_xl.recalc import recalc
+from renja_xl.build.xlsx_template import build_template
+from renja_xl.domain.kode import parse_kode
+from renja_xl.domain.layout import FIRST_DATA_ROW, OWNED_ROLES, sheet
+from renja_xl.workbook.reader import read_renja
+from renja_xl.workbook.recalc import recalc
 
 from conftest import libreoffice_convert
 

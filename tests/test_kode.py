@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from renja_xl.kode import Kode, KodeError, Level, parse_kode
+from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
 
 
 def kode(text: str) -> Kode:
@@ -139,7 +139,7 @@ def test_a_code_made_on_two_threads_at_once_is_one_kode(monkeypatch) -> None:
     (equality of codes is identity)."""
     import threading
 
-    from renja_xl import kode as kode_module
+    from renja_xl.domain import kode as kode_module
 
     target = "7.77.01.1.01.0777"  # a code no other test makes, so it is new here
     both_inside = threading.Barrier(2)

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from renja_xl import iku
+from renja_xl.domain import iku
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.layout import FIRST_DATA_ROW, sheet
-from renja_xl.reader import read_renja
+from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
+from renja_xl.workbook.reader import read_renja
 
 from conftest import SHARED, libreoffice_convert
 
@@ -215,8 +215,8 @@ def test_file_saved_by_libreoffice_round_trips(lo_example: Path, tmp_path: Path)
     import shutil
 
     from renja_xl.engines.calamine_engine import CalamineBook
-    from renja_xl.recalc import recalc
-    from renja_xl.validate import validate_grid
+    from renja_xl.workbook.recalc import recalc
+    from renja_xl.workbook.validation import validate_grid
 
     copy = tmp_path / "dari_libreoffice.xlsx"
     shutil.copy(lo_example, copy)
@@ -291,7 +291,7 @@ def _iku_rows(rng) -> list[list[Any]]:
     rows = []
     for no, pol, target, realisasi, _ in IKU_CASES:
         rows.append([no, f"Sasaran {no}", f"{no}.{len(rows) + 1}", "Indikator", "Indeks", pol, target, realisasi])
-    from renja_xl.layout import PREDIKAT
+    from renja_xl.domain.layout import PREDIKAT
 
     for k in range(60):  # and a random batch (fixed seed) of every kind
         no = 6 + k // 4
@@ -314,8 +314,8 @@ def test_libreoffice_equals_python_for_every_kind_of_iku(soffice: str, tmp_path:
 
     from python_calamine import CalamineWorkbook
 
-    from renja_xl.engines.xlsx_template import build_template
-    from renja_xl.recalc import recalc
+    from renja_xl.build.xlsx_template import build_template
+    from renja_xl.workbook.recalc import recalc
 
     spec = sheet("tabel2")
     path = tmp_path / "iku.xlsx"

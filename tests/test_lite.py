@@ -77,6 +77,6 @@ def test_lite_requirements_and_a_pure_python_wheel(tmp_path):
     assert wheel.exists(), list(tmp_path.iterdir())
     with zipfile.ZipFile(wheel) as z:
         meta = next(z.read(n).decode() for n in z.namelist() if n.endswith("METADATA"))
-        assert "renja_xl/excel.py" in z.namelist()
+        assert "renja_xl/frontends/excel.py" in z.namelist()
     calamine = next(l for l in meta.splitlines() if l.startswith("Requires-Dist: python-calamine"))
     assert "emscripten" in calamine  # no calamine wheel in Pyodide: not required there

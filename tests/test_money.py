@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from renja_xl.fmt import angka, angka_terbilang, persen, rupiah, terbilang
-from renja_xl.money import NumberError, excel_number, parse_number_or_text, round_half_up, to_decimal
+from renja_xl.domain.fmt import angka, angka_terbilang, persen, rupiah, terbilang
+from renja_xl.domain.money import NumberError, excel_number, parse_number_or_text, round_half_up, to_decimal
 
 
 @pytest.mark.parametrize("value, exact", [

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from renja_xl.cli import main
+from renja_xl.frontends.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS
+from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS
 from renja_xl.nomenklatur import (list_versions, load_version, name_key, parse_csv_text, parse_lampiran_block,
                                   same_name, same_version, store_dir)
-from renja_xl.validate import validate_grid
+from renja_xl.workbook.validation import validate_grid
 
 from conftest import SHARED
 from test_validate import base, make_book, of_rule

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from renja_xl.cli import main
+from renja_xl.frontends.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
-from renja_xl.layout import FIRST_DATA_ROW, sheet
-from renja_xl.sipd_import import indonesian_number, pagu_value, parse_print, split_uraian
+from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
+from renja_xl.sipd.usulan import indonesian_number, pagu_value, parse_print, split_uraian
 
 from conftest import SHARED, libreoffice_convert
 

@@ -13,10 +13,10 @@ from typing import Any, Callable
 import pytest
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.engines.xlsx_template import build_template
-from renja_xl.findings import RULES, SEVERITIES, Finding
-from renja_xl.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
-from renja_xl.validate import validate_grid
+from renja_xl.build.xlsx_template import build_template
+from renja_xl.domain.findings import RULES, SEVERITIES, Finding
+from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
+from renja_xl.workbook.validation import validate_grid
 
 IDENT = {
     "nama_perangkat_daerah": "Badan Kepegawaian Daerah Provinsi Contoh",
@@ -288,7 +288,7 @@ def test_every_missing_sub_kegiatan_is_reported_both_ways() -> None:
 # ------------------------------------------------------------------ settings table
 
 def _choose(book: OpenpyxlBook, rule: str, choice: str) -> str:
-    from renja_xl.findings import RULE_LIST
+    from renja_xl.domain.findings import RULE_LIST
 
     row = FIRST_DATA_ROW + [r.rule for r in RULE_LIST].index(rule)
     block = book.read("Pengaturan Validasi")
@@ -376,8 +376,8 @@ def test_background_read_hands_over_the_codes_it_scans(tmp_path: Path) -> None:
     import zipfile
 
     from renja_xl.engines.calamine_engine import CalamineBook
-    from renja_xl.kode import SUB_KEGIATAN_IN_XML
-    from renja_xl.reader import SHEETS_READ
+    from renja_xl.domain.kode import SUB_KEGIATAN_IN_XML
+    from renja_xl.workbook.reader import SHEETS_READ
 
     t6 = sheet("tabel6")
     path = tmp_path / "renja.xlsx"

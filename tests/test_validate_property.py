@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.engines.xlsx_template import build_template
-from renja_xl.findings import RULES, SEVERITIES, Finding
-from renja_xl.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
-from renja_xl.validate import validate_grid, write_validasi
+from renja_xl.build.xlsx_template import build_template
+from renja_xl.domain.findings import RULES, SEVERITIES, Finding
+from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
+from renja_xl.workbook.validation import validate_grid, write_validasi
 
 CODES = ["5", "5.03", "5.03.01", "5.03.02", "5.03.01.1.01", "5.03.02.1.01", "5.03.02.2.01", "5.03.01.1.01.01",
          "5.03.02.1.01.02", "5.03.02.2.01.0001", "X.XX.01", "X.XX.01.1.02.01", "4.01.01", " 5.03.02 ", "5..03",

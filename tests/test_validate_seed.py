@@ -11,9 +11,9 @@ import pytest
 
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.fmt import rupiah
-from renja_xl.layout import FIRST_DATA_ROW, sheet
-from renja_xl.validate import validate_grid
+from renja_xl.domain.fmt import rupiah
+from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
+from renja_xl.workbook.validation import validate_grid
 
 from conftest import SHARED
 

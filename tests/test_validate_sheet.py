@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from renja_xl.cli import main
+from renja_xl.frontends.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.findings import SEVERITY_LABELS, Finding
-from renja_xl.layout import FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, sheet
-from renja_xl.validate import hyperlink, validasi_rows, validate_grid, write_validasi
+from renja_xl.domain.findings import SEVERITY_LABELS, Finding
+from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, sheet
+from renja_xl.workbook.validation import hyperlink, validasi_rows, validate_grid, write_validasi
 
 from conftest import libreoffice_convert
 

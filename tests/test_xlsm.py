@@ -14,11 +14,11 @@ import pytest
 from oletools.olevba import VBA_Parser
 
 import renja_xl
-import renja_xl.excel
-from renja_xl.build_xlsm import (BUTTONS, DIAGNOSTIC_NAME, MACROS, MODULE_FILE, MODULE_NAME, PETUNJUK, TARGETS,
+import renja_xl.frontends.excel
+from renja_xl.build.xlsm import (BUTTONS, DIAGNOSTIC_NAME, MACROS, MODULE_FILE, MODULE_NAME, PETUNJUK, TARGETS,
                                  build_xlsm_bytes)
 from renja_xl.engines.calamine_engine import CalamineBook
-from renja_xl.libreoffice import PrivateOffice
+from renja_xl.fileio.libreoffice import PrivateOffice
 
 from conftest import ROOT, libreoffice_convert
 
@@ -102,11 +102,11 @@ def test_olevba_reads_the_module_and_every_button_calls_an_existing_sub(name):
     assert bound == {b.caption: f"[0]!{b.macro}" for b in BUTTONS}
     for caption, macro in bound.items():
         assert macro.split("!")[1] in subs, caption
-    # Each Python button runs one entry point of renja_xl.excel through the add-in, late-bound.
+    # Each Python button runs one entry point of renja_xl.frontends.excel through the add-in, late-bound.
     for sub, fn in (("HitungUlang", "recalc"), ("Validasi", "validate"), ("BuatNarasi", "chapters"),
                     ("ImporSIPD", "import_sipd")):
-        assert f'JalankanPython "import renja_xl.excel as x; x.{fn}()"' in sub_body(code, sub)
-        assert callable(getattr(renja_xl.excel, fn))
+        assert f'JalankanPython "import renja_xl.frontends.excel as x; x.{fn}()"' in sub_body(code, sub)
+        assert callable(getattr(renja_xl.frontends.excel, fn))
     assert "Application.Run \"'\" & ADDIN & \"'!RunPython\", perintah" in code
     assert 'Private Const ADDIN As String = "xlwings.xlam"' in code
     assert "RunPython" not in sub_body(code, "PeriksaPemasangan")  # the diagnostic needs no Python
@@ -114,7 +114,7 @@ def test_olevba_reads_the_module_and_every_button_calls_an_existing_sub(name):
 
 
 def test_the_xlsm_is_still_a_renja_workbook():
-    from renja_xl.reader import read_renja
+    from renja_xl.workbook.reader import read_renja
 
     example = CalamineBook(COMMITTED["renja_contoh_bkd_kalbar_2024.xlsm"])
     renja = read_renja(example)

@@ -5,13 +5,13 @@ macros/lite/requirements.txt (README, "Excel di web: xlwings Lite"). Skrip muncu
 pilih lalu tekan Run (atau F5). Hasilnya tampil di panel Output.
 
 Skrip (@script) hanya meneruskan buku kerja ke fungsi biasa di bawah, yang memanggil titik masuk yang sama
-dengan tombol Excel desktop (renja_xl.excel). Logikanya ada di fungsi tanpa dekorator agar dapat diuji.
+dengan tombol Excel desktop (renja_xl.frontends.excel). Logikanya ada di fungsi tanpa dekorator agar dapat diuji.
 """
 import xlwings as xw
 from xlwings import func, script
 
-import renja_xl.excel as renja
-from renja_xl import xlfunctions_pure as xlfunctions
+import renja_xl.frontends.excel as renja
+from renja_xl.frontends import xlfunctions_pure as xlfunctions
 
 
 # ------------------------------------------------------------------ logika (tanpa dekorator, dapat diuji)

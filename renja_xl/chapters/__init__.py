@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..engines.files import atomic_save
-from ..model import Renja
-from .render import TemplateError, package_templates, render_blocks
+from renja_xl.fileio.files import atomic_save
+from renja_xl.domain.model import Renja
+from renja_xl.chapters.render import TemplateError, package_templates, render_blocks
 
 __all__ = ["render_docx", "render_text", "render_pdf", "write_chapters", "copy_templates", "TemplateError",
            "package_templates"]
@@ -19,7 +19,7 @@ __all__ = ["render_docx", "render_text", "render_pdf", "write_chapters", "copy_t
 
 def render_docx(renja: Renja, out_path: str | Path, templates_dir: str | Path | None = None) -> Path | None:
     """Write the chapters as a Word document; nothing is written when a template fails. Returns a backup's path."""
-    from .docx_writer import build_docx
+    from renja_xl.chapters.docx_writer import build_docx
 
     document = build_docx(renja, render_blocks(renja, templates_dir))
     return atomic_save(Path(out_path), lambda tmp: document.save(str(tmp)))
@@ -27,7 +27,7 @@ def render_docx(renja: Renja, out_path: str | Path, templates_dir: str | Path | 
 
 def render_text(renja: Renja, fmt: str = "md", templates_dir: str | Path | None = None) -> str:
     """The chapters as Markdown ('md') or a standalone HTML page ('html')."""
-    from .text_writer import to_html, to_markdown
+    from renja_xl.chapters.text_writer import to_html, to_markdown
 
     blocks = render_blocks(renja, templates_dir)
     if fmt == "md":
@@ -39,7 +39,7 @@ def render_text(renja: Renja, fmt: str = "md", templates_dir: str | Path | None 
 
 def render_pdf(docx_path: str | Path, pdf_path: str | Path | None = None) -> Path:
     """Convert a written .docx to PDF through LibreOffice, with the table of contents and fields updated."""
-    from .pdf import docx_to_pdf
+    from renja_xl.chapters.pdf import docx_to_pdf
 
     return docx_to_pdf(Path(docx_path), Path(pdf_path) if pdf_path else None)
 

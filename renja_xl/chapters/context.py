@@ -8,14 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..hierarchy import HierTable
-from ..kode import Level
-from ..errors import RenjaError
-from ..layout import IDENTITAS_FIELDS, TEKS_BAGIAN, sheet
-from ..model import Renja
-from . import blocks
-from .filters import huruf
-from .tables import BUILDERS
+from renja_xl.domain.hierarchy import HierTable
+from renja_xl.domain.kode import Level
+from renja_xl.domain.errors import RenjaError
+from renja_xl.domain.layout import IDENTITAS_FIELDS, TEKS_BAGIAN, sheet
+from renja_xl.domain.model import Renja
+from renja_xl.chapters import blocks
+from renja_xl.chapters.filters import huruf
+from renja_xl.chapters.tables import BUILDERS
 
 BAGIAN = {name.lower(): name for name, _ in TEKS_BAGIAN}
 ORIENTATION = {"tabel1": True, "tabel2": False, "tabel3": False, "tabel4": True, "tabel5": False, "tabel6": True,

@@ -17,10 +17,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..model import Renja
-from .blocks import Block, runs
-from .filters import tanggal
-from .tables import BUILDERS, Table
+from renja_xl.domain.model import Renja
+from renja_xl.chapters.blocks import Block, runs
+from renja_xl.chapters.filters import tanggal
+from renja_xl.chapters.tables import BUILDERS, Table
 
 A4_W, A4_H = Cm(21.0), Cm(29.7)
 MARGIN = Cm(2.5)

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-from .. import fmt
-from ..layout import MONTHS
+from renja_xl.domain import fmt
+from renja_xl.domain.layout import MONTHS
 
 SMALL_WORDS = {"dan", "di", "ke", "dari", "pada", "yang", "untuk", "atau", "serta", "dengan", "dalam", "bagi",
                "oleh", "atas", "terhadap", "antar", "per", "sebagai"}
@@ -123,7 +123,7 @@ def huruf(n: int) -> str:
 
 
 def romawi(n: int) -> str:
-    from ..hierarchy import roman
+    from renja_xl.domain.hierarchy import roman
 
     return roman(int(n))
 

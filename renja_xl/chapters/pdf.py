@@ -10,9 +10,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..engines.files import atomic_save
-from ..errors import RenjaError
-from ..libreoffice import PrivateOffice, find_soffice
+from renja_xl.fileio.files import atomic_save
+from renja_xl.domain.errors import RenjaError
+from renja_xl.fileio.libreoffice import PrivateOffice, find_soffice
 
 EXPORT_PDF = """\
 Sub ExportPdf(inUrl As String, outUrl As String)

@@ -16,11 +16,11 @@ from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateErr
                     TemplateNotFound, TemplateSyntaxError, UndefinedError)
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from ..errors import RenjaError
-from ..model import Renja
-from . import blocks
-from .context import TemplateUsageError, build_context, template_functions
-from .filters import FILTERS
+from renja_xl.domain.errors import RenjaError
+from renja_xl.domain.model import Renja
+from renja_xl.chapters import blocks
+from renja_xl.chapters.context import TemplateUsageError, build_context, template_functions
+from renja_xl.chapters.filters import FILTERS
 
 MAIN_TEMPLATE = "renja.j2"
 

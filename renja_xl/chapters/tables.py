@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..hierarchy import HierRow, HierTable
-from ..kode import Level
-from ..model import Renja
-from . import filters as f
+from renja_xl.domain.hierarchy import HierRow, HierTable
+from renja_xl.domain.kode import Level
+from renja_xl.domain.model import Renja
+from renja_xl.chapters import filters as f
 
 
 @dataclass

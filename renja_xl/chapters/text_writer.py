@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model import Renja
-from .blocks import Block, runs
-from .filters import tanggal
-from .tables import BUILDERS, Table
+from renja_xl.domain.model import Renja
+from renja_xl.chapters.blocks import Block, runs
+from renja_xl.chapters.filters import tanggal
+from renja_xl.chapters.tables import BUILDERS, Table
 
 
 def _signature_lines(renja: Renja) -> list[tuple[str, bool]]:

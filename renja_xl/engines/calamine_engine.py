@@ -13,9 +13,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..errors import WorkbookError
-from ..grid import Block
-from .files import check_extent, check_workbook_file
+from renja_xl.domain.errors import WorkbookError
+from renja_xl.workbook.grid import Block
+from renja_xl.fileio.files import check_extent, check_workbook_file
 
 # (pattern, callback): texts a caller wants handed over while the sheets are scanned (see CalamineBook.prefetch)
 TextHook = tuple[re.Pattern[bytes], Callable[[str], Any]]

@@ -6,10 +6,10 @@ from copy import copy
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import WorkbookError
-from ..grid import Block
-from ..memory import paused_gc
-from .files import atomic_save, check_extent, check_workbook_file
+from renja_xl.domain.errors import WorkbookError
+from renja_xl.workbook.grid import Block
+from renja_xl.support.memory import paused_gc
+from renja_xl.fileio.files import atomic_save, check_extent, check_workbook_file
 
 
 class OpenpyxlBook:

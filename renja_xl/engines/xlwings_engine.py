@@ -13,7 +13,7 @@ Every move is a whole block, never a cell:
 - Protection: the workbook's sheets are protected (no password) with input columns unlocked, and desktop
   Excel refuses writes to locked cells of a protected sheet. The first write to a protected sheet unprotects
   it (noting every ``Allow...`` flag), ``finish()`` protects it again with the same flags. Call ``finish()``
-  in a ``finally`` (``renja_xl.excel`` does). The remote runtimes have no protection API and write anyway.
+  in a ``finally`` (``renja_xl.frontends.excel`` does). The remote runtimes have no protection API and write anyway.
 - ``merged(sheet)``: desktop Excel is asked ``MergeCells`` of the whole block (one call; False = none) and
   only a mixed block is split in halves until each merged area is found (a few calls per area). The remote
   payload has no merge information: ``[]``.
@@ -27,8 +27,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Sequence
 
-from ..errors import WorkbookError
-from ..grid import Block
+from renja_xl.domain.errors import WorkbookError
+from renja_xl.workbook.grid import Block
 
 # Worksheet.Protection flags, in the order of Worksheet.Protect's arguments after the first five.
 _ALLOW = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from ..findings import Finding
-from .context import Context
-from . import isi, kode, nomenklatur, silang, uang
+from renja_xl.domain.findings import Finding
+from renja_xl.rules.context import Context
+from renja_xl.rules import isi
+from renja_xl.rules import kode
+from renja_xl.rules import nomenklatur
+from renja_xl.rules import silang
+from renja_xl.rules import uang
 
 Rule = Callable[[Context], Iterable[Finding]]
 

@@ -7,12 +7,12 @@ from operator import is_, itemgetter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..cells import cell_ref, column_letter
-from ..hierarchy import HierRow, HierTable
-from ..kode import Kode, KodeError, Level, parse_kode
-from ..layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
-from ..model import Renja
-from ..nomenklatur import Nomenklatur, jenis_key
+from renja_xl.domain.cells import cell_ref, column_letter
+from renja_xl.domain.hierarchy import HierRow, HierTable
+from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
+from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
+from renja_xl.domain.model import Renja
+from renja_xl.nomenklatur import Nomenklatur, jenis_key
 
 _SPACES = re.compile(r"\s+")
 

@@ -5,10 +5,10 @@ import re
 from datetime import date
 from typing import Any, Iterable
 
-from ..findings import Finding
-from ..kode import Level
-from ..layout import MONTHS
-from .context import Context, blank, blank_positions, text
+from renja_xl.domain.findings import Finding
+from renja_xl.domain.kode import Level
+from renja_xl.domain.layout import MONTHS
+from renja_xl.rules.context import Context, blank, blank_positions, text
 
 _FIELDS = (("indikator", "isi.indikator", "indikator kinerja"), ("satuan", "isi.satuan", "satuan"),
            ("target", "isi.target", "target kinerja"), ("lokasi", "isi.lokasi", "lokasi"),
@@ -182,7 +182,7 @@ def bidang_code(ctx: Context) -> Iterable[Finding]:
 
 def iku_values(ctx: Context) -> Iterable[Finding]:
     spec = ctx.renja.tabel2.spec
-    from ..cells import cell_ref
+    from renja_xl.domain.cells import cell_ref
 
     for r in ctx.renja.tabel2.rows:
         if r.source_row is None:

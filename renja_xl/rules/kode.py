@@ -6,10 +6,10 @@ from collections import Counter
 from operator import attrgetter
 from typing import Iterable
 
-from ..findings import Finding
-from ..hierarchy import HierRow
-from ..kode import Kode, Level
-from .context import Context, blank
+from renja_xl.domain.findings import Finding
+from renja_xl.domain.hierarchy import HierRow
+from renja_xl.domain.kode import Kode, Level
+from renja_xl.rules.context import Context, blank
 
 _YEAR = re.compile(r"(?:tahun|th\.?|/)\s*(\d{4})", re.IGNORECASE)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from itertools import compress, repeat
 from typing import Iterable
 
-from ..findings import Finding
-from ..nomenklatur import name_key, same_name
-from .context import Context, text
+from renja_xl.domain.findings import Finding
+from renja_xl.nomenklatur import name_key, same_name
+from renja_xl.rules.context import Context, text
 
 
 def version_note(ctx: Context) -> Iterable[Finding]:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..findings import Finding
-from ..hierarchy import HierRow, HierTable
-from ..nomenklatur import name_key
-from .context import Context, text
+from renja_xl.domain.findings import Finding
+from renja_xl.domain.hierarchy import HierRow, HierTable
+from renja_xl.nomenklatur import name_key
+from renja_xl.rules.context import Context, text
 
 _LABEL = {"tabel4": "Tabel 4 (Rancangan)", "tabel6": "Tabel 6 (Rencana)", "sipd": "Usulan SIPD"}
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
-from ..cells import cell_ref
-from ..findings import Finding
-from ..fmt import rupiah
-from ..kode import Level
-from ..money import NumberError, to_decimal
-from .context import Context
+from renja_xl.domain.cells import cell_ref
+from renja_xl.domain.findings import Finding
+from renja_xl.domain.fmt import rupiah
+from renja_xl.domain.kode import Level
+from renja_xl.domain.money import NumberError, to_decimal
+from renja_xl.rules.context import Context
 
 # Money column of each table that a sub kegiatan must fill.
 _NEEDED = {"tabel1": "anggaran", "tabel6": "pendanaan", "sipd": "pagu"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..grid import Grid
+from renja_xl.workbook.grid import Grid
 
 
 def _json_value(v: Any) -> Any:

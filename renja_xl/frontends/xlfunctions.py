@@ -1,10 +1,10 @@
 """Excel functions (xlwings UDFs): =RENJA_NAMA(kode; versi), =RENJA_LEVEL(kode), =RENJA_TERBILANG(n),
 =RENJA_RUPIAH(n).
 
-Each is a thin ``@xw.func`` wrapper over a pure function of ``renja_xl.xlfunctions_pure`` (``nama``,
+Each is a thin ``@xw.func`` wrapper over a pure function of ``renja_xl.frontends.xlfunctions_pure`` (``nama``,
 ``tingkat``, ``terbilang``, ``rupiah``) that knows nothing about Excel and is tested without it.
 
-Desktop Excel: add-in ribbon xlwings > UDF Modules = ``renja_xl.xlfunctions``, then *Import Functions*
+Desktop Excel: add-in ribbon xlwings > UDF Modules = ``renja_xl.frontends.xlfunctions``, then *Import Functions*
 (README, "Fungsi Excel"). The workbook's nomenclature version is an argument, e.g.
 ``=RENJA_NAMA(B5; Identitas!$B$17)``.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from .xlfunctions_pure import nama, rupiah, terbilang, tingkat
+from renja_xl.frontends.xlfunctions_pure import nama, rupiah, terbilang, tingkat
 
 # ---------------------------------------------------------------------------------------- Excel wrappers
 @xw.func

@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import iku
-from .cells import cell_ref
-from .errors import InputErrors
-from .findings import Finding, has_errors
-from .grid import Grid
-from .hierarchy import HierTable, owned_cells
-from .layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, SheetSpec, sheet
-from .memory import paused_gc
-from .model import Renja
-from .reader import read_renja
+from renja_xl.domain import iku
+from renja_xl.domain.cells import cell_ref
+from renja_xl.domain.errors import InputErrors
+from renja_xl.domain.findings import Finding, has_errors
+from renja_xl.workbook.grid import Grid
+from renja_xl.domain.hierarchy import HierTable, owned_cells
+from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, SheetSpec, sheet
+from renja_xl.support.memory import paused_gc
+from renja_xl.domain.model import Renja
+from renja_xl.workbook.reader import read_renja
 
 
 @dataclass

@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from .cells import cell_ref
-from .errors import InputErrors, RenjaError
-from .findings import Finding
-from .fmt import rupiah
-from .grid import Grid
-from .hierarchy import HierRow, build, owned_cells
-from .kode import Kode, KodeError, Level, parse_kode
-from .layout import FIRST_DATA_ROW, sheet
-from .money import excel_number
-from .nomenklatur import default_names, name_key, same_name
+from renja_xl.domain.cells import cell_ref
+from renja_xl.domain.errors import InputErrors, RenjaError
+from renja_xl.domain.findings import Finding
+from renja_xl.domain.fmt import rupiah
+from renja_xl.workbook.grid import Grid
+from renja_xl.domain.hierarchy import HierRow, build, owned_cells
+from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
+from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
+from renja_xl.domain.money import excel_number
+from renja_xl.nomenklatur import default_names, name_key, same_name
 
 SPEC = sheet("sipd")
 SOURCE = "cetakan SIPD"

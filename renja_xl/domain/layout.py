@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cells import column_letter
-from .findings import SETTING_CHOICES
+from renja_xl.domain.cells import column_letter
+from renja_xl.domain.findings import SETTING_CHOICES
 
 TITLE_ROW = 1
 NOTE_ROW = 2

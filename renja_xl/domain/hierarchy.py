@@ -13,10 +13,10 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any, Callable
 
-from .cells import column_letter
-from .kode import Kode, Level
-from .layout import FIRST_DATA_ROW, SheetSpec
-from .money import round_half_up
+from renja_xl.domain.cells import column_letter
+from renja_xl.domain.kode import Kode, Level
+from renja_xl.domain.layout import FIRST_DATA_ROW, SheetSpec
+from renja_xl.domain.money import round_half_up
 
 
 @dataclass(slots=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import InputErrors, RenjaError
-from .findings import Finding, has_errors
+from renja_xl import __version__
+from renja_xl.domain.errors import InputErrors, RenjaError
+from renja_xl.domain.findings import Finding, has_errors
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -57,8 +57,8 @@ def new_cmd(out: Path) -> None:
     Contoh:
       renja-xl new renja_2025.xlsx
     """
-    from .engines.openpyxl_engine import OpenpyxlBook
-    from .engines.xlsx_template import build_template
+    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+    from renja_xl.build.xlsx_template import build_template
 
     backup = OpenpyxlBook(out, build_template()).save()
     click.echo(f"Templat kosong ditulis ke {out}" + (f" (berkas lama disimpan di {backup})" if backup else ""))
@@ -73,10 +73,10 @@ def example_cmd(out: Path) -> None:
     Contoh:
       renja-xl example keluaran/contoh.xlsx
     """
-    from .engines.openpyxl_engine import OpenpyxlBook
-    from .engines.xlsx_template import build_template
-    from .example import fill_example
-    from .recalc import recalc
+    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+    from renja_xl.build.xlsx_template import build_template
+    from renja_xl.workbook.example import fill_example
+    from renja_xl.workbook.recalc import recalc
 
     book = OpenpyxlBook(out, build_template())
     fill_example(book)
@@ -85,7 +85,7 @@ def example_cmd(out: Path) -> None:
     r = report.renja
     click.echo(f"Contoh ditulis ke {out}: {len([x for x in r.tabel6.rows if x.is_leaf and x.is_first])} sub kegiatan "
                f"di Tabel 6, {len([x for x in r.sipd.rows if x.is_leaf])} usulan SIPD.")
-    from .chapters import render_docx
+    from renja_xl.chapters import render_docx
 
     render_docx(r, out.with_suffix(".docx"))
     click.echo(f"Narasi BAB I-V ditulis ke {out.with_suffix('.docx')}.")
@@ -106,8 +106,8 @@ def recalc_cmd(file: Path, output: Path | None) -> None:
       renja-xl recalc renja.xlsx
       renja-xl recalc renja.xlsx -o renja_baru.xlsx
     """
-    from .engines.openpyxl_engine import OpenpyxlBook
-    from .recalc import recalc
+    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+    from renja_xl.workbook.recalc import recalc
 
     book = OpenpyxlBook(file)
     report = recalc(book)
@@ -139,14 +139,14 @@ def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
       renja-xl validate renja.xlsx --json > temuan.json
       renja-xl validate renja.xlsx --tulis
     """
-    from .engines.calamine_engine import CalamineBook
-    from .findings import counts
-    from .validate import validate_grid
+    from renja_xl.engines.calamine_engine import CalamineBook
+    from renja_xl.domain.findings import counts
+    from renja_xl.workbook.validation import validate_grid
 
     findings = validate_grid(CalamineBook(file))
     if tulis:
-        from .engines.openpyxl_engine import OpenpyxlBook
-        from .validate import write_validasi
+        from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+        from renja_xl.workbook.validation import write_validasi
 
         book = OpenpyxlBook(file)
         write_validasi(book, findings)
@@ -191,10 +191,10 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
       renja-xl chapters renja.xlsx --salin-templat templat_saya
       renja-xl chapters renja.xlsx -o renja.docx --templates templat_saya
     """
-    from .chapters import copy_templates, write_chapters
-    from .engines.calamine_engine import CalamineBook
-    from .errors import InputErrors
-    from .reader import read_renja
+    from renja_xl.chapters import copy_templates, write_chapters
+    from renja_xl.engines.calamine_engine import CalamineBook
+    from renja_xl.domain.errors import InputErrors
+    from renja_xl.workbook.reader import read_renja
 
     if copy_to is not None:
         copied = copy_templates(copy_to)
@@ -214,7 +214,7 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
 
 def _save(book, path: Path):
     """Save atomically with a backup; a file Excel holds open becomes a plain message."""
-    from .errors import WorkbookError
+    from renja_xl.domain.errors import WorkbookError
 
     try:
         return book.save()
@@ -257,12 +257,12 @@ def nomenklatur_import_cmd(file: Path, versi: str, digit_sub: str) -> None:
       renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
       renja-xl nomenklatur import nomenklatur_2020.csv --versi "Kepmendagri 050-3708 Tahun 2020"
     """
-    from .nomenklatur import NomenklaturError, parse_csv_text, parse_lampiran_block, save_version
+    from renja_xl.nomenklatur import NomenklaturError, parse_csv_text, parse_lampiran_block, save_version
 
     if not file.exists():
         raise NomenklaturError(f"berkas '{file}' tidak ditemukan.")
     if file.suffix.lower() in (".xlsx", ".xlsm"):
-        from .engines.calamine_engine import CalamineBook
+        from renja_xl.engines.calamine_engine import CalamineBook
 
         book = CalamineBook(file)
         result = None
@@ -300,7 +300,7 @@ def nomenklatur_list_cmd() -> None:
     Contoh:
       renja-xl nomenklatur list
     """
-    from .nomenklatur import default_names, list_versions, store_dir
+    from renja_xl.nomenklatur import default_names, list_versions, store_dir
 
     versions = list_versions()
     click.echo(f"Folder nomenklatur: {store_dir()}")
@@ -330,9 +330,9 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
       renja-xl import-sipd usulan_sipd_2024.xlsx renja.xlsx
       renja-xl import-sipd usulan_sipd_2024.csv renja.xlsx
     """
-    from .engines.openpyxl_engine import OpenpyxlBook
-    from .errors import WorkbookError
-    from .sipd_import import import_print, parse_print, read_csv_text
+    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+    from renja_xl.domain.errors import WorkbookError
+    from renja_xl.sipd.usulan import import_print, parse_print, read_csv_text
 
     if not sipd_file.exists():
         raise WorkbookError(f"berkas '{sipd_file}' tidak ditemukan.")
@@ -343,8 +343,8 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
         except UnicodeDecodeError:
             block = read_csv_text(sipd_file.read_text(encoding="cp1252"))
     else:
-        from .engines.calamine_engine import CalamineBook
-        from .sipd_import import SipdError
+        from renja_xl.engines.calamine_engine import CalamineBook
+        from renja_xl.sipd.usulan import SipdError
 
         source = CalamineBook(sipd_file)
         names = source.sheet_names()
@@ -362,7 +362,7 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
     result = import_print(book, printed)
     backup = _save(book, workbook)
     _print_findings(result.notes)
-    from .fmt import rupiah
+    from renja_xl.domain.fmt import rupiah
 
     click.echo(f"{len(printed.leaves)} usulan sub kegiatan ({rupiah(result.total)}) ditulis ke sheet 'Usulan SIPD' "
                f"di {workbook}" + (f" (cadangan: {backup})" if backup else "") + ".")
@@ -386,7 +386,7 @@ def build_xlsm_cmd(outdir: Path | None, macros_dir: Path | None) -> None:
       renja-xl build-xlsm
       renja-xl build-xlsm -o keluaran
     """
-    from .build_xlsm import MACROS, ROOT, build_all
+    from renja_xl.build.xlsm import MACROS, ROOT, build_all
 
     for path in build_all(outdir or ROOT / "templates_xlsx", macros_dir or MACROS):
         click.echo(f"Ditulis: {path}")

@@ -14,9 +14,9 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-from .grid import Grid
-from .kode import Level, parse_kode
-from .layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, SheetSpec, sheet
+from renja_xl.workbook.grid import Grid
+from renja_xl.domain.kode import Level, parse_kode
+from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, SheetSpec, sheet
 
 
 def seed_rows(name: str) -> list[dict[str, str]]:

@@ -1,6 +1,6 @@
 """The pure functions under the Excel functions RENJA_NAMA, RENJA_LEVEL, RENJA_TERBILANG and RENJA_RUPIAH.
 
-No xlwings here: ``renja_xl.xlfunctions`` wraps them with ``@xw.func`` for desktop Excel, the xlwings Lite
+No xlwings here: ``renja_xl.frontends.xlfunctions`` wraps them with ``@xw.func`` for desktop Excel, the xlwings Lite
 script (macros/lite/main.py) with Lite's ``@func``; tests call them directly. A wrong input gives a short
 Indonesian text instead of an exception (which would show as a Python traceback in the cell).
 """
@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from .kode import KodeError, parse_kode
+from renja_xl.domain.kode import KodeError, parse_kode
 
 INVALID = "kode tidak sah"
 UNKNOWN = "tidak ada di nomenklatur"
@@ -20,14 +20,14 @@ UNKNOWN = "tidak ada di nomenklatur"
 
 @lru_cache(maxsize=1)
 def _embedded():
-    from .nomenklatur import embedded
+    from renja_xl.nomenklatur import embedded
 
     return embedded()
 
 
 def nama(kode: Any, versi: Any = None) -> str:
     """The official name of a code in the nomenclature version (imported list), else in the embedded list."""
-    from .nomenklatur import NomenklaturError, load_version
+    from renja_xl.nomenklatur import NomenklaturError, load_version
 
     if kode is None or str(kode).strip() == "":
         return ""
@@ -72,7 +72,7 @@ def _whole(n: Any) -> int | None:
 
 def terbilang(n: Any) -> str:
     """12 -> 'dua belas'; 17914888161 -> 'tujuh belas miliar ...'; negative numbers with 'minus'."""
-    from . import fmt
+    from renja_xl.domain import fmt
 
     whole = _whole(n)
     if whole is None:
@@ -85,7 +85,7 @@ def terbilang(n: Any) -> str:
 
 def rupiah(n: Any) -> str:
     """17914888161 -> 'Rp 17.914.888.161' (rounded half up, as Excel shows)."""
-    from . import fmt
+    from renja_xl.domain import fmt
 
     if n is None or isinstance(n, bool):
         return ""

@@ -5,7 +5,7 @@ from decimal import Decimal, localcontext
 
 from babel.numbers import format_decimal
 
-from .money import round_half_up
+from renja_xl.domain.money import round_half_up
 
 
 def angka(value: Decimal | int | float | None, places: int = 0) -> str:

@@ -6,9 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .findings import Finding
-from .hierarchy import HierTable
-from .iku import IkuTable
+from renja_xl.domain.findings import Finding
+from renja_xl.domain.hierarchy import HierTable
+from renja_xl.domain.iku import IkuTable
 
 
 @dataclass

@@ -25,9 +25,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import RenjaError
+from renja_xl.domain.errors import RenjaError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MACROS = ROOT / "macros"
 MODULE_FILE = "RenjaXL.bas"
 MODULE_NAME = "RenjaXL"
@@ -70,13 +70,13 @@ def module_source(macros: Path = MACROS) -> str:
 
 # ------------------------------------------------------------------------------------------- the workbook
 def _openpyxl_workbook(kind: str):
-    from .engines.xlsx_template import build_template
+    from renja_xl.build.xlsx_template import build_template
 
     wb = build_template()
     if kind == "example":
-        from .engines.openpyxl_engine import OpenpyxlBook
-        from .example import fill_example
-        from .recalc import recalc
+        from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+        from renja_xl.workbook.example import fill_example
+        from renja_xl.workbook.recalc import recalc
 
         book = OpenpyxlBook(Path("contoh.xlsx"), wb)
         fill_example(book)
@@ -226,7 +226,7 @@ def build_xlsm_bytes(kind: str = "template", macros: Path = MACROS) -> bytes:
 
 
 def build_xlsm(target: Path, kind: str = "template", macros: Path = MACROS) -> Path:
-    from .engines.files import atomic_save
+    from renja_xl.fileio.files import atomic_save
 
     data = build_xlsm_bytes(kind, macros)
     atomic_save(Path(target), lambda tmp: tmp.write_bytes(data), keep_backup=False)

@@ -10,20 +10,21 @@ import re
 from decimal import Decimal
 from typing import Any, Sequence
 
-from . import hierarchy, iku
-from .cells import cell_ref
-from .errors import WorkbookError
-from .findings import Finding
-from .grid import Grid
-from .hierarchy import HierRow, HierTable
-from .iku import IkuRow
-from .kode import SUB_KEGIATAN_IN_XML, Kode, KodeError, Level, interned_kode, parse_kode, well_formed
-from .memory import paused_gc
-from .layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
+from renja_xl.domain import hierarchy
+from renja_xl.domain import iku
+from renja_xl.domain.cells import cell_ref
+from renja_xl.domain.errors import WorkbookError
+from renja_xl.domain.findings import Finding
+from renja_xl.workbook.grid import Grid
+from renja_xl.domain.hierarchy import HierRow, HierTable
+from renja_xl.domain.iku import IkuRow
+from renja_xl.domain.kode import SUB_KEGIATAN_IN_XML, Kode, KodeError, Level, interned_kode, parse_kode, well_formed
+from renja_xl.support.memory import paused_gc
+from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                      sheet)
-from .model import Identitas, Renja, TeksRow, as_year
-from .money import NumberError, parse_number_or_text, to_decimal
-from .nomenklatur import default_names
+from renja_xl.domain.model import Identitas, Renja, TeksRow, as_year
+from renja_xl.domain.money import NumberError, parse_number_or_text, to_decimal
+from renja_xl.nomenklatur import default_names
 
 
 # The sheets (by layout key) a Renja is read from.

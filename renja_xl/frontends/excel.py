@@ -3,7 +3,7 @@
 Each of ``recalc``, ``validate``, ``chapters`` and ``import_sipd`` takes an ``xw.Book`` (default:
 ``xw.Book.caller()``, the workbook whose button was clicked) and does what the command of the same name
 does on a file, reading and writing whole blocks through ``XlwingsBook``. The same functions serve desktop
-Excel (VBA button -> ``RunPython "import renja_xl.excel as x; x.recalc()"``) and xlwings' remote runtimes
+Excel (VBA button -> ``RunPython "import renja_xl.frontends.excel as x; x.recalc()"``) and xlwings' remote runtimes
 (xlwings Lite passes its ``Book``; see ``macros/lite/main.py``).
 
 What the user reads is Indonesian and never a traceback. The message is shown with ``book.app.alert``,
@@ -20,8 +20,8 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from .errors import InputErrors, RenjaError
-from .findings import Finding
+from renja_xl.domain.errors import InputErrors, RenjaError
+from renja_xl.domain.findings import Finding
 
 TITLE = "Renja XL"
 MAX_LINES = 12  # findings listed in a message box; the rest are counted (Excel cuts a MsgBox at ~1024 chars)
@@ -70,7 +70,7 @@ def _caller():
 
 
 def _run(book, action: Callable, what: str, show: bool) -> Result:
-    from .engines.xlwings_engine import engine_kind
+    from renja_xl.engines.xlwings_engine import engine_kind
 
     if book is None:
         book = _caller()
@@ -131,7 +131,7 @@ def _finding_lines(findings: list[Finding], limit: int = MAX_LINES) -> str:
 
 
 def _count_text(findings: list[Finding]) -> str:
-    from .findings import SEVERITY_LABELS
+    from renja_xl.domain.findings import SEVERITY_LABELS
 
     n = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_LABELS}
     return f"{n['error']} galat, {n['warning']} peringatan, {n['info']} info"
@@ -139,7 +139,7 @@ def _count_text(findings: list[Finding]) -> str:
 
 def _backup(book) -> Path | None:
     """Desktop Excel: a copy of the workbook as it is now, in 'cadangan/' beside it (as the CLI keeps one)."""
-    from .engines.files import backup_path
+    from renja_xl.fileio.files import backup_path
 
     folder = _book_folder(book)
     if folder is None:
@@ -160,10 +160,10 @@ def _backup(book) -> Path | None:
 
 # ----------------------------------------------------------------------------------------------- commands
 def _recalc(book) -> Result:
-    from .engines.xlwings_engine import XlwingsBook
-    from .recalc import recalc as core_recalc
+    from renja_xl.engines.xlwings_engine import XlwingsBook
+    from renja_xl.workbook.recalc import recalc as core_recalc
 
-    from .layout import HIERARCHY_SHEETS, sheet
+    from renja_xl.domain.layout import HIERARCHY_SHEETS, sheet
 
     grid = XlwingsBook(book, formulas=True)
     backup = None if grid.remote else _backup(book)
@@ -192,8 +192,8 @@ def _real_notes(report, grid) -> list[Finding]:
     a value that equals the computed subtotal, since nothing is lost when the formula is written."""
     if grid.reads_formulas:
         return report.notes
-    from .cells import cell_ref
-    from .money import NumberError, to_decimal
+    from renja_xl.domain.cells import cell_ref
+    from renja_xl.domain.money import NumberError, to_decimal
 
     same = set()
     for table in report.renja.hierarchy_tables():
@@ -214,8 +214,8 @@ def _real_notes(report, grid) -> list[Finding]:
 
 
 def _validate(book) -> Result:
-    from .engines.xlwings_engine import XlwingsBook
-    from .validate import validate_grid
+    from renja_xl.engines.xlwings_engine import XlwingsBook
+    from renja_xl.workbook.validation import validate_grid
 
     grid = XlwingsBook(book, formulas=False)  # values, as calamine reads a file: stored subtotals are checked
     findings = validate_grid(grid)
@@ -234,15 +234,15 @@ def _validate(book) -> Result:
 
 def _write_validasi(grid, findings: list[Finding]) -> bool:
     """Replace the Validasi sheet's rows (the validation module's writer; the sheet is added when missing)."""
-    from .validate import write_validasi
+    from renja_xl.workbook.validation import write_validasi
 
     write_validasi(grid, findings)
     return True
 
 
 def _chapters(book) -> Result:
-    from .engines.xlwings_engine import XlwingsBook
-    from .reader import read_renja
+    from renja_xl.engines.xlwings_engine import XlwingsBook
+    from renja_xl.workbook.reader import read_renja
 
     grid = XlwingsBook(book, formulas=False)
     if grid.remote:
@@ -252,7 +252,7 @@ def _chapters(book) -> Result:
     if folder is None:
         raise RenjaError("simpan buku kerja ke sebuah folder lebih dulu; narasi disimpan di samping buku kerja.")
     try:
-        from .chapters import render_docx
+        from renja_xl.chapters import render_docx
     except ImportError as exc:
         raise RenjaError(f"modul narasi belum terpasang di Python ini ({exc}); pasang ulang renja-xl.") from exc
     renja = read_renja(grid)
@@ -267,13 +267,13 @@ def _chapters(book) -> Result:
 
 
 def _import_sipd(book) -> Result:
-    from .engines.xlwings_engine import XlwingsBook, engine_kind
+    from renja_xl.engines.xlwings_engine import XlwingsBook, engine_kind
 
     if engine_kind(book) == "remote":
         raise RenjaError("Impor SIPD membaca berkas ekspor SIPD-RI dari komputer, yang tidak dapat dibuka dari "
                          "Excel di web. Gunakan Excel desktop, atau: renja-xl import-sipd CETAKAN.xlsx BERKAS.xlsx")
     try:
-        from .sipd_import import import_print, parse_print
+        from renja_xl.sipd.usulan import import_print, parse_print
     except ImportError:
         raise RenjaError("Impor SIPD belum tersedia di versi Renja XL ini; pasang ulang renja-xl.") from None
     path = _ask_file(book)
@@ -287,7 +287,7 @@ def _import_sipd(book) -> Result:
         result = import_print(grid, printed)
     finally:
         grid.finish()
-    from .fmt import rupiah
+    from renja_xl.domain.fmt import rupiah
 
     message = (f"Impor SIPD selesai: {len(printed.leaves)} usulan sub kegiatan ({rupiah(result.total)}) ditulis ke "
                f"sheet 'Usulan SIPD' dari {Path(path).name}.")
@@ -300,14 +300,14 @@ def _import_sipd(book) -> Result:
 
 def _read_sipd_file(path: Path) -> list[list]:
     """The SIPD-RI print as one block (CSV in UTF-8 or Windows-1252, or the first sheet of a workbook)."""
-    from .sipd_import import read_csv_text
+    from renja_xl.sipd.usulan import read_csv_text
 
     if path.suffix.lower() in (".csv", ".txt"):
         try:
             return read_csv_text(path.read_text(encoding="utf-8-sig"))
         except UnicodeDecodeError:
             return read_csv_text(path.read_text(encoding="cp1252"))
-    from .engines.calamine_engine import CalamineBook
+    from renja_xl.engines.calamine_engine import CalamineBook
 
     source = CalamineBook(path)
     return source.read(source.sheet_names()[0])

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .cells import column_letter
-from .layout import FIRST_DATA_ROW, PREDIKAT, SheetSpec, list_ranges
-from .money import round_half_up
+from renja_xl.domain.cells import column_letter
+from renja_xl.domain.layout import FIRST_DATA_ROW, PREDIKAT, SheetSpec, list_ranges
+from renja_xl.domain.money import round_half_up
 
 ROW_IKU = "IKU"
 ROW_AVERAGE = "Rerata Sasaran"

@@ -15,8 +15,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import __version__
-from ..layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, LISTS, MONEY_FORMAT, NOTE_ROW, OWNED_ROLES,
+from renja_xl import __version__
+from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, LISTS, MONEY_FORMAT, NOTE_ROW, OWNED_ROLES,
                       SHEETS, TEKS_BAGIAN, TITLE_ROW, SheetSpec, list_ranges)
 
 FORMAT_ROWS = 20000  # rows covered by dropdowns and the parent-row highlighting
@@ -142,7 +142,7 @@ def _validasi(ws, spec: SheetSpec) -> None:
 
 def _pengaturan(ws, spec: SheetSpec, ranges) -> None:
     """One row per rule: id, description, default severity, and the user's choice (dropdown)."""
-    from ..findings import RULE_LIST, SEVERITY_LABELS
+    from renja_xl.domain.findings import RULE_LIST, SEVERITY_LABELS
 
     _headers(ws, spec)
     choice = spec.col("tingkat") + 1

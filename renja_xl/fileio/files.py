@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from ..errors import WorkbookError
+from renja_xl.domain.errors import WorkbookError
 
 MAX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before a library inflates them
 # A sheet is read as one block from A1 to its last used cell: a stray entry in XFD1048576 would ask for 17
@@ -21,7 +21,7 @@ BACKUP_DIR = "cadangan"
 def check_extent(sheet: str, rows: int, cols: int) -> None:
     """Refuse a sheet whose used range reaches far beyond any table (read from A1, it would not fit in memory)."""
     if rows * cols > MAX_CELLS:
-        from ..cells import cell_ref
+        from renja_xl.domain.cells import cell_ref
 
         raise WorkbookError(
             f"sheet '{sheet}' terpakai sampai sel {cell_ref(rows, cols)} ({rows:,} baris × {cols:,} kolom)".replace(",", ".")

@@ -20,16 +20,16 @@ import re
 from datetime import datetime
 from typing import Any
 
-from .cells import cell_ref
-from .findings import (RULES, SEVERITY_LABELS, Finding, apply_settings, counts, severity_from_label,
+from renja_xl.domain.cells import cell_ref
+from renja_xl.domain.findings import (RULES, SEVERITY_LABELS, Finding, apply_settings, counts, severity_from_label,
                        sort_findings)
-from .grid import Grid
-from .layout import FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, sheet
-from .memory import paused_gc
-from .model import Renja
-from .nomenklatur import NomenklaturError, Nomenklatur, embedded, load_version
-from .reader import read_renja, start_reading
-from .rules import ALL_RULES, Context
+from renja_xl.workbook.grid import Grid
+from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, sheet
+from renja_xl.support.memory import paused_gc
+from renja_xl.domain.model import Renja
+from renja_xl.nomenklatur import NomenklaturError, Nomenklatur, embedded, load_version
+from renja_xl.workbook.reader import read_renja, start_reading
+from renja_xl.rules import ALL_RULES, Context
 
 VALIDASI = sheet("validasi")
 PENGATURAN = sheet("pengaturan")

@@ -1,0 +1,1 @@
+"""The pure core: codes, money, the Renja's tables and their hierarchy, IKU, findings. No I/O, no spreadsheet library."""

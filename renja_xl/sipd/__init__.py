@@ -1,0 +1,1 @@
+"""The SIPD-RI prints people download, read as they come and imported into their sheet."""

@@ -1,0 +1,1 @@
+"""Cross-cutting helpers with no domain meaning: the pause of the garbage collector, settings from the environment."""
