@@ -19,8 +19,8 @@ RANK = {
     "domain": 0, "support": 0,
     "nomenklatur": 1,
     "rules": 2,
-    "fileio": 3, "workbook": 3,
-    "engines": 4, "sipd": 4, "chapters": 4, "rekap": 4,
+    "fileio": 3, "workbook": 3, "sipd": 3,
+    "engines": 4, "chapters": 4, "rekap": 4,
     "app": 5,
     "frontends": 6, "build": 6,
 }

@@ -6,14 +6,26 @@ from collections import Counter
 from operator import attrgetter
 from typing import Iterable
 
-from renja_xl.domain.findings import Finding
+from renja_xl.domain.findings import Finding, Severity, declare, emits
 from renja_xl.domain.hierarchy import HierRow
-from renja_xl.domain.kode import Kode, Level
+from renja_xl.domain.kode import KODE_FORMAT, Kode, Level
 from renja_xl.rules.context import Context, blank
+
+HIERARKI_INDUK_HILANG = declare("hierarki.induk_hilang", Severity.WARNING, "Baris induk (program/kegiatan) belum ada")
+KODE_GANDA = declare("kode.ganda", Severity.WARNING, "Sub kegiatan tercantum lebih dari sekali dalam satu tabel")
+KODE_DIGIT_VERSI = declare("kode.digit_versi", Severity.ERROR,
+                           "Jumlah digit sub kegiatan tidak sesuai versi nomenklatur (2 digit s.d. 2021, 4 digit sejak 2023)")
+KODE_BIDANG_LAIN = declare("kode.bidang_lain", Severity.WARNING,
+                           "Kode di luar bidang urusan perangkat daerah (Identitas)")
+KODE_KEWENANGAN = declare("kode.kewenangan", Severity.ERROR,
+                          "Digit kewenangan kegiatan tidak sesuai jenis pemerintah daerah (1 provinsi, 2 kabupaten/kota)")
+KODE_TINGKAT_TABEL = declare("kode.tingkat_tabel", Severity.WARNING,
+                             "Tingkat kode tidak cocok dengan tabel atau isian barisnya")
 
 _YEAR = re.compile(r"(?:tahun|th\.?|/)\s*(\d{4})", re.IGNORECASE)
 
 
+@emits(HIERARKI_INDUK_HILANG)
 def missing_parents(ctx: Context) -> Iterable[Finding]:
     for table in ctx.tables():
         rows = table.rows
@@ -32,8 +44,8 @@ def missing_parents(ctx: Context) -> Iterable[Finding]:
                 continue
             child = child_of.get(i)
             where = ctx.where(table, child, "kode") if child else ""
-            yield Finding("hierarki.induk_hilang", "warning", table.spec.name, where, r.kode.text,
-                          f"baris induk {r.level.label.lower()} {r.kode.text} belum ada; Hitung Ulang akan menambahkannya.")
+            yield HIERARKI_INDUK_HILANG(table.spec.name, where, r.kode.text,
+                                        f"baris induk {r.level.label.lower()} {r.kode.text} belum ada; Hitung Ulang akan menambahkannya.")
 
 
 def expected_sub_digits(versi: str) -> int | None:
@@ -62,6 +74,7 @@ _AUTHORITY_LABEL = {"1": "provinsi", "2": "kabupaten/kota"}
 _DUPLICATE_TABLES = ("tabel1", "tabel4", "tabel6")  # the SIPD lampiran lists several usulan per sub kegiatan
 
 
+@emits(KODE_BIDANG_LAIN, KODE_DIGIT_VERSI, KODE_FORMAT, KODE_GANDA, KODE_KEWENANGAN)
 def codes(ctx: Context) -> Iterable[Finding]:
     """Duplicates, digits against the version, generic X.XX codes, bidang and authority digit.
 
@@ -122,19 +135,19 @@ def codes(ctx: Context) -> Iterable[Finding]:
             for r in leaves:
                 kode = r.kode.text
                 if counts[kode] > 1 and kode in seen:
-                    yield Finding("kode.ganda", "warning", name, ctx.where(table, r, "kode"), kode,
-                                  f"sub kegiatan {kode} tercantum {counts[kode]} kali.")
+                    yield KODE_GANDA(name, ctx.where(table, r, "kode"), kode,
+                                     f"sub kegiatan {kode} tercantum {counts[kode]} kali.")
                 seen.add(kode)
         # a well-formed sub kegiatan code is 13 characters plus its number: one C pass over the lengths
         if expected is not None and set(map(len, map(_TEXT, leaves))) - {13 + expected}:
             for r in leaves:
                 if len(r.kode.segments[5]) != expected:
-                    yield Finding("kode.digit_versi", "error", name, ctx.where(table, r, "kode"), r.kode.text,
-                                  f"sub kegiatan {r.kode.text} bernomor {r.kode.sub_digits} digit, padahal {why}.")
+                    yield KODE_DIGIT_VERSI(name, ctx.where(table, r, "kode"), r.kode.text,
+                                           f"sub kegiatan {r.kode.text} bernomor {r.kode.sub_digits} digit, padahal {why}.")
         for r in generic:
-            yield Finding("kode.format", "error", name, ctx.where(table, r, "kode"), r.kode.text,
-                          f"kode generik {r.kode.text}: ganti X.XX dengan kode bidang urusan perangkat daerah"
-                          + (f" ({bidang.text})." if bidang else " (Identitas: Kode Bidang Urusan)."))
+            yield KODE_FORMAT(name, ctx.where(table, r, "kode"), r.kode.text,
+                              f"kode generik {r.kode.text}: ganti X.XX dengan kode bidang urusan perangkat daerah"
+                              + (f" ({bidang.text})." if bidang else " (Identitas: Kode Bidang Urusan)."))
         foreign: dict[tuple[str, ...], list] = {}
         for group, r in first_of.items():
             prefix = group.segments
@@ -145,14 +158,14 @@ def codes(ctx: Context) -> Iterable[Finding]:
                     entry[0] = r
             digit = prefix[3] if len(prefix) == 5 else None
             if want and digit in _AUTHORITY_LABEL and digit != want:
-                yield Finding("kode.kewenangan", "error", name, ctx.where(table, r, "kode"), r.kode.text,
-                              f"digit kewenangan '{digit}' pada {r.kode.text} menandai kegiatan "
-                              f"{_AUTHORITY_LABEL[digit]}, padahal Jenis Pemerintah Daerah di Identitas '{label}' "
-                              f"(seharusnya '{want}').")
+                yield KODE_KEWENANGAN(name, ctx.where(table, r, "kode"), r.kode.text,
+                                      f"digit kewenangan '{digit}' pada {r.kode.text} menandai kegiatan "
+                                      f"{_AUTHORITY_LABEL[digit]}, padahal Jenis Pemerintah Daerah di Identitas '{label}' "
+                                      f"(seharusnya '{want}').")
         for segs, (first, n) in foreign.items():
-            yield Finding("kode.bidang_lain", "warning", name, ctx.where(table, first, "kode"), first.kode.text,
-                          f"{n} baris berkode bidang {'.'.join(segs)} (mulai {first.kode.text}), di luar bidang "
-                          f"urusan perangkat daerah {bidang.text} pada Identitas.")
+            yield KODE_BIDANG_LAIN(name, ctx.where(table, first, "kode"), first.kode.text,
+                                   f"{n} baris berkode bidang {'.'.join(segs)} (mulai {first.kode.text}), di luar bidang "
+                                   f"urusan perangkat daerah {bidang.text} pada Identitas.")
 
 
 # Columns that only a sub kegiatan row fills, per table.
@@ -160,6 +173,7 @@ _LEAF_ONLY = {"tabel4": ("lokasi", "waktu"), "tabel6": ("lokasi", "waktu"),
               "sipd": ("usulan", "lokasi", "volume", "status")}
 
 
+@emits(KODE_TINGKAT_TABEL)
 def level_fits_table(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     for key, table in (("tabel4", renja.tabel4), ("tabel6", renja.tabel6), ("sipd", renja.sipd)):
@@ -167,11 +181,11 @@ def level_fits_table(ctx: Context) -> Iterable[Finding]:
         for r in ctx.typed_parent_rows(table):
             filled = [header for j, header in cols if not blank(r.cells[j])]
             if filled:
-                yield Finding("kode.tingkat_tabel", "warning", table.spec.name, ctx.where(table, r, "kode"),
-                              r.kode.text,
-                              f"{r.kode.text} adalah {r.level.label}, tetapi barisnya berisi {', '.join(filled)} yang "
-                              "hanya diisi pada baris sub kegiatan; periksa kodenya (mungkin digit sub kegiatan "
-                              "hilang) atau pindahkan isiannya.")
+                yield KODE_TINGKAT_TABEL(table.spec.name, ctx.where(table, r, "kode"),
+                                         r.kode.text,
+                                         f"{r.kode.text} adalah {r.level.label}, tetapi barisnya berisi {', '.join(filled)} yang "
+                                         "hanya diisi pada baris sub kegiatan; periksa kodenya (mungkin digit sub kegiatan "
+                                         "hilang) atau pindahkan isiannya.")
 
 
 RULES = [missing_parents, codes, level_fits_table]

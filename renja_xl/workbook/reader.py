@@ -10,21 +10,25 @@ import re
 from decimal import Decimal
 from typing import Any, Sequence
 
-from renja_xl.domain import hierarchy
-from renja_xl.domain import iku
+from renja_xl.domain import hierarchy, iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import WorkbookError
-from renja_xl.domain.findings import Finding
+from renja_xl.domain.findings import Finding, Severity, declare, declared
 from renja_xl.workbook.grid import Grid
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.iku import IkuRow
-from renja_xl.domain.kode import SUB_KEGIATAN_IN_XML, Kode, KodeError, Level, interned_kode, parse_kode, well_formed
+from renja_xl.domain.kode import Kode, KodeError, Level, SUB_KEGIATAN_IN_XML, interned_kode, parse_kode, well_formed
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                      sheet)
 from renja_xl.domain.model import Identitas, Renja, TeksRow, as_year
 from renja_xl.domain.money import NumberError, parse_number_or_text, to_decimal
 from renja_xl.nomenklatur import default_names
+from renja_xl.rules.isi import IDENTITAS_ISIAN
+
+KODE_SPASI = declare("kode.spasi", Severity.WARNING, "Kode memuat spasi")
+TABEL_SEL_GABUNG = declare("tabel.sel_gabung", Severity.ERROR, "Sel tergabung (merge) di area data")
+IDENTITAS_HILANG = declare("identitas.hilang", Severity.WARNING, "Baris Identitas tidak ditemukan")
 
 
 # The sheets (by layout key) a Renja is read from.
@@ -107,10 +111,9 @@ def _check_merged(grid: Grid, spec: SheetSpec, findings: list[Finding]) -> None:
     for r1, c1, r2, c2 in grid.merged(spec.name):
         if r2 >= FIRST_DATA_ROW:
             ref = f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"
-            findings.append(Finding(
-                "tabel.sel_gabung", "error", spec.name, ref, "",
-                f"sel tergabung (merge) {ref} di area data; pisahkan sel (Unmerge) dan isi tiap baris sendiri.",
-            ))
+            findings.append(TABEL_SEL_GABUNG(spec.name, ref, "",
+                                             f"sel tergabung (merge) {ref} di area data; pisahkan sel (Unmerge) dan isi tiap baris sendiri.",
+                                         ))
 
 
 def _is_blank(v: Any) -> bool:
@@ -151,13 +154,13 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
             try:
                 parsed = parse_kode(raw)
             except KodeError as exc:
-                findings.append(Finding(exc.rule, "error", spec.name, where, "" if raw is None else str(raw),
-                                        str(exc)))
+                findings.append(declared(exc.rule)(spec.name, where, "" if raw is None else str(raw),
+                                                   str(exc)))
                 continue
             kode = parsed.kode
             if parsed.had_stray_spaces:
-                findings.append(Finding("kode.spasi", "warning", spec.name, where, str(raw),
-                                        f"kode '{raw}' memuat spasi; dibaca sebagai {kode.text}. Hapus spasinya."))
+                findings.append(KODE_SPASI(spec.name, where, str(raw),
+                                           f"kode '{raw}' memuat spasi; dibaca sebagai {kode.text}. Hapus spasinya."))
         amounts: dict[str, Decimal | None] = {}
         for j, key, c in (leaf_money if kode.level is sub else parent_money):
             v = line[j]
@@ -170,8 +173,8 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
             try:
                 amounts[key] = to_decimal(v)
             except NumberError as exc:
-                findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, j + 1), kode.text,
-                                        f"{c.header}: {exc}"))
+                findings.append(declared(exc.rule)(spec.name, cell_ref(sheet_row, j + 1), kode.text,
+                                                   f"{c.header}: {exc}"))
         append(HierRow(kode, line, sheet_row, amounts))
     return rows
 
@@ -211,8 +214,8 @@ def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identita
     for f in IDENTITAS_FIELDS:
         found = by_label.get(_norm(f.label))
         if found is None:
-            findings.append(Finding("identitas.hilang", "warning", spec.name, "A", "",
-                                    f"baris '{f.label}' tidak ditemukan di kolom Uraian."))
+            findings.append(IDENTITAS_HILANG(spec.name, "A", "",
+                                             f"baris '{f.label}' tidak ditemukan di kolom Uraian."))
             values[f.key] = None
             continue
         sheet_row, value = found
@@ -220,7 +223,7 @@ def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identita
         try:
             values[f.key] = _identitas_value(f.kind, value)
         except (NumberError, ValueError) as exc:
-            findings.append(Finding("identitas.isian", "error", spec.name, where, "", f"{f.label}: {exc}"))
+            findings.append(IDENTITAS_ISIAN(spec.name, where, "", f"{f.label}: {exc}"))
             values[f.key] = None
     return Identitas(values)
 
@@ -273,8 +276,8 @@ def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]
                 try:
                     v = parse_number_or_text(v)
                 except NumberError as exc:
-                    findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, j + 1), "",
-                                            f"{c.header}: {exc}"))
+                    findings.append(declared(exc.rule)(spec.name, cell_ref(sheet_row, j + 1), "",
+                                                       f"{c.header}: {exc}"))
                     v = None
             else:
                 v = _text(v)
@@ -301,8 +304,8 @@ def _read_iku_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Findi
             try:
                 values[key] = parse_number_or_text(line[col[key]])
             except NumberError as exc:
-                findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, col[key] + 1), "",
-                                        f"{spec.columns[col[key]].header}: {exc}"))
+                findings.append(declared(exc.rule)(spec.name, cell_ref(sheet_row, col[key] + 1), "",
+                                                   f"{spec.columns[col[key]].header}: {exc}"))
                 values[key] = None
         # A blank No/Sasaran continues the sasaran above, as the printed table shows it.
         no = _text(line[col["no_sasaran"]]).rstrip(".") or last_no

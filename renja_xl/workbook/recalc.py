@@ -14,13 +14,16 @@ from typing import Any
 from renja_xl.domain import iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors
-from renja_xl.domain.findings import Finding, has_errors
+from renja_xl.domain.findings import Finding, Severity, declare, has_errors
 from renja_xl.workbook.grid import Grid
 from renja_xl.domain.hierarchy import HierTable, owned_cells
 from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, SheetSpec, sheet
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.model import Renja
 from renja_xl.workbook.reader import read_renja
+
+UANG_RUMUS_DITIMPA = declare("uang.rumus_ditimpa", Severity.INFO,
+                             "Angka yang diketik di sel subtotal induk diganti rumus (Hitung Ulang)")
 
 
 @dataclass
@@ -120,10 +123,9 @@ def _note_typed_totals(spec: SheetSpec, block: list[list[Any]], table: HierTable
         for j, c in cols:
             v = line[j] if j < len(line) else None
             if v is not None and v != "" and not (isinstance(v, str) and v.startswith("=")):
-                report.notes.append(Finding(
-                    "uang.rumus_ditimpa", "info", spec.name, cell_ref(r.source_row, j + 1), r.kode.text,
-                    f"{c.header} berisi angka ketikan ({v}); diganti rumus subtotal. Nilai lama ada di berkas cadangan.",
-                ))
+                report.notes.append(UANG_RUMUS_DITIMPA(spec.name, cell_ref(r.source_row, j + 1), r.kode.text,
+                                                       f"{c.header} berisi angka ketikan ({v}); diganti rumus subtotal. Nilai lama ada di berkas cadangan.",
+                                                   ))
 
 
 def _year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:
