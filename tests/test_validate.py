@@ -381,7 +381,6 @@ def test_background_read_hands_over_the_codes_it_scans(tmp_path: Path) -> None:
     import zipfile
 
     from renja_xl.engines.calamine_engine import CalamineBook
-    from renja_xl.domain.kode import SUB_KEGIATAN_IN_XML
     from renja_xl.workbook.reader import SHEETS_READ
 
     t6 = sheet("tabel6")
@@ -393,7 +392,7 @@ def test_background_read_hands_over_the_codes_it_scans(tmp_path: Path) -> None:
     names = [sheet(k).name for k in SHEETS_READ]
     seen: list[str] = []
     hooked = CalamineBook(path)
-    hooked.prefetch(names, texts=(SUB_KEGIATAN_IN_XML, seen.append))
+    hooked.prefetch(names, codes=seen.append)
     blocks = {n: hooked.read(n) for n in names}
     assert sorted(seen) == sorted(codes)
     assert blocks == {n: CalamineBook(path).read(n) for n in names}
@@ -407,6 +406,6 @@ def test_background_read_hands_over_the_codes_it_scans(tmp_path: Path) -> None:
                       f"<si><t>{only_shared}</t></si></sst>")
     seen.clear()
     reading = CalamineBook(shared)
-    reading.prefetch(names, texts=(SUB_KEGIATAN_IN_XML, seen.append))
+    reading.prefetch(names, codes=seen.append)
     reading.read(t6.name)  # its block waits for the scan
     assert only_shared in seen and set(codes) <= set(seen)

@@ -201,10 +201,7 @@ def well_formed(raw: object) -> Kode | None:
 # which finds the reason. Only a shortcut: a code it accepts is accepted identically by the checks below.
 _WELL_FORMED = re.compile(r"[0-9X](?:\.(?:[0-9]{2}|XX)(?:\.[0-9]{2}(?:\.[0-9]\.[0-9]{2}(?:\.(?:[0-9]{2}|[0-9]{4}))?)?)?)?")
 _SPACES = re.compile(r"\s+")
-# A sub kegiatan code as the text of a cell in a sheet's XML or a shared string: `<t>5.03.01.1.01.0001</t>`
-# (a code has no spaces, so no writer adds xml:space; the literal `<t>` lets the search skip ahead quickly).
-SUB_KEGIATAN_IN_XML = re.compile(
-    rb"<t>([0-9X]\.(?:[0-9]{2}|XX)\.[0-9]{2}\.[0-9]\.[0-9]{2}\.(?:[0-9]{2}|[0-9]{4}))</t>")
+
 
 
 def _parse_text(text: str) -> ParsedKode:

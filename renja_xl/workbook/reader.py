@@ -14,10 +14,10 @@ from renja_xl.domain import hierarchy, iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
-from renja_xl.workbook.grid import Grid
+from renja_xl.workbook.grid import Grid, Prefetching
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.iku import IkuRow
-from renja_xl.domain.kode import Kode, KodeError, Level, SUB_KEGIATAN_IN_XML, interned_kode, parse_kode, well_formed
+from renja_xl.domain.kode import Kode, KodeError, Level, interned_kode, parse_kode, well_formed
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                      sheet)
@@ -36,12 +36,11 @@ SHEETS_READ = ("identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tab
 
 
 def start_reading(grid: Grid, extra: Sequence[str] = ()) -> None:
-    """Let an engine that can read in the background (CalamineBook.prefetch) start on every sheet a Renja is
-    read from (and `extra`). Its scan of the sheets' XML also hands over the sub kegiatan codes it sees, so the
-    100k `Kode` objects of a large table are made while calamine parses rather than after."""
-    prefetch = getattr(grid, "prefetch", None)
-    if prefetch is not None:
-        prefetch([sheet(k).name for k in SHEETS_READ] + list(extra), texts=(SUB_KEGIATAN_IN_XML, well_formed))
+    """Let an engine that can read in the background (Prefetching) start on every sheet a Renja is read from (and
+    `extra`). It also hands over the sub kegiatan codes it sees, so the 100k `Kode` objects of a large table are
+    made while the engine parses rather than after."""
+    if isinstance(grid, Prefetching):
+        grid.prefetch([sheet(k).name for k in SHEETS_READ] + list(extra), codes=well_formed)
 
 
 def read_renja(grid: Grid, number: bool = True) -> Renja:
