@@ -123,9 +123,9 @@ def _note_typed_totals(spec: SheetSpec, block: list[list[Any]], table: HierTable
         for j, c in cols:
             v = line[j] if j < len(line) else None
             if v is not None and v != "" and not (isinstance(v, str) and v.startswith("=")):
-                report.notes.append(UANG_RUMUS_DITIMPA(spec.name, cell_ref(r.source_row, j + 1), r.kode.text,
-                                                       f"{c.header} berisi angka ketikan ({v}); diganti rumus subtotal. Nilai lama ada di berkas cadangan.",
-                                                   ))
+                report.notes.append(UANG_RUMUS_DITIMPA(
+                    spec.name, cell_ref(r.source_row, j + 1), r.kode.text,
+                    f"{c.header} berisi angka ketikan ({v}); diganti rumus subtotal. Nilai lama ada di berkas cadangan."))
 
 
 def _year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:
