@@ -61,15 +61,10 @@ def _real_notes(report: RecalcReport, grid: Grid) -> list[Finding]:
         return report.notes
     same = set()
     for table in report.renja.hierarchy_tables():
-        block = report.renja.blocks[table.spec.key]
-        cols = [(j, c) for j, c in enumerate(table.spec.columns) if c.role in ("jumlah", "total")]
         for r in table.rows:
-            if r.source_row is None or r.is_leaf or not r.is_first:
-                continue
-            line = block[r.source_row - 1]
-            for j, c in cols:
+            for j, c, raw in table.stored_totals(r):
                 try:
-                    value = to_decimal(line[j]) if j < len(line) else None
+                    value = to_decimal(raw)
                 except NumberError:
                     continue
                 if value is not None and value == r.totals[c.key]:

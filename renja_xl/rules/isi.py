@@ -182,7 +182,7 @@ def nip(ctx: Context) -> Iterable[Finding]:
         return
     problem = nip_problem(text(raw))
     if problem:
-        yield IDENTITAS_NIP("Identitas", ctx.identitas_cell("nip_kepala"), "", problem)
+        yield IDENTITAS_NIP(ctx.identitas_sheet, ctx.identitas_cell("nip_kepala"), "", problem)
 
 
 @emits(IDENTITAS_ISIAN)
@@ -195,7 +195,7 @@ def bidang_code(ctx: Context) -> Iterable[Finding]:
         why = "tersimpan sebagai angka (5.10 menjadi 5.1); ketik sebagai teks"
     else:
         why = "bukan kode bidang urusan (dua bagian, misalnya 5.03)"
-    yield IDENTITAS_ISIAN("Identitas", ctx.identitas_cell("kode_bidang_urusan"), text(raw),
+    yield IDENTITAS_ISIAN(ctx.identitas_sheet, ctx.identitas_cell("kode_bidang_urusan"), text(raw),
                           f"Kode Bidang Urusan '{text(raw)}' {why}; pemeriksaan bidang dilewati.")
 
 

@@ -20,7 +20,7 @@ NOMENKLATUR_SATUAN = declare("nomenklatur.satuan", Severity.WARNING,
 @emits(NOMENKLATUR_VERSI)
 def version_note(ctx: Context) -> Iterable[Finding]:
     if ctx.nomenklatur_note:
-        yield NOMENKLATUR_VERSI("Identitas", ctx.identitas_cell("versi_nomenklatur"), "",
+        yield NOMENKLATUR_VERSI(ctx.identitas_sheet, ctx.identitas_cell("versi_nomenklatur"), "",
                                 ctx.nomenklatur_note)
 
 

@@ -50,7 +50,7 @@ def signs_and_cents(ctx: Context) -> Iterable[Finding]:
     pagu = ctx.renja.identitas.get("pagu_indikatif")
     if isinstance(pagu, Decimal) and (pagu < 0 or pagu != pagu.to_integral_value()):
         rule = UANG_NEGATIF if pagu < 0 else UANG_PECAHAN
-        yield rule("Identitas", ctx.identitas_cell("pagu_indikatif"), "",
+        yield rule(ctx.identitas_sheet, ctx.identitas_cell("pagu_indikatif"), "",
                    f"Pagu Indikatif {pagu} harus rupiah utuh dan tidak negatif.")
 
 
@@ -95,14 +95,9 @@ def allocation_vs_subtotal(ctx: Context) -> Iterable[Finding]:
 @emits(UANG_SUBTOTAL_TERSIMPAN)
 def stored_subtotals(ctx: Context) -> Iterable[Finding]:
     """The value a file holds for a subtotal (Excel's cached result) against the total computed here."""
-    renja = ctx.renja
     for table in ctx.tables():
-        block = renja.blocks[table.spec.key]
-        cols = [(j, c) for j, c in enumerate(table.spec.columns) if c.role in ("jumlah", "total")]
         for r in ctx.parents(table):
-            line = block[r.source_row - 1]
-            for j, c in cols:
-                raw = line[j] if j < len(line) else None
+            for j, c, raw in table.stored_totals(r):
                 if raw is None or raw == "" or (isinstance(raw, str) and raw.startswith("=")):
                     continue  # a formula without a cached value: nothing stored to compare
                 try:

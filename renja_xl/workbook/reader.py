@@ -21,7 +21,7 @@ from renja_xl.domain.kode import Kode, KodeError, Level, interned_kode, parse_ko
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                      sheet)
-from renja_xl.domain.model import Identitas, Renja, TeksRow, as_year
+from renja_xl.domain.model import Identitas, Renja, TargetRow, TeksRow, TrenIkuRow, as_year
 from renja_xl.domain.money import NumberError, parse_number_or_text, to_decimal
 from renja_xl.nomenklatur import default_names
 from renja_xl.rules.isi import IDENTITAS_ISIAN
@@ -79,9 +79,9 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
         teks=_read_teks(blocks["teks"]),
         tabel1=tables["tabel1"],
         tabel2=iku.build(sheet("tabel2"), _read_iku_rows(sheet("tabel2"), blocks["tabel2"], findings)),
-        tabel3=_read_plain(sheet("tabel3"), blocks["tabel3"], findings),
+        tabel3=_read_plain(sheet("tabel3"), blocks["tabel3"], findings, TrenIkuRow),
         tabel4=tables["tabel4"],
-        tabel5=_read_plain(sheet("tabel5"), blocks["tabel5"], findings),
+        tabel5=_read_plain(sheet("tabel5"), blocks["tabel5"], findings, TargetRow),
         tabel6=tables["tabel6"],
         sipd=tables["sipd"],
         findings=findings,
@@ -210,6 +210,7 @@ def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identita
         if not _is_blank(line[0]):
             by_label[_norm(line[0])] = (sheet_row, line[1])
     values: dict[str, Any] = {}
+    cells: dict[str, str] = {}
     for f in IDENTITAS_FIELDS:
         found = by_label.get(_norm(f.label))
         if found is None:
@@ -218,13 +219,13 @@ def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identita
             values[f.key] = None
             continue
         sheet_row, value = found
-        where = cell_ref(sheet_row, 2)
+        where = cells[f.key] = cell_ref(sheet_row, 2)
         try:
             values[f.key] = _identitas_value(f.kind, value)
         except (NumberError, ValueError) as exc:
             findings.append(IDENTITAS_ISIAN(spec.name, where, "", f"{f.label}: {exc}"))
             values[f.key] = None
-    return Identitas(values)
+    return Identitas(values, cells, spec.name)
 
 
 def _identitas_value(kind: str, value: Any) -> Any:
@@ -263,12 +264,13 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]) -> list[dict[str, Any]]:
+def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding], row_type: type) -> list:
+    """The rows of a plain table (Tabel 3, Tabel 5) as `row_type` objects, one field per column key."""
     out = []
     for sheet_row, line in _data_rows(block, len(spec.columns)):
         if all(_is_blank(v) for v in line[:len(spec.columns)]):
             continue
-        row: dict[str, Any] = {"_row": sheet_row}
+        row: dict[str, Any] = {}
         for j, c in enumerate(spec.columns):
             v = line[j]
             if c.key.startswith(("target", "realisasi")):
@@ -281,7 +283,7 @@ def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]
             else:
                 v = _text(v)
             row[c.key] = v
-        out.append(row)
+        out.append(row_type(sheet_row, **row))
     return out
 
 
