@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import Iterable
 
 from renja_xl.domain.findings import Finding, Severity, declare, emits
-from renja_xl.domain.hierarchy import HierRow
+from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.kode import KODE_FORMAT, Kode, Level
 from renja_xl.rules.context import Context, blank
 
@@ -74,25 +75,28 @@ _AUTHORITY_LABEL = {"1": "provinsi", "2": "kabupaten/kota"}
 _DUPLICATE_TABLES = ("tabel1", "tabel4", "tabel6")  # the SIPD lampiran lists several usulan per sub kegiatan
 
 
-@emits(KODE_BIDANG_LAIN, KODE_DIGIT_VERSI, KODE_FORMAT, KODE_GANDA, KODE_KEWENANGAN)
-def codes(ctx: Context) -> Iterable[Finding]:
-    """Duplicates, digits against the version, generic X.XX codes, bidang and authority digit.
+@dataclass
+class _TablePass:
+    """What the code rules need of one table, gathered in one pass over its rows."""
+    table: HierTable
+    first_of: dict[Kode, HierRow]  # the first row of each group: a kegiatan (of its sub kegiatan) or a parent
+    per_prefix: Counter  # rows per group
+    leaves: list[HierRow]
+    generic: list[HierRow]  # rows with a generic X.XX code (left out of the bidang and authority checks)
 
-    One pass over the rows of each table collects what these checks need; the checks that depend only on
-    a code's prefix (bidang, authority digit) then run over the distinct prefixes, not over every row.
+
+def _passes(ctx: Context) -> list[_TablePass]:
+    """One pass over the typed rows of each table, shared by the five rules below (built once per run).
+
+    Grouped by the kegiatan (a sub kegiatan's parent; a parent row is its own group): the prefix checks need
+    one row per group, and a group's first row is the first in the table.
     """
-    expected = expected_sub_digits(ctx.versi)
-    bidang = ctx.bidang
-    bidang_segs = bidang.segments if bidang else None
-    jenis = ctx.jenis
-    want = _AUTHORITY.get(jenis) if jenis else None
-    label = ctx.renja.identitas.get("jenis_pemda")
-    passes = []
-    digit_counts: Counter = Counter()
+    cached = ctx.cache.get("kode.passes")
+    if cached is not None:
+        return cached
+    out = []
     sub = Level.SUB_KEGIATAN
     for table in ctx.tables():
-        # Grouped by the kegiatan (a sub kegiatan's parent; a parent row is its own group): the prefix checks
-        # below need one row per group, and a group's first row is the first in the table.
         first_of: dict[Kode, HierRow] = {}
         per_prefix: Counter = Counter()
         leaves: list[HierRow] = []
@@ -109,63 +113,104 @@ def codes(ctx: Context) -> Iterable[Finding]:
                 first_of[kode] = r
             else:
                 per_prefix[kode] = n + 1
-        # generic X.XX codes are reported row by row and left out of the bidang and authority checks
         generic: list[HierRow] = []
         generic_groups = [k for k in first_of if _generic(k)]
         if generic_groups:
             generic = [r for r in ctx.typed_rows(table) if (r.is_first or r.kode.level is sub) and _generic(r.kode)]
             for k in generic_groups:
                 del first_of[k], per_prefix[k]
-        if expected is None:
-            digit_counts.update({length - 13: n for length, n in Counter(map(len, map(_TEXT, leaves))).items()})
-        passes.append((table, first_of, per_prefix, leaves, generic))
+        out.append(_TablePass(table, first_of, per_prefix, leaves, generic))
+    ctx.cache["kode.passes"] = out
+    return out
 
-    if expected is None and len(digit_counts) > 1:
+
+@emits(KODE_GANDA)
+def duplicates(ctx: Context) -> Iterable[Finding]:
+    for p in _passes(ctx):
+        leaves = p.leaves
+        # codes are interned, so a set of them is built at the speed of identities
+        if p.table.spec.key not in _DUPLICATE_TABLES or len({r.kode for r in leaves}) == len(leaves):
+            continue
+        counts = Counter([r.kode.text for r in leaves])
+        seen = set()
+        for r in leaves:
+            kode = r.kode.text
+            if counts[kode] > 1 and kode in seen:
+                yield KODE_GANDA(p.table.spec.name, ctx.where(p.table, r, "kode"), kode,
+                                 f"sub kegiatan {kode} tercantum {counts[kode]} kali.")
+            seen.add(kode)
+
+
+@emits(KODE_DIGIT_VERSI)
+def digits_against_version(ctx: Context) -> Iterable[Finding]:
+    passes = _passes(ctx)
+    expected = expected_sub_digits(ctx.versi)
+    if expected is None:  # no version given: the digits most sub kegiatan use, when they disagree
+        digit_counts: Counter = Counter()
+        for p in passes:
+            digit_counts.update({length - 13: n for length, n in Counter(map(len, map(_TEXT, p.leaves))).items()})
+        if len(digit_counts) <= 1:
+            return
         expected = digit_counts.most_common(1)[0][0]
         why = f"sebagian besar sub kegiatan buku kerja ini memakai {expected} digit"
     else:
         why = f"versi nomenklatur '{ctx.versi}' memakai {expected} digit"
-
-    for table, first_of, per_prefix, leaves, generic in passes:
-        name = table.spec.name
-        # codes are interned, so a set of them is built at the speed of identities
-        if table.spec.key in _DUPLICATE_TABLES and len({r.kode for r in leaves}) != len(leaves):
-            counts = Counter([r.kode.text for r in leaves])
-            seen = set()
-            for r in leaves:
-                kode = r.kode.text
-                if counts[kode] > 1 and kode in seen:
-                    yield KODE_GANDA(name, ctx.where(table, r, "kode"), kode,
-                                     f"sub kegiatan {kode} tercantum {counts[kode]} kali.")
-                seen.add(kode)
+    for p in passes:
         # a well-formed sub kegiatan code is 13 characters plus its number: one C pass over the lengths
-        if expected is not None and set(map(len, map(_TEXT, leaves))) - {13 + expected}:
-            for r in leaves:
-                if len(r.kode.segments[5]) != expected:
-                    yield KODE_DIGIT_VERSI(name, ctx.where(table, r, "kode"), r.kode.text,
-                                           f"sub kegiatan {r.kode.text} bernomor {r.kode.sub_digits} digit, padahal {why}.")
-        for r in generic:
-            yield KODE_FORMAT(name, ctx.where(table, r, "kode"), r.kode.text,
+        if not set(map(len, map(_TEXT, p.leaves))) - {13 + expected}:
+            continue
+        for r in p.leaves:
+            if len(r.kode.segments[5]) != expected:
+                yield KODE_DIGIT_VERSI(p.table.spec.name, ctx.where(p.table, r, "kode"), r.kode.text,
+                                       f"sub kegiatan {r.kode.text} bernomor {r.kode.sub_digits} digit, padahal {why}.")
+
+
+@emits(KODE_FORMAT)
+def generic_codes(ctx: Context) -> Iterable[Finding]:
+    bidang = ctx.bidang
+    for p in _passes(ctx):
+        for r in p.generic:
+            yield KODE_FORMAT(p.table.spec.name, ctx.where(p.table, r, "kode"), r.kode.text,
                               f"kode generik {r.kode.text}: ganti X.XX dengan kode bidang urusan perangkat daerah"
                               + (f" ({bidang.text})." if bidang else " (Identitas: Kode Bidang Urusan)."))
-        foreign: dict[tuple[str, ...], list] = {}
-        for group, r in first_of.items():
+
+
+@emits(KODE_KEWENANGAN)
+def authority_digit(ctx: Context) -> Iterable[Finding]:
+    want = _AUTHORITY.get(ctx.jenis) if ctx.jenis else None
+    if not want:
+        return
+    label = ctx.renja.identitas.get("jenis_pemda")
+    for p in _passes(ctx):
+        for group, r in p.first_of.items():
             prefix = group.segments
-            if bidang_segs is not None and len(prefix) >= 2 and prefix[:2] != bidang_segs:
+            digit = prefix[3] if len(prefix) == 5 else None
+            if digit in _AUTHORITY_LABEL and digit != want:
+                yield KODE_KEWENANGAN(p.table.spec.name, ctx.where(p.table, r, "kode"), r.kode.text,
+                                      f"digit kewenangan '{digit}' pada {r.kode.text} menandai kegiatan "
+                                      f"{_AUTHORITY_LABEL[digit]}, padahal Jenis Pemerintah Daerah di Identitas "
+                                      f"'{label}' (seharusnya '{want}').")
+
+
+@emits(KODE_BIDANG_LAIN)
+def foreign_bidang(ctx: Context) -> Iterable[Finding]:
+    bidang = ctx.bidang
+    if bidang is None:
+        return
+    own = bidang.segments
+    for p in _passes(ctx):
+        foreign: dict[tuple[str, ...], list] = {}  # the bidang -> [its first row, rows]
+        for group, r in p.first_of.items():
+            prefix = group.segments
+            if len(prefix) >= 2 and prefix[:2] != own:
                 entry = foreign.setdefault(prefix[:2], [r, 0])
-                entry[1] += per_prefix[group]
+                entry[1] += p.per_prefix[group]
                 if r.source_row < entry[0].source_row:
                     entry[0] = r
-            digit = prefix[3] if len(prefix) == 5 else None
-            if want and digit in _AUTHORITY_LABEL and digit != want:
-                yield KODE_KEWENANGAN(name, ctx.where(table, r, "kode"), r.kode.text,
-                                      f"digit kewenangan '{digit}' pada {r.kode.text} menandai kegiatan "
-                                      f"{_AUTHORITY_LABEL[digit]}, padahal Jenis Pemerintah Daerah di Identitas '{label}' "
-                                      f"(seharusnya '{want}').")
         for segs, (first, n) in foreign.items():
-            yield KODE_BIDANG_LAIN(name, ctx.where(table, first, "kode"), first.kode.text,
-                                   f"{n} baris berkode bidang {'.'.join(segs)} (mulai {first.kode.text}), di luar bidang "
-                                   f"urusan perangkat daerah {bidang.text} pada Identitas.")
+            yield KODE_BIDANG_LAIN(p.table.spec.name, ctx.where(p.table, first, "kode"), first.kode.text,
+                                   f"{n} baris berkode bidang {'.'.join(segs)} (mulai {first.kode.text}), di luar "
+                                   f"bidang urusan perangkat daerah {bidang.text} pada Identitas.")
 
 
 # Columns that only a sub kegiatan row fills, per table.
@@ -188,4 +233,5 @@ def level_fits_table(ctx: Context) -> Iterable[Finding]:
                                          "hilang) atau pindahkan isiannya.")
 
 
-RULES = [missing_parents, codes, level_fits_table]
+RULES = [missing_parents, duplicates, digits_against_version, generic_codes, authority_digit, foreign_bidang,
+         level_fits_table]
