@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from renja_xl.domain.errors import WorkbookError
+from renja_xl.domain.errors import OutputError, WorkbookError
 
 MAX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before a library inflates them
 # A sheet is read as one block from A1 to its last used cell: a stray entry in XFD1048576 would ask for 17
@@ -54,18 +54,38 @@ def check_workbook_file(path: Path) -> None:
 
 
 def backup_path(path: Path, when: datetime | None = None) -> Path:
+    """cadangan/NAME-YYYYmmdd-HHMMSS.ext beside the file; -1, -2 ... (one counter, not piled up) when taken."""
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return path.parent / BACKUP_DIR / f"{path.stem}-{stamp}{path.suffix}"
+    folder = path.parent / BACKUP_DIR
+    candidate = folder / f"{path.stem}-{stamp}{path.suffix}"
+    n = 1
+    while candidate.exists():
+        candidate = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
+        n += 1
+    return candidate
+
+
+def cannot_write(target: Path, exc: OSError) -> OutputError:
+    """The one-line message for an output the system refuses (the file's old content is untouched)."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, PermissionError):
+        return OutputError(f"berkas '{target}' tidak dapat ditulis ({reason}): bila terbuka di Excel atau Word, "
+                           "tutup dulu lalu ulangi; bila foldernya hanya-baca, pilih folder lain. Berkas tidak berubah.")
+    return OutputError(f"berkas '{target}' tidak dapat ditulis ({reason}); pilih folder lain. Berkas tidak berubah.")
 
 
 def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = True) -> Path | None:
     """Save through a temporary file in the same folder, keeping a backup of what is replaced.
 
-    Returns the backup's path when a file was replaced.
+    Returns the backup's path when a file was replaced. A folder or file the system refuses becomes an
+    OutputError (one Indonesian line); the temporary file never stays behind.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -74,14 +94,12 @@ def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = 
         if keep_backup and target.exists():
             backup = backup_path(target)
             backup.parent.mkdir(exist_ok=True)
-            n = 1
-            while backup.exists():
-                backup = backup.with_name(f"{backup.stem}-{n}{backup.suffix}")
-                n += 1
             shutil.copy2(target, backup)
         _give_mode(tmp, target)
         os.replace(tmp, target)
         return backup
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     finally:
         if tmp.exists():
             tmp.unlink()
