@@ -1,6 +1,7 @@
 """Safe file handling shared by the file engines: sanity checks, atomic save, backups."""
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -65,13 +66,26 @@ def backup_path(path: Path, when: datetime | None = None) -> Path:
     return candidate
 
 
+_REASONS = {  # what the system said, for an Indonesian reader (errno names; strerror is English)
+    errno.EACCES: "izin ditolak", errno.EPERM: "izin ditolak", errno.ENOENT: "folder atau berkas tidak ada",
+    errno.EROFS: "sistem berkas hanya-baca", errno.ENOSPC: "disk penuh", errno.EISDIR: "itu sebuah folder",
+    errno.ENOTDIR: "bagian jalurnya bukan folder", errno.ENAMETOOLONG: "nama terlalu panjang",
+    errno.EEXIST: "sudah ada", errno.EBUSY: "sedang dipakai", errno.EINVAL: "nama atau jalur tidak sah",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
 def cannot_write(target: Path, exc: OSError) -> OutputError:
     """The one-line message for an output the system refuses (the file's old content is untouched)."""
-    reason = exc.strerror or str(exc)
     if isinstance(exc, PermissionError):
-        return OutputError(f"berkas '{target}' tidak dapat ditulis ({reason}): bila terbuka di Excel atau Word, "
-                           "tutup dulu lalu ulangi; bila foldernya hanya-baca, pilih folder lain. Berkas tidak berubah.")
-    return OutputError(f"berkas '{target}' tidak dapat ditulis ({reason}); pilih folder lain. Berkas tidak berubah.")
+        return OutputError(f"berkas '{target}' tidak dapat ditulis ({os_reason(exc)}): bila terbuka di Excel atau "
+                           "Word, tutup dulu lalu ulangi; bila foldernya hanya-baca, pilih folder lain. "
+                           "Tidak ada yang ditulis.")
+    return OutputError(f"berkas '{target}' tidak dapat ditulis ({os_reason(exc)}); pilih folder lain. "
+                       "Tidak ada yang ditulis.")
 
 
 def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = True) -> Path | None:
@@ -88,9 +102,9 @@ def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = 
         raise cannot_write(target, exc) from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    backup = None
     try:
         save(tmp)
-        backup = None
         if keep_backup and target.exists():
             backup = backup_path(target)
             backup.parent.mkdir(exist_ok=True)
@@ -99,10 +113,21 @@ def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = 
         os.replace(tmp, target)
         return backup
     except OSError as exc:
+        _drop_backup(backup)  # nothing was replaced: a backup would only puzzle the user
         raise cannot_write(target, exc) from exc
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _drop_backup(backup: Path | None) -> None:
+    if backup is None or not backup.exists():
+        return
+    backup.unlink()
+    try:
+        backup.parent.rmdir()  # only when empty
+    except OSError:
+        pass
 
 
 def _give_mode(tmp: Path, target: Path) -> None:

@@ -31,7 +31,9 @@ def check_output(path: Path, suffixes: tuple[str, ...], hint: str = "") -> Path 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"folder '{path.parent}' tidak dapat dibuat ({exc.strerror or exc}); "
+            from renja_xl.fileio.files import os_reason
+
+            raise OutputError(f"folder '{path.parent}' tidak dapat dibuat ({os_reason(exc)}); "
                               "pilih folder lain. Tidak ada yang ditulis.") from exc
     elif not path.parent.is_dir():
         raise OutputError(f"'{path.parent}' bukan folder; berkas '{path.name}' tidak dapat ditulis di sana.")
