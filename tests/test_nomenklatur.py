@@ -1,4 +1,4 @@
-"""Nomenclature by version: both shared lists import (counts of ../shared/nomenklatur/README.md), the
+"""Nomenclature by version: extracts of both national lists import (counts in tests/data/README.md), the
 lampiran's own layout reads like the cleaned list, the generic penunjang program takes the agency's bidang,
 the seed's codes validate against the 2020 list, and the 2023 list validates a 4-digit kabupaten workbook."""
 from __future__ import annotations
@@ -19,17 +19,17 @@ from renja_xl.nomenklatur import (list_versions, load_version, name_key, parse_c
                                   same_name, same_version, store_dir)
 from renja_xl.workbook.validation import validate_grid
 
-from conftest import SHARED
+from conftest import NOMENKLATUR, SEED
 from test_validate import base, make_book, of_rule
 
-NOM = SHARED / "nomenklatur"
-LAMPIRAN_2023 = NOM / "sumber_900-1317-2023_kabkota.xlsx"
-CSV_2023 = NOM / "nomenklatur_kabkota_900-1317-2023.csv"
-CSV_2020 = NOM / "nomenklatur_050-3708-2020.csv"
+# Extracts of the national lists (tests/data/README.md): penunjang X.XX.01, bidang 5.03, and a few 2020 programs
+LAMPIRAN_2023 = NOMENKLATUR / "sumber_900-1317-2023_kabkota_cuplikan.xlsx"
+CSV_2023 = NOMENKLATUR / "nomenklatur_kabkota_900-1317-2023_cuplikan.csv"
+CSV_2020 = NOMENKLATUR / "nomenklatur_050-3708-2020_cuplikan.csv"
 V2020 = "Kepmendagri 050-3708 Tahun 2020"
 V2023 = "Kepmendagri 900.1.15.5-1317 Tahun 2023"
-COUNTS_2023 = {"urusan": 10, "bidang": 45, "program": 188, "kegiatan": 729, "sub_kegiatan": 3395}
-COUNTS_2020 = {"urusan": 10, "bidang": 56, "program": 233, "kegiatan": 1034, "sub_kegiatan": 5026}
+COUNTS_2023 = {"urusan": 2, "bidang": 2, "program": 2, "kegiatan": 20, "sub_kegiatan": 141}
+COUNTS_2020 = {"urusan": 4, "bidang": 4, "program": 6, "kegiatan": 40, "sub_kegiatan": 280}  # both views
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,7 @@ def test_store_honours_the_environment(home: Path) -> None:
 @pytest.mark.parametrize("path,versi,counts", [
     (LAMPIRAN_2023, V2023, COUNTS_2023), (CSV_2023, V2023 + " (CSV)", COUNTS_2023), (CSV_2020, V2020, COUNTS_2020),
 ])
-def test_shared_lists_import_with_their_counts(path: Path, versi: str, counts: dict, home: Path) -> None:
+def test_national_lists_import_with_their_counts(path: Path, versi: str, counts: dict, home: Path) -> None:
     out = _import(path, versi)
     assert f"{counts['sub_kegiatan']} sub kegiatan" in out and f"{counts['program']} program" in out
     nom = load_version(versi)
@@ -66,7 +66,7 @@ def test_shared_lists_import_with_their_counts(path: Path, versi: str, counts: d
 def test_2020_views_per_kind_of_pemda() -> None:
     nom = parse_csv_text(CSV_2020.read_text(encoding="utf-8"), V2020).nomenklatur
     subs = [e for items in nom.entries.values() for e in items if e.level == "sub_kegiatan"]
-    assert Counter(e.jenis_pemda for e in subs) == {"provinsi": 2798, "kabkota": 2228}
+    assert Counter(e.jenis_pemda for e in subs) == {"provinsi": 139, "kabkota": 141}
     assert nom.find("5.03.01", "provinsi").nama == "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH PROVINSI"
     assert nom.find("5.03.01", "kabkota").nama == "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH"
 
@@ -105,7 +105,7 @@ def _seed_codes() -> set[str]:
     codes = set()
     for name in ("tabel1_evaluasi_renja_2022.csv", "tabel4_rancangan_renja_2024.csv",
                  "tabel6_rencana_kerja_pendanaan_2024.csv", "lampiran_usulan_sipd_2024.csv"):
-        with open(SHARED / "seed" / name, encoding="utf-8") as fh:
+        with open(SEED / name, encoding="utf-8") as fh:
             codes |= {r["kode"] for r in csv.DictReader(fh)}
     return codes
 
