@@ -1,4 +1,4 @@
-"""Nomenclature by version: both shared lists import (counts of ../shared/nomenklatur/README.md), the
+"""Nomenclature by version: both transcribed lists import (counts of nomenklatur_sumber/README.md), the
 lampiran's own layout reads like the cleaned list, the generic penunjang program takes the agency's bidang,
 the seed's codes validate against the 2020 list, and the 2023 list validates a 4-digit kabupaten workbook."""
 from __future__ import annotations
@@ -19,10 +19,10 @@ from renja_xl.nomenklatur import (list_versions, load_version, name_key, parse_c
                                   same_name, same_version, store_dir)
 from renja_xl.workbook.validation import validate_grid
 
-from conftest import SHARED
+from conftest import ROOT
 from test_validate import base, make_book, of_rule
 
-NOM = SHARED / "nomenklatur"
+NOM = ROOT / "nomenklatur_sumber"  # the transcriptions, copied once into the repository (README there)
 LAMPIRAN_2023 = NOM / "sumber_900-1317-2023_kabkota.xlsx"
 CSV_2023 = NOM / "nomenklatur_kabkota_900-1317-2023.csv"
 CSV_2020 = NOM / "nomenklatur_050-3708-2020.csv"
@@ -105,7 +105,7 @@ def _seed_codes() -> set[str]:
     codes = set()
     for name in ("tabel1_evaluasi_renja_2022.csv", "tabel4_rancangan_renja_2024.csv",
                  "tabel6_rencana_kerja_pendanaan_2024.csv", "lampiran_usulan_sipd_2024.csv"):
-        with open(SHARED / "seed" / name, encoding="utf-8") as fh:
+        with open(ROOT / "renja_xl" / "data" / "contoh" / name, encoding="utf-8") as fh:
             codes |= {r["kode"] for r in csv.DictReader(fh)}
     return codes
 

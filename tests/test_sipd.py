@@ -19,7 +19,7 @@ from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
 from renja_xl.sipd.usulan import indonesian_number, pagu_value, parse_print, split_uraian
 
-from conftest import SHARED, libreoffice_convert
+from conftest import ROOT, SHARED, libreoffice_convert
 
 SPEC = sheet("sipd")
 HEADER = ["NO", "KODE", "URAIAN URUSAN / BIDANG / PROGRAM / KEGIATAN / SUB KEGIATAN / USULAN", "LOKASI",
@@ -204,7 +204,7 @@ def test_unreadable_rows_stop_the_import_and_nothing_is_written(change, words, t
 
 
 def test_a_file_that_is_not_a_sipd_print(tmp_path: Path, blank_workbook: Path) -> None:
-    other = SHARED / "nomenklatur" / "sumber_900-1317-2023_kabkota.xlsx"
+    other = ROOT / "nomenklatur_sumber" / "sumber_900-1317-2023_kabkota.xlsx"
     before = blank_workbook.read_bytes()
     result = CliRunner().invoke(main, ["import-sipd", str(other), str(blank_workbook)])
     assert result.exit_code == 2 and "baris judul cetakan SIPD" in result.output

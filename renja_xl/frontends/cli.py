@@ -244,74 +244,71 @@ def nomenklatur_group() -> None:
                    "misalnya \"Kepmendagri 900.1.15.5-1317 Tahun 2023\".")
 @click.option("--digit-sub", type=click.Choice(["2", "4"]), default="4", show_default=True,
               help="Digit sub kegiatan bila lampiran menyimpannya sebagai angka (2 s.d. 2021, 4 sejak 2023).")
-def nomenklatur_import_cmd(file: Path, versi: str, digit_sub: str) -> None:
-    """Mengimpor daftar nomenklatur dari lampiran Kepmendagri (.xlsx) atau CSV bersih (kode,level,nama,...).
+@click.option("--dasar", default=None,
+              help="FILE adalah daftar perubahan (aksi tambah/ubah/hapus) atas versi ini; hasilnya versi lengkap.")
+def nomenklatur_import_cmd(file: Path, versi: str, digit_sub: str, dasar: str | None) -> None:
+    """Mengimpor daftar nomenklatur: lampiran lengkap, atau perubahan sebuah Kepmendagri atas versi sebelumnya.
 
     Lampiran .xlsx dibaca dalam tata letaknya sendiri: satu bagian kode per kolom (URUSAN, BIDANG
     URUSAN, PROGRAM, KEGIATAN, SUB KEGIATAN), lalu nomenklatur, kinerja, indikator dan satuan;
-    spasi dan pemenggalan hasil salinan PDF dirapikan. Program penunjang generik X.XX.01 dibaca
-    dengan bidang urusan perangkat daerah saat validasi. Versi yang sama ditimpa.
+    spasi dan pemenggalan hasil salinan PDF dirapikan. CSV bersih: kode,level,nama[,indikator,satuan,
+    jenis_pemda,kinerja]. Program penunjang generik X.XX.01 dibaca dengan bidang urusan perangkat
+    daerah saat validasi. Versi yang sama ditimpa.
+
+    Dengan --dasar, FILE (.csv atau .xlsx) berisi perubahan: kolom aksi (tambah, ubah, hapus), kode,
+    lalu level, nama, indikator, satuan, kinerja, jenis_pemda (provinsi/kabkota) dan kode_baru (kode
+    pengganti untuk hapus, atau kode baru untuk ubah). Sel kosong pada 'ubah' mempertahankan nilai
+    versi dasar. Daftar yang tidak cocok dengan versi dasarnya ditolak seluruhnya.
 
     \b
     Contoh:
       renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
       renja-xl nomenklatur import nomenklatur_2020.csv --versi "Kepmendagri 050-3708 Tahun 2020"
+      renja-xl nomenklatur import perubahan_3406.csv --versi "Kepmendagri 900.1.15.5-3406 Tahun 2024" \\
+          --dasar "Kepmendagri 900.1.15.5-1317 Tahun 2023"
     """
-    from renja_xl.nomenklatur import NomenklaturError, parse_csv_text, parse_lampiran_block, save_version
+    from renja_xl.app.nomenklatur import import_list
 
-    if not file.exists():
-        raise NomenklaturError(f"berkas '{file}' tidak ditemukan.")
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
-        from renja_xl.engines.calamine_engine import CalamineBook
-
-        book = CalamineBook(file)
-        result = None
-        problems = []
-        for name in book.sheet_names():
-            try:
-                result = parse_lampiran_block(book.read(name), versi, f"{file.name} sheet '{name}'", int(digit_sub))
-                break
-            except NomenklaturError as exc:
-                problems.append(str(exc))
-        if result is None:
-            raise NomenklaturError("; ".join(problems) or f"{file.name}: tidak ada sheet.")
-    elif file.suffix.lower() in (".csv", ".txt"):
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise NomenklaturError(f"berkas '{file.name}' bukan teks UTF-8 ({exc}); simpan sebagai CSV UTF-8.") from exc
-        result = parse_csv_text(text, versi, file.name)
-    else:
-        raise NomenklaturError(f"berkas '{file.name}': gunakan lampiran .xlsx atau .csv (kode,level,nama,...).")
-    for note in result.notes:
+    out = import_list(file, versi, int(digit_sub), dasar)
+    for note in out.notes:
         click.echo(f"Peringatan: {note}", err=True)
-    target = save_version(result.nomenklatur, file.name)
-    c = result.nomenklatur.counts()
-    click.echo(f"Nomenklatur '{versi}' diimpor ke {target}: {c['urusan']} urusan, {c['bidang']} bidang, "
+    c = out.counts
+    what = (f"{out.perubahan} baris perubahan atas '{out.dasar}' ({out.dihapus} kode dihapus); " if out.dasar else "")
+    click.echo(f"Nomenklatur '{versi}' diimpor ke {out.target}: {what}{c['urusan']} urusan, {c['bidang']} bidang, "
                f"{c['program']} program, {c['kegiatan']} kegiatan, {c['sub_kegiatan']} sub kegiatan"
-               + (f"; {len(result.notes)} baris dilewati." if result.notes else "."))
+               + (f"; {len(out.notes)} baris dilewati." if out.notes and not out.dasar else "."))
 
 
 @nomenklatur_group.command("list")
 def nomenklatur_list_cmd() -> None:
-    """Menampilkan versi nomenklatur yang sudah diimpor.
+    """Menampilkan versi nomenklatur: bawaan paket, yang diimpor, dan versi dikenal yang belum ada daftarnya.
 
     \b
     Contoh:
       renja-xl nomenklatur list
     """
-    from renja_xl.nomenklatur import default_names, list_versions, store_dir
+    from renja_xl.app.nomenklatur import list_all
 
-    versions = list_versions()
-    click.echo(f"Folder nomenklatur: {store_dir()}")
-    if not versions:
-        click.echo("Belum ada versi yang diimpor; hanya daftar contoh bawaan "
-                   f"({len(default_names())} kode). Impor dengan: renja-xl nomenklatur import BERKAS --versi NAMA")
-        return
-    for meta in versions:
+    out = list_all()
+
+    def counts(meta) -> str:
         c = meta.get("jumlah", {})
-        click.echo(f"- {meta['versi']}: {c.get('program', 0)} program, {c.get('kegiatan', 0)} kegiatan, "
-                   f"{c.get('sub_kegiatan', 0)} sub kegiatan (dari {meta.get('sumber', '?')}, {meta.get('diimpor', '?')})")
+        return (f"{c.get('program', 0)} program, {c.get('kegiatan', 0)} kegiatan, "
+                f"{c.get('sub_kegiatan', 0)} sub kegiatan")
+
+    click.echo("Bawaan (tanpa impor):")
+    for meta in out.builtin:
+        click.echo(f"- {meta['versi']} ({meta.get('cakupan', '')}): {counts(meta)}; sumber {meta['sumber']['berkas']}")
+    click.echo(f"Diimpor (folder {out.folder}):")
+    if not out.imported:
+        click.echo("- belum ada")
+    for meta in out.imported:
+        base = f", atas {meta['dasar']}" if meta.get("dasar") else ""
+        click.echo(f"- {meta['versi']}: {counts(meta)} (dari {meta.get('sumber', '?')}{base}, {meta.get('diimpor', '?')})")
+    if out.missing:
+        click.echo("Belum ada daftarnya:")
+        for known, how in out.missing:
+            click.echo(f"- {known.nama} ({known.tanggal_teks}): {how}")
 
 
 @main.command("import-sipd")

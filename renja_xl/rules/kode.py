@@ -9,6 +9,7 @@ from typing import Iterable
 from renja_xl.domain.findings import Finding
 from renja_xl.domain.hierarchy import HierRow
 from renja_xl.domain.kode import Kode, Level
+from renja_xl.domain.versi import known_version
 from renja_xl.rules.context import Context, blank
 
 _YEAR = re.compile(r"(?:tahun|th\.?|/)\s*(\d{4})", re.IGNORECASE)
@@ -38,6 +39,9 @@ def missing_parents(ctx: Context) -> Iterable[Finding]:
 
 def expected_sub_digits(versi: str) -> int | None:
     """4 for Kepmendagri 900.1.15.5-1317/2023 and later, 2 up to 050-5889/2021; None when unknown."""
+    known = known_version(versi)
+    if known is not None:
+        return known.sub_digits
     m = _YEAR.search(versi or "")
     if m:
         year = int(m.group(1))

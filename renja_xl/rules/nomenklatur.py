@@ -32,9 +32,8 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
                 continue  # reported by kode.format
             if entry is None:
                 if not nom.partial:
-                    kode = r.kode.text
-                    yield Finding("nomenklatur.kode", "error", table.spec.name, ctx.where(table, r, "kode"), kode,
-                                  f"kode {kode} ({r.level.label}) tidak ada dalam nomenklatur '{nom.versi}'.")
+                    yield _unknown(nom, table.spec.name, ctx.where(table, r, "kode"), r.kode.text, r.level.label,
+                                   jenis)
                 continue
             if len(segs) < 3:
                 continue  # the bidang row often carries the agency's name, as in the printed Renja
@@ -49,6 +48,25 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
                 name = text(raw)
                 yield Finding("nomenklatur.nama", "warning", table.spec.name, ctx.where(table, r, "uraian"), kode,
                               f"nama '{name}' berbeda dari nomenklatur '{nom.versi}'; nama resmi: '{entry.nama}'.")
+
+
+def _unknown(nom, sheet: str, cell: str, kode: str, label: str, jenis) -> Finding:
+    """A code not in the list: deleted by a decree (with its replacement), or never in it."""
+    gone = nom.removal(kode)
+    if gone is None:
+        return Finding("nomenklatur.kode", "error", sheet, cell, kode,
+                       f"kode {kode} ({label}) tidak ada dalam nomenklatur '{nom.versi}'.")
+    text = f"kode {kode} ({label}, '{gone.nama}') dihapus pada {gone.versi or nom.versi}"
+    if gone.pengganti:
+        pengganti = gone.pengganti
+        if pengganti.startswith("X.XX.") and not kode.startswith("X."):
+            pengganti = kode[:4] + pengganti[4:]  # the generic penunjang code read with the row's bidang
+        entry = nom.find(pengganti, jenis)
+        text += f"; penggantinya {pengganti}" + (f" '{entry.nama}'" if entry else "")
+    else:
+        text += "; tidak ada penggantinya dalam daftar"
+    return Finding("nomenklatur.dihapus", "error", sheet, cell, kode,
+                   text + ". Pindahkan buku kerja dengan renja-xl migrasi atau pilih kode lain.")
 
 
 def standard_indicator(ctx: Context) -> Iterable[Finding]:

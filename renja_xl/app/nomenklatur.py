@@ -1,0 +1,124 @@
+"""The nomenklatur commands: import a list (full, or a decree's changes to a base), list the versions, compare
+two versions, and move a workbook to another version. Each returns an outcome; front ends present it."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from renja_xl.domain.versi import KNOWN_VERSIONS, KnownVersion
+from renja_xl.nomenklatur import NomenklaturError, parse_csv_text, parse_lampiran_block, save_version
+from renja_xl.nomenklatur.builtin import builtin_versions
+from renja_xl.nomenklatur.changes import apply_changes, parse_changes_csv
+from renja_xl.nomenklatur.model import Nomenklatur
+from renja_xl.nomenklatur.store import list_versions, same_version, store_dir
+from renja_xl.nomenklatur.versions import how_to_import, resolve_list
+
+
+# ---------------------------------------------------------------- import
+
+@dataclass
+class ImportOutcome:
+    versi: str
+    target: Path
+    counts: dict[str, int]
+    notes: list[str] = field(default_factory=list)
+    dasar: str = ""          # the base version a change list was applied to
+    perubahan: int = 0       # rows of the change list
+    dihapus: int = 0         # codes the change list deleted
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NomenklaturError(f"berkas '{path.name}' bukan teks UTF-8 ({exc}); simpan sebagai CSV UTF-8.") from exc
+
+
+def _sheet_as_csv(path: Path) -> str:
+    """The first sheet of a workbook as CSV text (a change list kept in Excel)."""
+    from renja_xl.engines.calamine_engine import CalamineBook
+
+    book = CalamineBook(path)
+    block = book.read(book.sheet_names()[0])
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    for line in block:
+        w.writerow(["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                    for v in line])
+    return buf.getvalue()
+
+
+def _full_list(path: Path, versi: str, digit_sub: int):
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from renja_xl.engines.calamine_engine import CalamineBook
+
+        book = CalamineBook(path)
+        problems = []
+        for name in book.sheet_names():
+            try:
+                return parse_lampiran_block(book.read(name), versi, f"{path.name} sheet '{name}'", digit_sub)
+            except NomenklaturError as exc:
+                problems.append(str(exc))
+        raise NomenklaturError("; ".join(problems) or f"{path.name}: tidak ada sheet.")
+    if suffix in (".csv", ".txt"):
+        return parse_csv_text(_read_text(path), versi, path.name)
+    raise NomenklaturError(f"berkas '{path.name}': gunakan lampiran .xlsx atau .csv (kode,level,nama,...).")
+
+
+def import_list(path: Path, versi: str, digit_sub: int = 4, dasar: str | None = None) -> ImportOutcome:
+    """A full list (lampiran layout or clean CSV), or with `dasar` a change list applied to that base version."""
+    if not path.exists():
+        raise NomenklaturError(f"berkas '{path}' tidak ditemukan.")
+    if not dasar:
+        result = _full_list(path, versi, digit_sub)
+        target = save_version(result.nomenklatur, path.name)
+        return ImportOutcome(versi, target, result.nomenklatur.counts(), result.notes)
+    if same_version(dasar, versi):
+        raise NomenklaturError(f"versi '{versi}' tidak dapat menjadi dasarnya sendiri; sebutkan versi sebelumnya.")
+    base = resolve_list(dasar)
+    if base.nomenklatur is None:
+        raise NomenklaturError(f"versi dasar '{dasar}' tidak ada: {base.note}")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        text = _sheet_as_csv(path)
+    elif suffix in (".csv", ".txt"):
+        text = _read_text(path)
+    else:
+        raise NomenklaturError(f"berkas '{path.name}': daftar perubahan berupa .csv atau .xlsx "
+                               "(aksi,kode,level,nama,indikator,satuan,kinerja,jenis_pemda,kode_baru).")
+    changes = parse_changes_csv(text, path.name)
+    result = apply_changes(base.nomenklatur, changes, versi, path.name)
+    target = save_version(result.nomenklatur, path.name, dasar=base.nomenklatur.versi)
+    gone = sum(1 for r in result.nomenklatur.removed.values() if r.versi == versi)
+    return ImportOutcome(versi, target, result.nomenklatur.counts(), result.notes, base.nomenklatur.versi,
+                         len(changes), gone)
+
+
+# ---------------------------------------------------------------- list
+
+@dataclass
+class VersionListing:
+    folder: Path
+    builtin: list[dict[str, Any]]     # manifest entries
+    imported: list[dict[str, Any]]    # store metadata
+    missing: list[tuple[KnownVersion, str]]  # known versions with no list, and how to import one
+
+
+def list_all() -> VersionListing:
+    builtin = list(builtin_versions())
+    imported = list_versions()
+    have = [m["versi"] for m in builtin + imported]
+    missing = [(v, how_to_import(v.nama)) for v in KNOWN_VERSIONS
+               if not any(same_version(v.nama, name) for name in have)]
+    return VersionListing(store_dir(), builtin, imported, missing)
+
+
+def resolve_or_fail(versi: str, jenis: str | None = None) -> Nomenklatur:
+    found = resolve_list(versi, jenis)
+    if found.nomenklatur is None:
+        raise NomenklaturError(found.note)
+    return found.nomenklatur
