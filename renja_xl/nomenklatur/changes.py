@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from renja_xl.domain.kode import KodeError, parse_kode
 from renja_xl.nomenklatur.importers import ImportResult
@@ -126,10 +126,10 @@ def apply_changes(base: Nomenklatur, changes: list[Change], versi: str, source: 
                     problems.append(f"{where}: kode baru {c.kode_baru} sudah dipakai.")
                     continue
                 for e in drop(c.kode, c.jenis_pemda, c.kode_baru):
-                    entries.setdefault(c.kode_baru, []).append(replace(e, kode=c.kode_baru, **changed))
+                    entries.setdefault(c.kode_baru, []).append(e._replace(kode=c.kode_baru, **changed))
                 removed.pop(c.kode_baru, None)
             elif changed:
-                entries[c.kode] = [replace(e, **changed) if e in old else e for e in entries[c.kode]]
+                entries[c.kode] = [e._replace(**changed) if e in old else e for e in entries[c.kode]]
             else:
                 notes.append(f"{where}: kode {c.kode} diubah tanpa isian baru; tidak ada yang berubah.")
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from renja_xl.domain.kode import KodeError, parse_kode
@@ -137,7 +137,7 @@ def parse_lampiran_block(block: list[list[Any]], versi: str, source: str = "lamp
         if not any(segs) and not keg and not sub:
             if clean_text(nama) and entries:  # a name broken over two rows by the PDF: continue the last one
                 last = entries[-1]
-                entries[-1] = replace(last, nama=clean_text(f"{last.nama} {nama}"))
+                entries[-1] = last._replace(nama=clean_text(f"{last.nama} {nama}"))
             continue
         parts = [s for s in segs if s]
         if keg:
