@@ -225,3 +225,55 @@ def test_import_of_a_decree_then_validate_reports_deleted_codes(tmp_path: Path) 
     found = [f for f in of_rule(validate_grid(make_book(data)), "nomenklatur.dihapus") if f.sheet.startswith("Tabel 6")]
     assert len(found) == 1 and f"dihapus pada {V2024}" in found[0].message
     assert "'Koordinasi Pengadaan PNS dan PPPK'" in found[0].message
+
+
+# ------------------------------------------------------------------ diff
+
+def test_diff_names_every_kind_of_change() -> None:
+    from renja_xl.nomenklatur.diff import diff
+
+    new = _apply(DECREE + "ubah,5.03.02.2.01.0012,,,,,,,5.03.02.2.01.0013\n")
+    d = diff(load_builtin(V2023), new)
+    by_kind = {}
+    for r in d.rows:
+        by_kind.setdefault(r.jenis, []).append(r)
+    assert d.counts() == {"ditambah": 2, "dihapus": 2, "ganti_nama": 1, "pindah": 1, "indikator": 1, "satuan": 1}
+    assert [r.kode_baru for r in by_kind["ditambah"]] == ["5.03.02.2.05", "5.03.02.2.05.0001"]
+    assert [r.kode_lama for r in by_kind["dihapus"]] == ["5.03.02.2.01.0004", "5.03.02.2.04.0009"]
+    assert by_kind["ganti_nama"][0].nama_baru == "Perumusan Kebijakan Pengadaan ASN"
+    assert (by_kind["pindah"][0].kode_lama, by_kind["pindah"][0].kode_baru) == ("5.03.02.2.01.0012", "5.03.02.2.01.0013")
+    assert by_kind["indikator"][0].baru == "Jumlah Dokumen Rencana Kebutuhan ASN"
+    assert (by_kind["satuan"][0].lama, by_kind["satuan"][0].baru) == ("Dokumen", "Laporan")
+    assert diff(new, new).rows == []
+
+
+def test_diff_2020_to_2023_reads_two_digits_as_four() -> None:
+    from renja_xl.nomenklatur.diff import diff
+
+    d = diff(load_builtin(V2020), load_builtin(V2023), "kabkota")
+    assert d.widened == 1320  # same number, same name: not reported as a change
+    moved = {r.kode_lama: r.kode_baru for r in d.rows if r.jenis == "pindah"}
+    assert moved["5.03.02.2.04"] == "5.03.02.2.03"  # 'Pengembangan Kompetensi ASN' moved up one number
+    # never across authority digits (the 2023 list also prints Papua's kegiatan, digit 3 and 4)
+    assert all(k.split(".")[3:4] == v.split(".")[3:4] for k, v in moved.items())
+
+
+def test_diff_cli_terminal_json_and_workbook(tmp_path: Path) -> None:
+    from renja_xl.engines.calamine_engine import CalamineBook
+
+    path = tmp_path / "perubahan.csv"
+    path.write_text(DECREE, encoding="utf-8")
+    assert CliRunner().invoke(main, ["nomenklatur", "import", str(path), "--versi", V2024, "--dasar", V2023]).exit_code == 0
+    text = CliRunner().invoke(main, ["nomenklatur", "diff", "900.1.15.5-1317", "900.1.15.5-3406"])
+    assert text.exit_code == 0 and "Ditambah: 2" in text.output and "Dihapus: 2" in text.output
+    assert "5.03.02.2.01.0004 Evaluasi Pengadaan ASN dan Pengadaan ASN -> -" in text.output
+    js = json.loads(CliRunner().invoke(main, ["nomenklatur", "diff", V2023, V2024, "--json"]).output)
+    assert js["jumlah"]["ganti_nama"] == 1 and len(js["perbedaan"]) == 7
+    out = tmp_path / "beda.xlsx"
+    assert CliRunner().invoke(main, ["nomenklatur", "diff", V2023, V2024, "-o", str(out)]).exit_code == 0
+    book = CalamineBook(out)
+    rows = book.read("Perbedaan")
+    assert rows[0][:3] == ["Jenis", "Tingkat", "Kode Lama"] and len(rows) == 8
+    assert ["Dihapus", "sub kegiatan", "5.03.02.2.01.0004"] == rows[3][:3]
+    bad = CliRunner().invoke(main, ["nomenklatur", "diff", V2023, "Kepmendagri 900.1-861 Tahun 2026"])
+    assert bad.exit_code == 2 and "belum diimpor" in bad.output and "Traceback" not in bad.output

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from renja_xl.domain.versi import KNOWN_VERSIONS, KnownVersion
-from renja_xl.nomenklatur import NomenklaturError, parse_csv_text, parse_lampiran_block, save_version
+from renja_xl.nomenklatur import NomenklaturError, jenis_key, parse_csv_text, parse_lampiran_block, save_version
 from renja_xl.nomenklatur.builtin import builtin_versions
 from renja_xl.nomenklatur.changes import apply_changes, parse_changes_csv
+from renja_xl.nomenklatur.diff import KIND_LABELS, Diff, diff
 from renja_xl.nomenklatur.model import Nomenklatur
 from renja_xl.nomenklatur.store import list_versions, same_version, store_dir
 from renja_xl.nomenklatur.versions import how_to_import, resolve_list
@@ -122,3 +123,43 @@ def resolve_or_fail(versi: str, jenis: str | None = None) -> Nomenklatur:
     if found.nomenklatur is None:
         raise NomenklaturError(found.note)
     return found.nomenklatur
+
+
+# ---------------------------------------------------------------- diff
+
+DIFF_HEADERS = ("Jenis", "Tingkat", "Kode Lama", "Nama Lama", "Kode Baru", "Nama Baru", "Sebelum", "Sesudah")
+
+
+@dataclass
+class DiffOutcome:
+    diff: Diff
+    written: Path | None = None
+
+
+def diff_versions(a: str, b: str, jenis: str | None = None, output: Path | None = None) -> DiffOutcome:
+    """Compare two versions (imported or built in), seen by one kind of pemda when given; optionally as a
+    workbook (sheets Ringkasan and Perbedaan)."""
+    jenis_pemda = jenis_key(jenis) if jenis else None
+    if jenis and jenis_pemda is None:
+        raise NomenklaturError(f"jenis pemda '{jenis}' tidak dikenal (provinsi, kabupaten atau kota).")
+    result = diff(resolve_or_fail(a, jenis_pemda), resolve_or_fail(b, jenis_pemda), jenis_pemda)
+    if output is None:
+        return DiffOutcome(result)
+    if output.suffix.lower() != ".xlsx":
+        raise NomenklaturError(f"berkas keluaran '{output.name}': gunakan akhiran .xlsx.")
+    from renja_xl.engines.openpyxl_engine import new_book
+
+    book = new_book(output, ["Ringkasan", "Perbedaan"])
+    counts = result.counts()
+    summary = [["PERBEDAAN NOMENKLATUR"], ["Versi lama", result.a], ["Versi baru", result.b],
+               ["Jenis pemda", jenis or "semua lampiran"], [],
+               *[[KIND_LABELS[k], counts[k]] for k in counts],
+               ["Sub kegiatan sama, nomor dilebarkan ke 4 digit", result.widened]]
+    book.write("Ringkasan", 1, 1, summary)
+    book.write("Perbedaan", 1, 1, [list(DIFF_HEADERS)])
+    rows = [[KIND_LABELS[r.jenis], r.level.replace("_", " "), r.kode_lama, r.nama_lama, r.kode_baru, r.nama_baru,
+             r.lama, r.baru] for r in result.rows]
+    if rows:
+        book.write("Perbedaan", 2, 1, rows)
+    book.save(keep_backup=True)
+    return DiffOutcome(result, output)

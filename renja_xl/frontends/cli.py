@@ -311,6 +311,57 @@ def nomenklatur_list_cmd() -> None:
             click.echo(f"- {known.nama} ({known.tanggal_teks}): {how}")
 
 
+@nomenklatur_group.command("diff")
+@click.argument("versi_a")
+@click.argument("versi_b")
+@click.option("--jenis", default=None, help="Bandingkan lampiran satu jenis pemda saja: provinsi, kabupaten atau kota.")
+@click.option("--json", "as_json", is_flag=True, help="Cetak semua perbedaan sebagai JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tulis perbedaan ke buku kerja .xlsx (sheet Ringkasan dan Perbedaan).")
+@click.option("--batas", type=int, default=20, show_default=True,
+              help="Baris yang dicetak per jenis perbedaan di terminal (0 = semua).")
+def nomenklatur_diff_cmd(versi_a: str, versi_b: str, jenis: str | None, as_json: bool, output: Path | None,
+                         batas: int) -> None:
+    """Perbedaan dua versi nomenklatur: ditambah, dihapus, ganti nama, pindah kode, indikator/satuan berubah.
+
+    Versi disebut dengan nama atau nomornya (050-3708, 900.1.15.5-1317); daftar bawaan dan yang diimpor
+    sama-sama dapat dipakai. Sub kegiatan 2 digit dan 4 digit bernomor sama dibandingkan sebagai satu kode
+    bila namanya sama.
+
+    \b
+    Contoh:
+      renja-xl nomenklatur diff 050-3708 900.1.15.5-1317 --jenis kabupaten
+      renja-xl nomenklatur diff 050-3708 900.1.15.5-1317 --jenis kabupaten -o perbedaan.xlsx
+      renja-xl nomenklatur diff 900.1.15.5-1317 900.1.15.5-3406 --json > perbedaan.json
+    """
+    from renja_xl.app.nomenklatur import diff_versions
+    from renja_xl.nomenklatur.diff import KIND_LABELS
+
+    out = diff_versions(versi_a, versi_b, jenis, output)
+    d = out.diff
+    if as_json:
+        click.echo(json.dumps({"versi_lama": d.a, "versi_baru": d.b, "jenis_pemda": d.jenis_pemda,
+                               "jumlah": d.counts(), "nomor_dilebarkan": d.widened,
+                               "perbedaan": [r.as_dict() for r in d.rows]}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Perbedaan '{d.a}' -> '{d.b}'" + (f" (lampiran {jenis})" if jenis else "") + ":")
+    counts = d.counts()
+    for kind, label in KIND_LABELS.items():
+        rows = [r for r in d.rows if r.jenis == kind]
+        click.echo(f"{label}: {counts[kind]}")
+        for r in rows[:batas or None]:
+            old = f"{r.kode_lama} {r.nama_lama}".strip()
+            new = f"{r.kode_baru} {r.nama_baru}".strip()
+            detail = f" ('{r.lama}' -> '{r.baru}')" if r.lama or r.baru else ""
+            click.echo(f"  {old or '-'} -> {new or '-'}{detail}")
+        if batas and len(rows) > batas:
+            click.echo(f"  ... {len(rows) - batas} lagi (--batas 0 untuk semua, -o untuk buku kerja)")
+    if d.widened:
+        click.echo(f"Sub kegiatan sama dengan nomor dilebarkan ke 4 digit: {d.widened}")
+    if out.written:
+        click.echo(f"Ditulis ke {out.written}.")
+
+
 @main.command("import-sipd")
 @click.argument("sipd_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
