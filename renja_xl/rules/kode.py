@@ -74,7 +74,9 @@ def codes(ctx: Context) -> Iterable[Finding]:
     """
     expected = expected_sub_digits(ctx.versi)
     bidang = ctx.bidang
-    bidang_segs = bidang.segments if bidang else None
+    bidang_label = ctx.bidang_label
+    # an agency may hold several bidang (a Bapperida: 5.01 and 5.05); a code is foreign to all of them or none
+    bidang_segs = {k.segments for k in ctx.bidangs} if bidang else None
     jenis = ctx.jenis
     want = _AUTHORITY.get(jenis) if jenis else None
     label = ctx.renja.identitas.get("jenis_pemda")
@@ -138,11 +140,11 @@ def codes(ctx: Context) -> Iterable[Finding]:
         for r in generic:
             yield Finding("kode.format", "error", name, ctx.where(table, r, "kode"), r.kode.text,
                           f"kode generik {r.kode.text}: ganti X.XX dengan kode bidang urusan perangkat daerah"
-                          + (f" ({bidang.text})." if bidang else " (Identitas: Kode Bidang Urusan)."))
+                          + (f" ({bidang_label})." if bidang else " (Identitas: Kode Bidang Urusan)."))
         foreign: dict[tuple[str, ...], list] = {}
         for group, r in first_of.items():
             prefix = group.segments
-            if bidang_segs is not None and len(prefix) >= 2 and prefix[:2] != bidang_segs:
+            if bidang_segs is not None and len(prefix) >= 2 and prefix[:2] not in bidang_segs:
                 entry = foreign.setdefault(prefix[:2], [r, 0])
                 entry[1] += per_prefix[group]
                 if r.source_row < entry[0].source_row:
@@ -156,7 +158,7 @@ def codes(ctx: Context) -> Iterable[Finding]:
         for segs, (first, n) in foreign.items():
             yield Finding("kode.bidang_lain", "warning", name, ctx.where(table, first, "kode"), first.kode.text,
                           f"{n} baris berkode bidang {'.'.join(segs)} (mulai {first.kode.text}), di luar bidang "
-                          f"urusan perangkat daerah {bidang.text} pada Identitas.")
+                          f"urusan perangkat daerah {bidang_label} pada Identitas.")
 
 
 # Columns that only a sub kegiatan row fills, per table.
