@@ -416,6 +416,46 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
                f"di {workbook}" + (f" (cadangan: {backup})" if backup else "") + ".")
 
 
+@main.command("migrasi")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--ke", "ke", required=True, help="Versi tujuan, misalnya \"Kepmendagri 900.1.15.5-1317 Tahun 2023\" atau 900.1.15.5-1317.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Buku kerja baru; FILE tidak diubah.")
+@click.option("--dari", default=None, help="Versi asal bila Identitas tidak menyebutnya dengan benar.")
+@click.option("--ambang", type=float, default=90.0, show_default=True,
+              help="Kemiripan nama minimum (0-100) agar kode dipindah menurut nama; di bawahnya diputuskan pengguna.")
+def migrasi_cmd(file: Path, ke: str, output: Path, dari: str | None, ambang: float) -> None:
+    """Memindahkan buku kerja ke versi nomenklatur lain, ke berkas baru dengan sheet 'Migrasi'.
+
+    Kode yang sama dipertahankan; sub kegiatan 2 digit dipindah ke 4 digit bila nomor dan namanya
+    bersesuaian, selain itu menurut nama (dengan skor kemiripan dan ambang); kode yang dihapus dengan
+    pengganti resmi (daftar perubahan) dipindah ke penggantinya; program dan kegiatan mengikuti sub
+    kegiatannya. Nama baru dipakai untuk kode yang pindah atau berganti nama, indikator dan satuan
+    standar mengisi sel yang kosong. Yang tidak yakin tidak ditebak: barisnya tetap berkode lama dan
+    sheet 'Migrasi' menyebut keputusan yang perlu diambil. Uang dan target tetap di barisnya.
+
+    \b
+    Contoh:
+      renja-xl migrasi renja_2023.xlsx --ke "Kepmendagri 900.1.15.5-1317 Tahun 2023" -o renja_2024.xlsx
+      renja-xl migrasi renja.xlsx --ke 900.1.15.5-1317 -o renja_baru.xlsx --ambang 85
+    """
+    from renja_xl.app.nomenklatur import migrasi
+    from renja_xl.domain.fmt import rupiah
+
+    out = migrasi(file, ke, output, dari, ambang)
+    _print_findings(out.notes)
+    if out.dari_tanpa_daftar:
+        click.echo(f"Catatan: {out.dari_tanpa_daftar} Nama lama diambil dari buku kerja.")
+    c = out.counts
+    click.echo(f"Migrasi '{out.dari or '?'}' -> '{out.ke}': {len(out.mappings)} kode; "
+               + ", ".join(f"{n} {cara}" for cara, n in c.items() if n) + ".")
+    for label, before in out.uang_sebelum.items():
+        after = out.uang_sesudah.get(label)
+        same = "sama" if after == before else f"BERBEDA: {rupiah(after or 0)}"
+        click.echo(f"  {label}: {rupiah(before)} ({same})")
+    click.echo(f"Ditulis ke {out.output}; lihat sheet 'Migrasi'. Berkas {file} tidak diubah.")
+
+
 @main.command("build-xlsm")
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder tujuan (bawaan: templates_xlsx di folder proyek).")

@@ -13,7 +13,7 @@ Every distinct code of the hierarchical tables gets one decision, in this order:
    with the nearest candidate when there is one.
 
 Money, targets and every other typed cell stay in their rows; only the code and (for a node that moved or
-was renamed) the name change; an empty indikator or satuan of a sub kegiatan takes the target's standard one.
+was renamed, or whose typed name differs from the new list's) the name change; an empty indikator or satuan of a sub kegiatan takes the target's standard one.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from typing import Any
 from renja_xl.domain.kode import KodeError, Level, parse_kode
 from renja_xl.domain.layout import FIRST_DATA_ROW, HIERARCHY_SHEETS, SheetSpec
 from renja_xl.nomenklatur.diff import RENAME_SCORE, authority, widen
-from renja_xl.nomenklatur.matching import clean_text, name_key, name_score
+from renja_xl.nomenklatur.matching import clean_text, name_key, name_score, same_name
 from renja_xl.nomenklatur.model import LEVEL_KEYS, Entry, Nomenklatur
 
 THRESHOLD = 90.0   # a match by name below this is offered, never applied
@@ -186,26 +186,31 @@ def _decide(m: Mapping, target: Nomenklatur, candidates: "_Candidates", threshol
         if e is not None:
             _take(m, kode, e, REPLACED, name_score(nama, e.nama) if nama else 100.0)
             return
-    e = target.find(kode_lama)
-    if e is not None:
-        s = _score(nama, e.nama)
-        if s >= RENAME_SCORE:
-            _take(m, kode_lama, e, KEPT if s >= SAME_SCORE else RENAMED, s)
-            return
-    elif nama and m.level is Level.SUB_KEGIATAN and widen(kode_lama) != kode_lama:
-        w = target.find(widen(kode_lama))
-        if w is not None and _score(nama, w.nama) >= SAME_SCORE:
-            _take(m, widen(kode_lama), w, WIDENED, _score(nama, w.nama))
-            return
     # by name, among the nodes of the same level, bidang and authority digit
     pool = candidates.near(kode_lama, LEVEL_KEYS[m.level])
     best = process.extract(nama, [c[1].nama for c in pool], scorer=fuzz.token_sort_ratio,
                            processor=utils.default_process, limit=2) if nama and pool else []
+    # the same code (or, for a 2-digit sub kegiatan, the same number on 4 digits): kept, or renamed when the
+    # name moved within RENAME_SCORE and no other node of the new list is nearer to the old name
+    e = target.find(kode_lama)
+    same = kode_lama if e is not None else None
+    if e is None and m.level is Level.SUB_KEGIATAN and widen(kode_lama) != kode_lama and nama:
+        e = target.find(widen(kode_lama))
+        same = widen(kode_lama) if e is not None else None
+    if e is not None:
+        s = _score(nama, e.nama)
+        nearer = bool(best) and best[0][1] > s and pool[best[0][2]][0] != same
+        if s >= SAME_SCORE:
+            _take(m, same, e, KEPT if same == kode_lama else WIDENED, s)
+            return
+        if s >= RENAME_SCORE and not nearer:
+            _take(m, same, e, RENAMED, s)
+            return
     if best and best[0][1] >= threshold and (len(best) == 1 or best[1][1] < best[0][1]):
         kode, entry = pool[best[0][2]]
         _take(m, kode, entry, BY_NAME, best[0][1])
         return
-    if e is not None:
+    if e is not None and same == kode_lama:
         m.keputusan = (f"kode {kode_lama} masih ada di versi baru, tetapi bernama '{e.nama}' (kemiripan "
                        f"{_score(nama, e.nama):.0f}%): tentukan apakah isinya sama, lalu ganti nama atau kodenya.")
     elif gone is not None:
@@ -248,7 +253,7 @@ def _no_two_onto_one(maps: list[Mapping]) -> None:
                 others = ", ".join(x.kode_lama for x in ms if x is not m)
                 m.keputusan = (f"calon {kode} '{m.nama_baru}' ({m.skor:.0f}%) juga padanan {others}: "
                                "pilih kodenya sendiri.")
-                m.kode_baru, m.cara = "", USER
+                m.kode_baru, m.nama_baru, m.indikator, m.satuan, m.cara = "", "", "", "", USER
 
 
 def counts(maps: list[Mapping]) -> dict[str, int]:
@@ -283,8 +288,10 @@ def apply(blocks: dict[str, list[list[Any]]], maps: list[Mapping]) -> dict[str, 
 def _apply_row(spec: SheetSpec, line: list[Any], m: Mapping) -> bool:
     before = list(line)
     line[spec.col("kode")] = m.kode_baru
-    if m.cara != KEPT:
-        line[spec.col("uraian")] = m.nama_baru
+    j = spec.col("uraian")
+    # a kept code keeps its typed name unless that differs from the new list's (then the official one is taken)
+    if m.cara != KEPT or not same_name(clean_text(line[j]), m.nama_baru):
+        line[j] = m.nama_baru
     if m.level is Level.SUB_KEGIATAN and spec.key in ("tabel4", "tabel6"):
         for key, value in (("indikator", m.indikator), ("satuan", m.satuan)):
             j = spec.col(key)
