@@ -225,15 +225,20 @@ def _save(book, path: Path):
 
 @main.group("nomenklatur", cls=RenjaGroup)
 def nomenklatur_group() -> None:
-    """Nomenklatur (kode dan nama resmi) per versi Kepmendagri: impor dan daftar versi.
+    """Nomenklatur (kode dan nama resmi) per versi Kepmendagri: impor, daftar versi, perbedaan.
 
-    Daftar disimpan di folder pengguna (atau di $RENJA_XL_HOME/nomenklatur bila variabel itu diisi)
-    dan dipakai Validasi menurut 'Versi Nomenklatur' di sheet Identitas.
+    Daftar bawaan (tanpa impor): Kepmendagri 050-3708/2020 (provinsi dan kabupaten/kota) dan
+    900.1.15.5-1317/2023 (kabupaten/kota). Versi lain diimpor dari lampirannya atau sebagai daftar
+    perubahan atas versi sebelumnya (--dasar); disimpan di folder pengguna (atau di
+    $RENJA_XL_HOME/nomenklatur bila variabel itu diisi). Validasi memakai versi yang dipilih di
+    'Versi Nomenklatur' sheet Identitas; 'renja-xl migrasi' memindahkan buku kerja ke versi lain.
 
     \b
     Contoh:
-      renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
       renja-xl nomenklatur list
+      renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
+      renja-xl nomenklatur import perubahan.csv --versi "Kepmendagri 900.1.15.5-3406 Tahun 2024" --dasar 900.1.15.5-1317
+      renja-xl nomenklatur diff 050-3708 900.1.15.5-1317 --jenis kabupaten
     """
 
 
