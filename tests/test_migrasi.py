@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from renja_xl.app.nomenklatur import migrasi
-from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
+from renja_xl.domain.layout import sheet
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.frontends.cli import main
 from renja_xl.nomenklatur.builtin import load_builtin
