@@ -1,4 +1,4 @@
-"""Nomenclature by version: extracts of both national lists import (counts in tests/data/README.md), the
+"""Nomenclature by version: both transcribed lists import (counts of nomenklatur_sumber/README.md), the
 lampiran's own layout reads like the cleaned list, the generic penunjang program takes the agency's bidang,
 the seed's codes validate against the 2020 list, and the 2023 list validates a 4-digit kabupaten workbook."""
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from renja_xl.domain.fmt import angka
 from renja_xl.frontends.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
@@ -19,17 +20,17 @@ from renja_xl.nomenklatur import (list_versions, load_version, name_key, parse_c
                                   same_name, same_version, store_dir)
 from renja_xl.workbook.validation import validate_grid
 
-from conftest import NOMENKLATUR, SEED
+from conftest import ROOT, SEED
 from test_validate import base, make_book, of_rule
 
-# Extracts of the national lists (tests/data/README.md): penunjang X.XX.01, bidang 5.03, and a few 2020 programs
-LAMPIRAN_2023 = NOMENKLATUR / "sumber_900-1317-2023_kabkota_cuplikan.xlsx"
-CSV_2023 = NOMENKLATUR / "nomenklatur_kabkota_900-1317-2023_cuplikan.csv"
-CSV_2020 = NOMENKLATUR / "nomenklatur_050-3708-2020_cuplikan.csv"
+NOM = ROOT / "nomenklatur_sumber"  # the transcriptions, copied once into the repository (README there)
+LAMPIRAN_2023 = NOM / "sumber_900-1317-2023_kabkota.xlsx"
+CSV_2023 = NOM / "nomenklatur_kabkota_900-1317-2023.csv"
+CSV_2020 = NOM / "nomenklatur_050-3708-2020.csv"
 V2020 = "Kepmendagri 050-3708 Tahun 2020"
 V2023 = "Kepmendagri 900.1.15.5-1317 Tahun 2023"
-COUNTS_2023 = {"urusan": 2, "bidang": 2, "program": 2, "kegiatan": 20, "sub_kegiatan": 141}
-COUNTS_2020 = {"urusan": 4, "bidang": 4, "program": 6, "kegiatan": 40, "sub_kegiatan": 280}  # both views
+COUNTS_2023 = {"urusan": 10, "bidang": 45, "program": 188, "kegiatan": 729, "sub_kegiatan": 3395}
+COUNTS_2020 = {"urusan": 10, "bidang": 56, "program": 233, "kegiatan": 1034, "sub_kegiatan": 5026}
 
 
 @pytest.fixture(autouse=True)
@@ -52,21 +53,21 @@ def test_store_honours_the_environment(home: Path) -> None:
 @pytest.mark.parametrize("path,versi,counts", [
     (LAMPIRAN_2023, V2023, COUNTS_2023), (CSV_2023, V2023 + " (CSV)", COUNTS_2023), (CSV_2020, V2020, COUNTS_2020),
 ])
-def test_national_lists_import_with_their_counts(path: Path, versi: str, counts: dict, home: Path) -> None:
+def test_shared_lists_import_with_their_counts(path: Path, versi: str, counts: dict, home: Path) -> None:
     out = _import(path, versi)
-    assert f"{counts['sub_kegiatan']} sub kegiatan" in out and f"{counts['program']} program" in out
+    assert f"{angka(counts['sub_kegiatan'])} sub kegiatan" in out and f"{angka(counts['program'])} program" in out
     nom = load_version(versi)
     assert nom is not None and nom.counts() == counts
     meta = list_versions()
     assert [m["versi"] for m in meta] == [versi] and meta[0]["jumlah"] == counts
     listed = CliRunner().invoke(main, ["nomenklatur", "list"])
-    assert listed.exit_code == 0 and versi in listed.output and str(counts["sub_kegiatan"]) in listed.output
+    assert listed.exit_code == 0 and versi in listed.output and angka(counts["sub_kegiatan"]) in listed.output
 
 
 def test_2020_views_per_kind_of_pemda() -> None:
     nom = parse_csv_text(CSV_2020.read_text(encoding="utf-8"), V2020).nomenklatur
     subs = [e for items in nom.entries.values() for e in items if e.level == "sub_kegiatan"]
-    assert Counter(e.jenis_pemda for e in subs) == {"provinsi": 139, "kabkota": 141}
+    assert Counter(e.jenis_pemda for e in subs) == {"provinsi": 2798, "kabkota": 2228}
     assert nom.find("5.03.01", "provinsi").nama == "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH PROVINSI"
     assert nom.find("5.03.01", "kabkota").nama == "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH"
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from renja_xl.domain.cells import column_letter
 from renja_xl.domain.findings import SETTING_CHOICES
+from renja_xl.domain.versi import VERSION_NAMES
 
 TITLE_ROW = 1
 NOTE_ROW = 2
@@ -98,8 +99,10 @@ IDENTITAS_FIELDS: tuple[IdentitasField, ...] = (
     IdentitasField("dokumen_rpjmd", "Dokumen Perencanaan Daerah", "RPJMD atau RPD"),
     IdentitasField("periode_rpjmd", "Periode RPJMD/RPD", "Misalnya 2024-2026"),
     IdentitasField("periode_renstra_evaluasi", "Periode Renstra Tahun Evaluasi", "Renstra yang berlaku pada tahun evaluasi"),
-    IdentitasField("kode_bidang_urusan", "Kode Bidang Urusan", "Misalnya 5.03 (diketik sebagai teks)"),
-    IdentitasField("nama_bidang_urusan", "Nama Bidang Urusan", "Misalnya KEPEGAWAIAN"),
+    IdentitasField("kode_bidang_urusan", "Kode Bidang Urusan",
+                   "Misalnya 5.03 (diketik sebagai teks); beberapa bidang dipisah titik koma: 5.01; 5.05"),
+    IdentitasField("nama_bidang_urusan", "Nama Bidang Urusan",
+                   "Misalnya KEPEGAWAIAN; beberapa bidang dipisah titik koma, urut seperti kodenya"),
     IdentitasField("versi_nomenklatur", "Versi Nomenklatur", "Keputusan Mendagri yang dipakai", "choice", "versi_nomenklatur"),
     IdentitasField("pagu_indikatif", "Pagu Indikatif (Rp)", "Batas pagu dari surat penetapan; kosongkan bila belum ada", "money"),
     IdentitasField("surat_pagu_nomor", "Nomor Surat Pagu", "Nomor surat kepala daerah yang menetapkan pagu"),
@@ -149,8 +152,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "polaritas": ("Positif", "Negatif", "Predikat"),
     "predikat": PREDIKAT,
     "jenis_pemda": ("Provinsi", "Kabupaten", "Kota"),
-    "versi_nomenklatur": ("Kepmendagri 050-3708 Tahun 2020", "Kepmendagri 050-5889 Tahun 2021",
-                          "Kepmendagri 900.1.15.5-1317 Tahun 2023", "Kepmendagri 900.1.15.5-3406 Tahun 2024"),
+    "versi_nomenklatur": VERSION_NAMES,
     "bagian_teks": tuple(name for name, _ in TEKS_BAGIAN),
     "jenis_teks": TEKS_JENIS,
     "tingkat_aturan": SETTING_CHOICES,

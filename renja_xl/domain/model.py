@@ -28,6 +28,20 @@ class Identitas:
         v = self.values.get(key)
         return default if v is None or v == "" else v
 
+    def bidang_texts(self) -> list[str]:
+        """The agency's bidang codes as typed: one, or several separated by ';' or ',' ("5.01; 5.05").
+        A number (5.1 for 5.10) is given back as it is, for the check that reports it."""
+        raw = self.get("kode_bidang_urusan")
+        if raw is None:
+            return []
+        if not isinstance(raw, str):
+            return [raw]
+        return [p.strip() for p in raw.replace(",", ";").split(";") if p.strip()]
+
+    def bidang_names(self) -> list[str]:
+        """The names of those bidang, in the same order (separated by ';')."""
+        raw = self.get("nama_bidang_urusan")
+        return [p.strip() for p in str(raw).split(";")] if raw is not None else []
     def cell(self, key: str) -> str:
         """Where a value was typed ('' when its row is missing from the sheet)."""
         return self.cells.get(key, "")

@@ -125,3 +125,14 @@ def _column_styles(ws) -> dict:
             for idx in range(column_index_from_string(letter), (dim.max or column_index_from_string(letter)) + 1):
                 out[idx] = dim._style
     return out
+
+
+def new_book(path: str | Path, sheets: Sequence[str]) -> OpenpyxlBook:
+    """An empty workbook with these sheets, in this order (a report such as a nomenklatur diff)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = sheets[0]
+    for name in sheets[1:]:
+        wb.create_sheet(name)
+    return OpenpyxlBook(path, wb)

@@ -239,15 +239,20 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
 
 @main.group("nomenklatur", cls=RenjaGroup)
 def nomenklatur_group() -> None:
-    """Nomenklatur (kode dan nama resmi) per versi Kepmendagri: impor dan daftar versi.
+    """Nomenklatur (kode dan nama resmi) per versi Kepmendagri: impor, daftar versi, perbedaan.
 
-    Daftar disimpan di folder pengguna (atau di $RENJA_XL_HOME/nomenklatur bila variabel itu diisi)
-    dan dipakai Validasi menurut 'Versi Nomenklatur' di sheet Identitas.
+    Daftar bawaan (tanpa impor): Kepmendagri 050-3708/2020 (provinsi dan kabupaten/kota) dan
+    900.1.15.5-1317/2023 (kabupaten/kota). Versi lain diimpor dari lampirannya atau sebagai daftar
+    perubahan atas versi sebelumnya (--dasar); disimpan di folder pengguna (atau di
+    $RENJA_XL_HOME/nomenklatur bila variabel itu diisi). Validasi memakai versi yang dipilih di
+    'Versi Nomenklatur' sheet Identitas; 'renja-xl migrasi' memindahkan buku kerja ke versi lain.
 
     \b
     Contoh:
-      renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
       renja-xl nomenklatur list
+      renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
+      renja-xl nomenklatur import perubahan.csv --versi "Kepmendagri 900.1.15.5-3406 Tahun 2024" --dasar 900.1.15.5-1317
+      renja-xl nomenklatur diff 050-3708 900.1.15.5-1317 --jenis kabupaten
     """
 
 
@@ -258,74 +263,123 @@ def nomenklatur_group() -> None:
                    "misalnya \"Kepmendagri 900.1.15.5-1317 Tahun 2023\".")
 @click.option("--digit-sub", type=click.Choice(["2", "4"]), default="4", show_default=True,
               help="Digit sub kegiatan bila lampiran menyimpannya sebagai angka (2 s.d. 2021, 4 sejak 2023).")
-def nomenklatur_import_cmd(file: Path, versi: str, digit_sub: str) -> None:
-    """Mengimpor daftar nomenklatur dari lampiran Kepmendagri (.xlsx) atau CSV bersih (kode,level,nama,...).
+@click.option("--dasar", default=None,
+              help="FILE adalah daftar perubahan (aksi tambah/ubah/hapus) atas versi ini; hasilnya versi lengkap.")
+def nomenklatur_import_cmd(file: Path, versi: str, digit_sub: str, dasar: str | None) -> None:
+    """Mengimpor daftar nomenklatur: lampiran lengkap, atau perubahan sebuah Kepmendagri atas versi sebelumnya.
 
     Lampiran .xlsx dibaca dalam tata letaknya sendiri: satu bagian kode per kolom (URUSAN, BIDANG
     URUSAN, PROGRAM, KEGIATAN, SUB KEGIATAN), lalu nomenklatur, kinerja, indikator dan satuan;
-    spasi dan pemenggalan hasil salinan PDF dirapikan. Program penunjang generik X.XX.01 dibaca
-    dengan bidang urusan perangkat daerah saat validasi. Versi yang sama ditimpa.
+    spasi dan pemenggalan hasil salinan PDF dirapikan. CSV bersih: kode,level,nama[,indikator,satuan,
+    jenis_pemda,kinerja]. Program penunjang generik X.XX.01 dibaca dengan bidang urusan perangkat
+    daerah saat validasi. Versi yang sama ditimpa.
+
+    Dengan --dasar, FILE (.csv atau .xlsx) berisi perubahan: kolom aksi (tambah, ubah, hapus), kode,
+    lalu level, nama, indikator, satuan, kinerja, jenis_pemda (provinsi/kabkota) dan kode_baru (kode
+    pengganti untuk hapus, atau kode baru untuk ubah). Sel kosong pada 'ubah' mempertahankan nilai
+    versi dasar. Daftar yang tidak cocok dengan versi dasarnya ditolak seluruhnya.
 
     \b
     Contoh:
       renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
       renja-xl nomenklatur import nomenklatur_2020.csv --versi "Kepmendagri 050-3708 Tahun 2020"
+      renja-xl nomenklatur import perubahan_3406.csv --versi "Kepmendagri 900.1.15.5-3406 Tahun 2024" \\
+          --dasar "Kepmendagri 900.1.15.5-1317 Tahun 2023"
     """
-    from renja_xl.nomenklatur import NomenklaturError, parse_csv_text, parse_lampiran_block, save_version
+    from renja_xl.app.nomenklatur import import_list
 
-    if not file.exists():
-        raise NomenklaturError(f"berkas '{file}' tidak ditemukan.")
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
-        from renja_xl.engines.calamine_engine import CalamineBook
-
-        book = CalamineBook(file)
-        result = None
-        problems = []
-        for name in book.sheet_names():
-            try:
-                result = parse_lampiran_block(book.read(name), versi, f"{file.name} sheet '{name}'", int(digit_sub))
-                break
-            except NomenklaturError as exc:
-                problems.append(str(exc))
-        if result is None:
-            raise NomenklaturError("; ".join(problems) or f"{file.name}: tidak ada sheet.")
-    elif file.suffix.lower() in (".csv", ".txt"):
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise NomenklaturError(f"berkas '{file.name}' bukan teks UTF-8 ({exc}); simpan sebagai CSV UTF-8.") from exc
-        result = parse_csv_text(text, versi, file.name)
-    else:
-        raise NomenklaturError(f"berkas '{file.name}': gunakan lampiran .xlsx atau .csv (kode,level,nama,...).")
-    for note in result.notes:
+    out = import_list(file, versi, int(digit_sub), dasar)
+    for note in out.notes:
         click.echo(f"Peringatan: {note}", err=True)
-    target = save_version(result.nomenklatur, file.name)
-    c = result.nomenklatur.counts()
-    click.echo(f"Nomenklatur '{versi}' diimpor ke {target}: {angka(c['urusan'])} urusan, {angka(c['bidang'])} bidang, "
-               f"{angka(c['program'])} program, {angka(c['kegiatan'])} kegiatan, {angka(c['sub_kegiatan'])} sub kegiatan"
-               + (f"; {angka(len(result.notes))} baris dilewati." if result.notes else "."))
+    c = out.counts
+    what = (f"{out.perubahan} baris perubahan atas '{out.dasar}' ({out.dihapus} kode dihapus); " if out.dasar else "")
+    click.echo(f"Nomenklatur '{versi}' diimpor ke {out.target}: {what}{angka(c['urusan'])} urusan, "
+               f"{angka(c['bidang'])} bidang, {angka(c['program'])} program, {angka(c['kegiatan'])} kegiatan, "
+               f"{angka(c['sub_kegiatan'])} sub kegiatan"
+               + (f"; {angka(len(out.notes))} baris dilewati." if out.notes and not out.dasar else "."))
 
 
 @nomenklatur_group.command("list")
 def nomenklatur_list_cmd() -> None:
-    """Menampilkan versi nomenklatur yang sudah diimpor.
+    """Menampilkan versi nomenklatur: bawaan paket, yang diimpor, dan versi dikenal yang belum ada daftarnya.
 
     \b
     Contoh:
       renja-xl nomenklatur list
     """
-    from renja_xl.nomenklatur import default_names, list_versions, store_dir
+    from renja_xl.app.nomenklatur import list_all
 
-    versions = list_versions()
-    click.echo(f"Folder nomenklatur: {store_dir()}")
-    if not versions:
-        click.echo("Belum ada versi yang diimpor; hanya daftar contoh bawaan "
-                   f"({len(default_names())} kode). Impor dengan: renja-xl nomenklatur import BERKAS --versi NAMA")
-        return
-    for meta in versions:
+    out = list_all()
+
+    def counts(meta) -> str:
         c = meta.get("jumlah", {})
-        click.echo(f"- {meta['versi']}: {angka(c.get('program', 0))} program, {angka(c.get('kegiatan', 0))} kegiatan, "
-                   f"{angka(c.get('sub_kegiatan', 0))} sub kegiatan (dari {meta.get('sumber', '?')}, {meta.get('diimpor', '?')})")
+        return (f"{angka(c.get('program', 0))} program, {angka(c.get('kegiatan', 0))} kegiatan, "
+                f"{angka(c.get('sub_kegiatan', 0))} sub kegiatan")
+
+    click.echo("Bawaan (tanpa impor):")
+    for meta in out.builtin:
+        click.echo(f"- {meta['versi']} ({meta.get('cakupan', '')}): {counts(meta)}; sumber {meta['sumber']['berkas']}")
+    click.echo(f"Diimpor (folder {out.folder}):")
+    if not out.imported:
+        click.echo("- belum ada")
+    for meta in out.imported:
+        base = f", atas {meta['dasar']}" if meta.get("dasar") else ""
+        click.echo(f"- {meta['versi']}: {counts(meta)} (dari {meta.get('sumber', '?')}{base}, {meta.get('diimpor', '?')})")
+    if out.missing:
+        click.echo("Belum ada daftarnya:")
+        for known, how in out.missing:
+            click.echo(f"- {known.nama} ({known.tanggal_teks}): {how}")
+
+
+@nomenklatur_group.command("diff")
+@click.argument("versi_a")
+@click.argument("versi_b")
+@click.option("--jenis", default=None, help="Bandingkan lampiran satu jenis pemda saja: provinsi, kabupaten atau kota.")
+@click.option("--json", "as_json", is_flag=True, help="Cetak semua perbedaan sebagai JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tulis perbedaan ke buku kerja .xlsx (sheet Ringkasan dan Perbedaan).")
+@click.option("--batas", type=int, default=20, show_default=True,
+              help="Baris yang dicetak per jenis perbedaan di terminal (0 = semua).")
+def nomenklatur_diff_cmd(versi_a: str, versi_b: str, jenis: str | None, as_json: bool, output: Path | None,
+                         batas: int) -> None:
+    """Perbedaan dua versi nomenklatur: ditambah, dihapus, ganti nama, pindah kode, indikator/satuan berubah.
+
+    Versi disebut dengan nama atau nomornya (050-3708, 900.1.15.5-1317); daftar bawaan dan yang diimpor
+    sama-sama dapat dipakai. Sub kegiatan 2 digit dan 4 digit bernomor sama dibandingkan sebagai satu kode
+    bila namanya sama.
+
+    \b
+    Contoh:
+      renja-xl nomenklatur diff 050-3708 900.1.15.5-1317 --jenis kabupaten
+      renja-xl nomenklatur diff 050-3708 900.1.15.5-1317 --jenis kabupaten -o perbedaan.xlsx
+      renja-xl nomenklatur diff 900.1.15.5-1317 900.1.15.5-3406 --json > perbedaan.json
+    """
+    from renja_xl.app.nomenklatur import diff_versions
+    from renja_xl.nomenklatur.diff import KIND_LABELS
+
+    out = diff_versions(versi_a, versi_b, jenis, output)
+    d = out.diff
+    if as_json:
+        click.echo(json.dumps({"versi_lama": d.a, "versi_baru": d.b, "jenis_pemda": d.jenis_pemda,
+                               "jumlah": d.counts(), "nomor_dilebarkan": d.widened,
+                               "perbedaan": [r.as_dict() for r in d.rows]}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Perbedaan '{d.a}' -> '{d.b}'" + (f" (lampiran {jenis})" if jenis else "") + ":")
+    counts = d.counts()
+    for kind, label in KIND_LABELS.items():
+        rows = [r for r in d.rows if r.jenis == kind]
+        click.echo(f"{label}: {counts[kind]}")
+        for r in rows[:batas or None]:
+            old = f"{r.kode_lama} {r.nama_lama}".strip()
+            new = f"{r.kode_baru} {r.nama_baru}".strip()
+            detail = f" ('{r.lama}' -> '{r.baru}')" if r.lama or r.baru else ""
+            click.echo(f"  {old or '-'} -> {new or '-'}{detail}")
+        if batas and len(rows) > batas:
+            click.echo(f"  ... {len(rows) - batas} lagi (--batas 0 untuk semua, -o untuk buku kerja)")
+    if d.widened:
+        click.echo(f"Sub kegiatan sama dengan nomor dilebarkan ke 4 digit: {d.widened}")
+    if out.written:
+        click.echo(f"Ditulis ke {out.written}.")
 
 
 @main.command("import-sipd")
@@ -349,6 +403,46 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
     outcome = import_sipd_file(sipd_file, workbook)
     _print_findings(outcome.result.notes)
     click.echo(f"{outcome.summary()} di {workbook}" + (f" (cadangan: {outcome.backup})" if outcome.backup else "") + ".")
+
+
+@main.command("migrasi")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--ke", "ke", required=True, help="Versi tujuan, misalnya \"Kepmendagri 900.1.15.5-1317 Tahun 2023\" atau 900.1.15.5-1317.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Buku kerja baru; FILE tidak diubah.")
+@click.option("--dari", default=None, help="Versi asal bila Identitas tidak menyebutnya dengan benar.")
+@click.option("--ambang", type=float, default=90.0, show_default=True,
+              help="Kemiripan nama minimum (0-100) agar kode dipindah menurut nama; di bawahnya diputuskan pengguna.")
+def migrasi_cmd(file: Path, ke: str, output: Path, dari: str | None, ambang: float) -> None:
+    """Memindahkan buku kerja ke versi nomenklatur lain, ke berkas baru dengan sheet 'Migrasi'.
+
+    Kode yang sama dipertahankan; sub kegiatan 2 digit dipindah ke 4 digit bila nomor dan namanya
+    bersesuaian, selain itu menurut nama (dengan skor kemiripan dan ambang); kode yang dihapus dengan
+    pengganti resmi (daftar perubahan) dipindah ke penggantinya; program dan kegiatan mengikuti sub
+    kegiatannya. Nama baru dipakai untuk kode yang pindah atau berganti nama, indikator dan satuan
+    standar mengisi sel yang kosong. Yang tidak yakin tidak ditebak: barisnya tetap berkode lama dan
+    sheet 'Migrasi' menyebut keputusan yang perlu diambil. Uang dan target tetap di barisnya.
+
+    \b
+    Contoh:
+      renja-xl migrasi renja_2023.xlsx --ke "Kepmendagri 900.1.15.5-1317 Tahun 2023" -o renja_2024.xlsx
+      renja-xl migrasi renja.xlsx --ke 900.1.15.5-1317 -o renja_baru.xlsx --ambang 85
+    """
+    from renja_xl.app.nomenklatur import migrasi
+    from renja_xl.domain.fmt import rupiah
+
+    out = migrasi(file, ke, output, dari, ambang)
+    _print_findings(out.notes)
+    if out.dari_tanpa_daftar:
+        click.echo(f"Catatan: {out.dari_tanpa_daftar} Nama lama diambil dari buku kerja.")
+    c = out.counts
+    click.echo(f"Migrasi '{out.dari or '?'}' -> '{out.ke}': {len(out.mappings)} kode; "
+               + ", ".join(f"{n} {cara}" for cara, n in c.items() if n) + ".")
+    for label, before in out.uang_sebelum.items():
+        after = out.uang_sesudah.get(label)
+        same = "sama" if after == before else f"BERBEDA: {rupiah(after or 0)}"
+        click.echo(f"  {label}: {rupiah(before)} ({same})")
+    click.echo(f"Ditulis ke {out.output}; lihat sheet 'Migrasi'. Berkas {file} tidak diubah.")
 
 
 @main.command("build-xlsm")

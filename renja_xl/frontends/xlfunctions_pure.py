@@ -26,8 +26,10 @@ def _embedded():
 
 
 def nama(kode: Any, versi: Any = None) -> str:
-    """The official name of a code in the nomenclature version (imported list), else in the embedded list."""
-    from renja_xl.nomenklatur import NomenklaturError, load_version
+    """The official name of a code in the nomenclature version (imported or built-in list), else in the embedded
+    list."""
+    from renja_xl.nomenklatur import NomenklaturError
+    from renja_xl.nomenklatur.versions import resolve_list
 
     if kode is None or str(kode).strip() == "":
         return ""
@@ -38,7 +40,7 @@ def nama(kode: Any, versi: Any = None) -> str:
     nom = None
     if versi is not None and str(versi).strip():
         try:
-            nom = load_version(str(versi).strip())
+            nom = resolve_list(str(versi).strip()).nomenklatur
         except NomenklaturError:
             nom = None
     for source in ([nom] if nom is not None else []) + [_embedded()]:

@@ -19,7 +19,7 @@ class ImportResult:
 
 
 def _entry_from(kode_raw: Any, level_raw: Any, nama: Any, indikator: Any = "", satuan: Any = "",
-                jenis: Any = "") -> Entry:
+                jenis: Any = "", kinerja: Any = "") -> Entry:
     try:
         parsed = parse_kode(str(kode_raw or "").strip())
     except KodeError as exc:
@@ -34,11 +34,13 @@ def _entry_from(kode_raw: Any, level_raw: Any, nama: Any, indikator: Any = "", s
     jenis_text = str(jenis or "").strip().lower() or "both"
     if jenis_text not in ("provinsi", "kabkota", "both"):
         raise ValueError(f"jenis_pemda '{jenis}' tidak dikenal (provinsi, kabkota atau both).")
-    return Entry(parsed.kode.text, level, name, clean_text(indikator), clean_text(satuan), jenis_text)
+    return Entry(parsed.kode.text, level, name, clean_text(indikator), clean_text(satuan), jenis_text,
+                 clean_text(kinerja))
 
 
 def parse_csv_text(text: str, versi: str, source: str = "CSV") -> ImportResult:
-    """A clean list: header `kode,level,nama` plus optional indikator, satuan, jenis_pemda (other columns ignored)."""
+    """A clean list: header `kode,level,nama` plus optional indikator, satuan, jenis_pemda, kinerja (other columns
+    ignored)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "kode" not in header or "nama" not in header:
@@ -50,7 +52,7 @@ def parse_csv_text(text: str, versi: str, source: str = "CSV") -> ImportResult:
             continue
         try:
             entries.append(_entry_from(row.get("kode"), row.get("level"), row.get("nama"), row.get("indikator"),
-                                       row.get("satuan"), row.get("jenis_pemda")))
+                                       row.get("satuan"), row.get("jenis_pemda"), row.get("kinerja")))
         except ValueError as exc:
             notes.append(f"{source} baris {line_no}: {exc}")
     return _finish(versi, entries, notes, source)
@@ -135,8 +137,7 @@ def parse_lampiran_block(block: list[list[Any]], versi: str, source: str = "lamp
         if not any(segs) and not keg and not sub:
             if clean_text(nama) and entries:  # a name broken over two rows by the PDF: continue the last one
                 last = entries[-1]
-                entries[-1] = Entry(last.kode, last.level, clean_text(f"{last.nama} {nama}"), last.indikator,
-                                    last.satuan, last.jenis_pemda)
+                entries[-1] = last._replace(nama=clean_text(f"{last.nama} {nama}"))
             continue
         parts = [s for s in segs if s]
         if keg:
@@ -145,7 +146,8 @@ def parse_lampiran_block(block: list[list[Any]], versi: str, source: str = "lamp
             parts.append(sub)
         kode = ".".join(parts)
         try:
-            entries.append(_entry_from(kode, "", nama, cell(line, "indikator"), cell(line, "satuan")))
+            entries.append(_entry_from(kode, "", nama, cell(line, "indikator"), cell(line, "satuan"), "",
+                                       cell(line, "kinerja")))
         except ValueError as exc:
             notes.append(f"{source} baris {i + 1}: {exc}")
     return _finish(versi, entries, notes, source)

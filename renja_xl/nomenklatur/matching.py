@@ -34,3 +34,11 @@ def same_name(a: Any, b: Any, tolerance: int = 1) -> bool:
     from rapidfuzz.distance import Levenshtein
 
     return Levenshtein.distance(ka, kb, score_cutoff=tolerance) <= tolerance
+
+
+def name_score(a: Any, b: Any) -> float:
+    """0-100: how alike two names are, word order and case aside (rapidfuzz token_sort_ratio on cleaned text).
+    Used where a name must find its node among many (diff, migration); `same_name` decides equality."""
+    from rapidfuzz import fuzz, utils
+
+    return fuzz.token_sort_ratio(clean_text(a), clean_text(b), processor=utils.default_process)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import is_
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from renja_xl.domain.errors import RenjaError
 from renja_xl.domain.kode import Kode, Level, interned_kode, well_formed
@@ -17,21 +17,43 @@ from renja_xl.domain.kode import Kode, Level, interned_kode, well_formed
 LEVEL_KEYS = {Level.URUSAN: "urusan", Level.BIDANG: "bidang", Level.PROGRAM: "program",
               Level.KEGIATAN: "kegiatan", Level.SUB_KEGIATAN: "sub_kegiatan"}
 LEVEL_BY_KEY = {v: k for k, v in LEVEL_KEYS.items()}
-STORE_FIELDS = ("kode", "level", "nama", "indikator", "satuan", "jenis_pemda")
+STORE_FIELDS = ("kode", "level", "nama", "indikator", "satuan", "jenis_pemda", "kinerja")
+REMOVED_FIELDS = ("kode", "level", "nama", "jenis_pemda", "pengganti", "versi")
 
 
 class NomenklaturError(RenjaError):
     """A list that cannot be imported or a version that is not in the store."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One node of a list. A named tuple, not a dataclass: the built-in lists make thousands of them on load
+    (bench/bench_nomenklatur.py), and a tuple is made several times faster than a frozen dataclass."""
     kode: str
     level: str
     nama: str
     indikator: str = ""
     satuan: str = ""
     jenis_pemda: str = "both"  # provinsi | kabkota | both
+    kinerja: str = ""  # the standard kinerja of a sub kegiatan (2023+ lists)
+
+    def row(self) -> list[str]:
+        """The entry in the order of STORE_FIELDS."""
+        return list(self)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A code a decree deleted: what it was, the code that replaces it (when the decree names one), and the
+    version that deleted it; a version based on another carries the deletions of its base."""
+    kode: str
+    level: str
+    nama: str
+    jenis_pemda: str = "both"
+    pengganti: str = ""
+    versi: str = ""
+
+    def row(self) -> list[str]:
+        return [self.kode, self.level, self.nama, self.jenis_pemda, self.pengganti, self.versi]
 
 
 @dataclass
@@ -39,16 +61,48 @@ class Nomenklatur:
     versi: str
     entries: dict[str, list[Entry]] = field(default_factory=dict)
     partial: bool = False  # True for the embedded example list: a code missing from it proves nothing
+    removed: dict[str, Removal] = field(default_factory=dict)  # codes deleted by this version or its bases
     _by_segments: dict[tuple[str, ...], list[Entry]] | None = field(default=None, repr=False, compare=False)
     _by_kode: dict[Kode, list[Entry]] | bool | None = field(default=None, repr=False, compare=False)
     _has_generic: bool = field(default=False, repr=False, compare=False)
+    _views: dict[str, "Nomenklatur"] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_entries(cls, versi: str, entries: Iterable[Entry], partial: bool = False) -> "Nomenklatur":
-        nom = cls(versi, {}, partial)
+    def from_entries(cls, versi: str, entries: Iterable[Entry], partial: bool = False,
+                     removed: Iterable[Removal] = ()) -> "Nomenklatur":
+        nom = cls(versi, {}, partial, {r.kode: r for r in removed})
         for e in entries:
             nom.entries.setdefault(e.kode, []).append(e)
         return nom
+
+    def iter_entries(self) -> Iterable[Entry]:
+        for items in self.entries.values():
+            yield from items
+
+    def has_views(self) -> bool:
+        """True when some entries belong to one kind of pemda only (the 2020 list prints both lampiran)."""
+        return any(e.jenis_pemda != "both" for e in self.iter_entries())
+
+    def view(self, jenis_pemda: str | None) -> "Nomenklatur":
+        """The list as one kind of pemda sees it: its own entries and those of both (cached per kind)."""
+        if not jenis_pemda or not self.has_views():
+            return self
+        out = self._views.get(jenis_pemda)
+        if out is None:
+            keep = [e for e in self.iter_entries() if e.jenis_pemda in (jenis_pemda, "both")]
+            out = self._views[jenis_pemda] = Nomenklatur.from_entries(self.versi, keep, self.partial,
+                                                                      self.removed.values())
+        return out
+
+    def removal(self, kode: str) -> Removal | None:
+        """The deletion of a code (the generic penunjang X.XX.01… read with the code's own bidang)."""
+        if not self.removed:
+            return None
+        found = self.removed.get(kode)
+        segs = kode.split(".")
+        if found is None and len(segs) >= 3 and segs[2] == "01":
+            found = self.removed.get(".".join(["X", "XX", *segs[2:]]))
+        return found
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.entries.values())

@@ -10,7 +10,7 @@ from typing import Any
 from renja_xl.domain.cells import column_letter
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
-from renja_xl.domain.layout import sheet
+
 from renja_xl.domain.model import Renja
 from renja_xl.nomenklatur import Nomenklatur, jenis_key
 
@@ -83,15 +83,30 @@ class Context:
         return jenis_key(self.renja.identitas.get("jenis_pemda"))
 
     @property
+    def bidangs(self) -> tuple[Kode, ...] | None:
+        """The agency's bidang codes (Identitas may hold several: "5.01; 5.05"); None when one is unreadable."""
+        out = []
+        for raw in self.renja.identitas.bidang_texts():
+            if not isinstance(raw, str):
+                return None
+            try:
+                k = parse_kode(raw).kode
+            except KodeError:
+                return None
+            if len(k.segments) != 2 or k.segments[0].startswith("X"):
+                return None
+            out.append(k)
+        return tuple(out) or None
+
+    @property
     def bidang(self) -> Kode | None:
-        raw = self.renja.identitas.get("kode_bidang_urusan")
-        if blank(raw) or not isinstance(raw, str):
-            return None
-        try:
-            k = parse_kode(raw).kode
-        except KodeError:
-            return None
-        return k if len(k.segments) == 2 and not k.segments[0].startswith("X") else None
+        """The first (main) bidang."""
+        found = self.bidangs
+        return found[0] if found else None
+
+    @property
+    def bidang_label(self) -> str:
+        return "; ".join(k.text for k in self.bidangs or ())
 
     # --- tables (row lists computed once per run and shared by the rules)
     def where(self, table: HierTable, row: HierRow, key: str) -> str:

@@ -194,7 +194,7 @@ def bidang_code(ctx: Context) -> Iterable[Finding]:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         why = "tersimpan sebagai angka (5.10 menjadi 5.1); ketik sebagai teks"
     else:
-        why = "bukan kode bidang urusan (dua bagian, misalnya 5.03)"
+        why = "bukan kode bidang urusan (dua bagian, misalnya 5.03; beberapa bidang dipisah titik koma: 5.01; 5.05)"
     yield IDENTITAS_ISIAN(ctx.identitas_sheet, ctx.identitas_cell("kode_bidang_urusan"), text(raw),
                           f"Kode Bidang Urusan '{text(raw)}' {why}; pemeriksaan bidang dilewati.")
 

@@ -10,6 +10,7 @@ from typing import Iterable
 from renja_xl.domain.findings import Finding, Severity, declare, emits
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.kode import KODE_FORMAT, Kode, Level
+from renja_xl.domain.versi import known_version
 from renja_xl.rules.context import Context, blank
 
 HIERARKI_INDUK_HILANG = declare("hierarki.induk_hilang", Severity.WARNING, "Baris induk (program/kegiatan) belum ada")
@@ -51,6 +52,9 @@ def missing_parents(ctx: Context) -> Iterable[Finding]:
 
 def expected_sub_digits(versi: str) -> int | None:
     """4 for Kepmendagri 900.1.15.5-1317/2023 and later, 2 up to 050-5889/2021; None when unknown."""
+    known = known_version(versi)
+    if known is not None:
+        return known.sub_digits
     m = _YEAR.search(versi or "")
     if m:
         year = int(m.group(1))
@@ -172,7 +176,7 @@ def generic_codes(ctx: Context) -> Iterable[Finding]:
         for r in p.generic:
             yield KODE_FORMAT(p.table.spec.name, ctx.where(p.table, r, "kode"), r.kode.text,
                               f"kode generik {r.kode.text}: ganti X.XX dengan kode bidang urusan perangkat daerah"
-                              + (f" ({bidang.text})." if bidang else " (Identitas: Kode Bidang Urusan)."))
+                              + (f" ({ctx.bidang_label})." if bidang else " (Identitas: Kode Bidang Urusan)."))
 
 
 @emits(KODE_KEWENANGAN)
@@ -194,15 +198,15 @@ def authority_digit(ctx: Context) -> Iterable[Finding]:
 
 @emits(KODE_BIDANG_LAIN)
 def foreign_bidang(ctx: Context) -> Iterable[Finding]:
-    bidang = ctx.bidang
-    if bidang is None:
+    if ctx.bidang is None:
         return
-    own = bidang.segments
+    # an agency may hold several bidang (a Bapperida: 5.01 and 5.05); a code is foreign to all of them or none
+    own = {k.segments for k in ctx.bidangs}
     for p in _passes(ctx):
         foreign: dict[tuple[str, ...], list] = {}  # the bidang -> [its first row, rows]
         for group, r in p.first_of.items():
             prefix = group.segments
-            if len(prefix) >= 2 and prefix[:2] != own:
+            if len(prefix) >= 2 and prefix[:2] not in own:
                 entry = foreign.setdefault(prefix[:2], [r, 0])
                 entry[1] += p.per_prefix[group]
                 if r.source_row < entry[0].source_row:
@@ -210,7 +214,7 @@ def foreign_bidang(ctx: Context) -> Iterable[Finding]:
         for segs, (first, n) in foreign.items():
             yield KODE_BIDANG_LAIN(p.table.spec.name, ctx.where(p.table, first, "kode"), first.kode.text,
                                    f"{n} baris berkode bidang {'.'.join(segs)} (mulai {first.kode.text}), di luar "
-                                   f"bidang urusan perangkat daerah {bidang.text} pada Identitas.")
+                                   f"bidang urusan perangkat daerah {ctx.bidang_label} pada Identitas.")
 
 
 # Columns that only a sub kegiatan row fills, per table.

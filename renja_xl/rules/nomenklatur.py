@@ -10,6 +10,8 @@ from renja_xl.rules.context import Context, text
 
 NOMENKLATUR_VERSI = declare("nomenklatur.versi", Severity.INFO, "Versi nomenklatur belum diisi atau belum diimpor")
 NOMENKLATUR_KODE = declare("nomenklatur.kode", Severity.ERROR, "Kode tidak ada dalam nomenklatur versi buku kerja")
+NOMENKLATUR_DIHAPUS = declare("nomenklatur.dihapus", Severity.ERROR,
+                              "Kode dihapus oleh Kepmendagri versi buku kerja atau versi sebelumnya (dengan penggantinya)")
 NOMENKLATUR_NAMA = declare("nomenklatur.nama", Severity.WARNING, "Nama berbeda dari nama resmi nomenklatur")
 NOMENKLATUR_INDIKATOR = declare("nomenklatur.indikator", Severity.WARNING,
                                 "Indikator sub kegiatan berbeda dari indikator standar (nomenklatur 2023+)")
@@ -24,7 +26,7 @@ def version_note(ctx: Context) -> Iterable[Finding]:
                                 ctx.nomenklatur_note)
 
 
-@emits(NOMENKLATUR_KODE, NOMENKLATUR_NAMA)
+@emits(NOMENKLATUR_DIHAPUS, NOMENKLATUR_KODE, NOMENKLATUR_NAMA)
 def codes_and_names(ctx: Context) -> Iterable[Finding]:
     nom = ctx.nomenklatur
     if nom is None:
@@ -42,9 +44,8 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
                 continue  # reported by kode.format
             if entry is None:
                 if not nom.partial:
-                    kode = r.kode.text
-                    yield NOMENKLATUR_KODE(table.spec.name, ctx.where(table, r, "kode"), kode,
-                                           f"kode {kode} ({r.level.label}) tidak ada dalam nomenklatur '{nom.versi}'.")
+                    yield _unknown(nom, table.spec.name, ctx.where(table, r, "kode"), r.kode.text, r.level.label,
+                                   jenis)
                 continue
             if len(segs) < 3:
                 continue  # the bidang row often carries the agency's name, as in the printed Renja
@@ -59,6 +60,23 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
                 name = text(raw)
                 yield NOMENKLATUR_NAMA(table.spec.name, ctx.where(table, r, "uraian"), kode,
                                        f"nama '{name}' berbeda dari nomenklatur '{nom.versi}'; nama resmi: '{entry.nama}'.")
+
+
+def _unknown(nom, sheet: str, cell: str, kode: str, label: str, jenis) -> Finding:
+    """A code not in the list: deleted by a decree (with its replacement), or never in it."""
+    gone = nom.removal(kode)
+    if gone is None:
+        return NOMENKLATUR_KODE(sheet, cell, kode, f"kode {kode} ({label}) tidak ada dalam nomenklatur '{nom.versi}'.")
+    text = f"kode {kode} ({label}, '{gone.nama}') dihapus pada {gone.versi or nom.versi}"
+    if gone.pengganti:
+        pengganti = gone.pengganti
+        if pengganti.startswith("X.XX.") and not kode.startswith("X."):
+            pengganti = kode[:4] + pengganti[4:]  # the generic penunjang code read with the row's bidang
+        entry = nom.find(pengganti, jenis)
+        text += f"; penggantinya {pengganti}" + (f" '{entry.nama}'" if entry else "")
+    else:
+        text += "; tidak ada penggantinya dalam daftar"
+    return NOMENKLATUR_DIHAPUS(sheet, cell, kode, text + ". Pindahkan buku kerja dengan renja-xl migrasi atau pilih kode lain.")
 
 
 @emits(NOMENKLATUR_INDIKATOR, NOMENKLATUR_SATUAN)

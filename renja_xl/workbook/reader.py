@@ -23,12 +23,16 @@ from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS
                      sheet)
 from renja_xl.domain.model import Identitas, Renja, TargetRow, TeksRow, TrenIkuRow, as_year
 from renja_xl.domain.money import NumberError, parse_number_or_text, to_decimal
-from renja_xl.nomenklatur import default_names
+from renja_xl.nomenklatur import NomenklaturError, default_names, jenis_key
+from renja_xl.nomenklatur.versions import resolve_list
 from renja_xl.rules.isi import IDENTITAS_ISIAN
 
 KODE_SPASI = declare("kode.spasi", Severity.WARNING, "Kode memuat spasi")
 TABEL_SEL_GABUNG = declare("tabel.sel_gabung", Severity.ERROR, "Sel tergabung (merge) di area data")
 IDENTITAS_HILANG = declare("identitas.hilang", Severity.WARNING, "Baris Identitas tidak ditemukan")
+HIERARKI_INDUK_TANPA_NAMA = declare("hierarki.induk_tanpa_nama", Severity.WARNING,
+                                    "Baris induk yang ditambahkan tidak bernama: kodenya tidak ada di nomenklatur, "
+                                    "tabel lain maupun contoh bawaan")
 
 
 # The sheets (by layout key) a Renja is read from.
@@ -74,6 +78,7 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
     name_of = _name_lookup(identitas, raw_tables)
     tables = {k: HierTable(sheet(k), hierarchy.build(sheet(k), rows, name_of, number=number))
               for k, rows in raw_tables.items()}
+    findings.extend(_unnamed_parents(tables, str(identitas.get("versi_nomenklatur") or "")))
     return Renja(
         identitas=identitas,
         teks=_read_teks(blocks["teks"]),
@@ -179,13 +184,15 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
 
 
 def _name_lookup(identitas: Identitas, tables: dict[str, list[HierRow]]):
+    """The name of a parent recalc inserts: from the list of the workbook's version (imported or built in) at
+    every level, else from the Identitas bidang names, the other tables, the embedded example list."""
     names: dict[Kode, str] = {}
-    bidang = identitas.get("kode_bidang_urusan")
-    if bidang and identitas.get("nama_bidang_urusan"):
-        try:
-            names[parse_kode(bidang).kode] = str(identitas.get("nama_bidang_urusan"))
-        except KodeError:
-            pass
+    for bidang, nama in zip(identitas.bidang_texts(), identitas.bidang_names()):
+        if isinstance(bidang, str) and nama:
+            try:
+                names.setdefault(parse_kode(bidang).kode, nama)
+            except KodeError:
+                pass
     sub = Level.SUB_KEGIATAN
     for key in ("tabel6", "tabel4", "tabel1", "sipd"):
         col = sheet(key).col("uraian")
@@ -196,11 +203,42 @@ def _name_lookup(identitas: Identitas, tables: dict[str, list[HierRow]]):
             if r.kode not in names and not _is_blank(name):
                 names[r.kode] = str(name).strip()
     embedded = default_names()
+    versi = str(identitas.get("versi_nomenklatur") or "").strip()
+    jenis = jenis_key(identitas.get("jenis_pemda"))
+    version_list: list = []  # the version's list, looked up on the first inserted parent only
+
+    def official(kode: Kode) -> str:
+        if not version_list:
+            nom = None
+            if versi:
+                try:
+                    nom = resolve_list(versi, jenis).nomenklatur
+                except NomenklaturError:
+                    nom = None  # a damaged store: the other sources still name the row
+            version_list.append(nom)
+        nom = version_list[0]
+        entry = nom.find_segments(kode.segments, jenis) if nom is not None else None
+        return entry.nama if entry is not None else ""
 
     def name_of(kode: Kode) -> str:
-        return names.get(kode) or embedded.get(kode.text, "")
+        return official(kode) or names.get(kode) or embedded.get(kode.text, "")
 
     return name_of
+
+
+def _unnamed_parents(tables: dict[str, HierTable], versi: str) -> list[Finding]:
+    """Inserted parents that no source could name: a finding each, not a silent blank."""
+    out = []
+    for table in tables.values():
+        col = table.spec.col("uraian")
+        for r in table.rows:
+            if r.inserted and _is_blank(r.cells[col]):
+                out.append(HIERARKI_INDUK_TANPA_NAMA(
+                    table.spec.name, "", r.kode.text,
+                    f"baris induk {r.level.label.lower()} {r.kode.text} tidak bernama: kodenya tidak ada "
+                    f"di nomenklatur '{versi or 'versi belum diisi'}', di tabel lain maupun di contoh "
+                    "bawaan; periksa kodenya atau ketik namanya di kolom Uraian."))
+    return out
 
 
 def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identitas:

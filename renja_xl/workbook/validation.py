@@ -27,7 +27,9 @@ from renja_xl.workbook.grid import Grid
 from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, sheet
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.model import Renja
-from renja_xl.nomenklatur import Nomenklatur, NomenklaturError, embedded, load_version
+from renja_xl.nomenklatur import NomenklaturError, Nomenklatur, embedded, jenis_key
+from renja_xl.nomenklatur.builtin import builtin_versions
+from renja_xl.nomenklatur.versions import resolve_list
 from renja_xl.workbook.reader import read_renja, start_reading
 from renja_xl.rules import ALL_RULES, Context
 from renja_xl.domain.findings import Severity, declare
@@ -39,21 +41,21 @@ PENGATURAN = sheet("pengaturan")
 
 
 def resolve_nomenklatur(renja: Renja) -> tuple[Nomenklatur | None, str]:
-    """The imported list of the version Identitas declares, else the embedded example list (with the reason)."""
+    """The list of the version Identitas declares (imported, else built in), seen by the workbook's kind of
+    pemda; else the embedded example list, with the reason."""
     versi = str(renja.identitas.get("versi_nomenklatur") or "").strip()
-    hint = "renja-xl nomenklatur import BERKAS --versi '{}'"
     if versi:
         try:
-            nom = load_version(versi)
+            found = resolve_list(versi, jenis_key(renja.identitas.get("jenis_pemda")))
         except NomenklaturError as exc:
             return embedded(), f"{exc} Kode dibandingkan dengan daftar contoh bawaan saja."
-        if nom is not None:
-            return nom, ""
-        return embedded(), (f"nomenklatur '{versi}' belum diimpor; nama dibandingkan dengan daftar contoh bawaan "
-                            f"({len(embedded())} kode) dan kode yang tidak dikenal tidak dilaporkan. Impor daftar "
-                            f"resminya: {hint.format(versi)}.")
+        if found.nomenklatur is not None:
+            return found.nomenklatur, ""
+        return embedded(), (f"{found.note} Sampai itu nama dibandingkan dengan daftar contoh bawaan "
+                            f"({len(embedded())} kode) dan kode yang tidak dikenal tidak dilaporkan.")
     return embedded(), ("Versi Nomenklatur di Identitas kosong; nama dibandingkan dengan daftar contoh bawaan "
-                        "saja. Pilih versinya dan impor daftarnya: " + hint.format("NAMA VERSI") + ".")
+                        "saja. Pilih versinya dari daftar (daftar bawaan: "
+                        + ", ".join(m["versi"] for m in builtin_versions()) + ").")
 
 
 def validate_renja(renja: Renja, nomenklatur: Nomenklatur | None = None,
