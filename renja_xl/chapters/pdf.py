@@ -37,7 +37,9 @@ End Sub
 """
 
 
-def docx_to_pdf(docx_path: Path, pdf_path: Path | None = None, timeout: int = 300) -> Path:
+def docx_to_pdf(docx_path: Path, pdf_path: Path | None = None, timeout: int = 300,
+                update_indexes: bool = True) -> Path:
+    """`update_indexes=False` keeps the Daftar Isi as written (its page numbers already learned)."""
     soffice = find_soffice()
     if soffice is None:
         raise RenjaError("LibreOffice (soffice) tidak ditemukan, PDF tidak dibuat (dokumen Word tetap ditulis). "
@@ -48,7 +50,8 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path | None = None, timeout: int = 30
         source = office.work / "dokumen.docx"
         shutil.copyfile(docx_path, source)
         produced = office.work / "dokumen.pdf"
-        office.run_sub("RenjaXL", EXPORT_PDF, "ExportPdf", source.as_uri(), produced.as_uri())
+        if update_indexes:
+            office.run_sub("RenjaXL", EXPORT_PDF, "ExportPdf", source.as_uri(), produced.as_uri())
         if not produced.exists():  # the macro could not run: a plain conversion (indexes left as saved)
             office.convert(source, "pdf")
         if not produced.exists():
