@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shutil
 import subprocess
 from datetime import date
 from decimal import Decimal
@@ -47,7 +48,7 @@ def seed(example_path):
 @pytest.fixture(scope="module")
 def seed_docx(seed, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("narasi") / "renja.docx"
-    render_docx(seed, out)
+    render_docx(seed, out, learn_pages=bool(shutil.which("soffice") or shutil.which("libreoffice")))
     return out
 
 
@@ -160,7 +161,8 @@ def test_toc_and_captions_are_fields(seed_docx, document):
     # the field's result is written: its entries show before any update (no page numbers without LibreOffice)
     texts = [p.text for p in document.paragraphs]
     start = texts.index("DAFTAR ISI")
-    assert texts[start + 1:start + 5] == ["KATA PENGANTAR", "DAFTAR ISI", "DAFTAR TABEL", "BAB I PENDAHULUAN"]
+    assert [t.split("\t")[0] for t in texts[start + 1:start + 5]] == ["KATA PENGANTAR", "DAFTAR ISI",
+                                                                        "DAFTAR TABEL", "BAB I PENDAHULUAN"]
     assert "1.1 Indeks Profesionalitas ASN" not in texts[start:texts.index("DAFTAR TABEL", start + 4)]
 
 

@@ -1,7 +1,8 @@
 """PDF through LibreOffice, with the table of contents, the list of tables and the fields updated.
 
 A plain ``soffice --convert-to pdf`` leaves TOC fields as they were saved. Here LibreOffice runs a small
-Basic macro from a fresh, private profile: load the document hidden, update every index and field (twice,
+Basic macro (the Daftar Isi is rebuilt from the headings; the Daftar Tabel, collected by paragraph style, is
+kept as written - LibreOffice's update of such a field empties it) from a fresh, private profile: load the document hidden, update every index and field (twice,
 so page numbers settle after the indexes grow), export to PDF, quit. One profile per run, so several
 conversions never share (and silently break) one LibreOffice instance.
 """
@@ -23,7 +24,7 @@ Sub ExportPdf(inUrl As String, outUrl As String)
   For pass = 1 To 2
     idx = doc.getDocumentIndexes()
     For i = 0 To idx.getCount() - 1
-      idx.getByIndex(i).update()
+      If idx.getByIndex(i).CreateFromOutline Then idx.getByIndex(i).update()
     Next
     doc.getTextFields().refresh()
   Next
