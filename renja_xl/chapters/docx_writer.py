@@ -445,10 +445,25 @@ class _Writer:
         return self.doc
 
 
+LEAD_IN_BLOCKS, LEAD_IN_CHARS = 3, 250
+
+
 def orientations(blocks: list[Block]) -> list[bool]:
-    """Landscape flag per block: only the wide tables (their caption goes with them); chapter text stays on
-    portrait pages."""
-    return [b.kind == "table" and bool(b.data.get("landscape")) for b in blocks]
+    """Landscape flag per block: the wide tables (their caption goes with them). Chapter text stays on portrait
+    pages; only a short title that opens a page right before a wide table (the lampiran's heading and its
+    one-line note) shares the table's landscape page rather than standing alone."""
+    flags = [b.kind == "table" and bool(b.data.get("landscape")) and not b.data.get("empty") for b in blocks]
+    for i in range(len(blocks)):
+        if not flags[i]:
+            continue
+        j = i - 1
+        while j >= 0 and blocks[j].kind in ("heading", "paragraph") and len(blocks[j].text) <= LEAD_IN_CHARS \
+                and i - 1 - j < LEAD_IN_BLOCKS:
+            j -= 1
+        if i - 1 - j >= 1 and j >= 0 and blocks[j].kind == "page_break":
+            for k in range(j, i):
+                flags[k] = True
+    return flags
 
 
 def build_docx(renja: Renja, blocks: list[Block], draft: str = "", pages: list[str] | None = None,

@@ -85,10 +85,17 @@ def example_cmd(out: Path) -> None:
     r = report.renja
     click.echo(f"Contoh ditulis ke {out}: {len([x for x in r.tabel6.rows if x.is_leaf and x.is_first])} sub kegiatan "
                f"di Tabel 6, {len([x for x in r.sipd.rows if x.is_leaf])} usulan SIPD.")
-    from renja_xl.chapters import render_docx
+    from renja_xl.app.chapters import write_chapters
+    from renja_xl.engines.calamine_engine import CalamineBook
 
-    render_docx(r, out.with_suffix(".docx"))
-    click.echo(f"Narasi BAB I-V ditulis ke {out.with_suffix('.docx')}.")
+    _present_chapters(write_chapters(CalamineBook(out), out.with_suffix(".docx")))
+
+
+def _present_chapters(outcome) -> None:
+    click.echo(f"Narasi ({outcome.outline}) ditulis ke " + ", ".join(str(p) for p in outcome.written) + ".")
+    if outcome.draft:
+        click.echo(f"Dokumen ini DRAF: validasi menemukan {len(outcome.errors)} galat (tercantum di Catatan "
+                   "Validasi di akhir dokumen). Perbaiki lalu buat ulang; --final menolak dokumen yang belum lulus.")
 
 
 @main.command("recalc")
@@ -217,10 +224,7 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
         for f in outcome.errors:
             click.echo("  " + finding_line(f), err=True)
         sys.exit(1)
-    click.echo(f"Narasi ({outcome.outline}) ditulis ke " + ", ".join(str(p) for p in outcome.written) + ".")
-    if outcome.draft:
-        click.echo(f"Dokumen ini DRAF: validasi menemukan {len(outcome.errors)} galat (tercantum di Catatan "
-                   "Validasi di akhir dokumen). Perbaiki lalu buat ulang; --final menolak dokumen yang belum lulus.")
+    _present_chapters(outcome)
 
 
 def _save(book, path: Path):
