@@ -317,3 +317,14 @@ def test_markdown_escapes_raw_html_from_the_workbook(tmp_path):
 @pytest.fixture(scope="module")
 def seed_renja(example_path):
     return read_renja(CalamineBook(example_path))
+
+
+def test_chapters_validate_as_validate_does(example_path):
+    from renja_xl.workbook.validation import validate_grid
+
+    def key(f):
+        return (f.rule, f.severity, f.sheet, f.cell, f.message)
+
+    _, findings = validated_renja(CalamineBook(example_path))
+    assert sorted(map(key, findings)) == sorted(map(key, validate_grid(CalamineBook(example_path))))
+    assert len([f for f in findings if f.severity == "error"]) == 5

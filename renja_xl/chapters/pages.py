@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Callable
 
+from renja_xl.domain.errors import RenjaError
 from renja_xl.domain.hierarchy import roman
 from renja_xl.fileio.libreoffice import PrivateOffice, find_soffice
 from renja_xl.chapters.docx_writer import MARK_RE, Entry
@@ -50,11 +51,14 @@ def learn_pages(save_measured: Callable[[Path], None], entries: list[Entry], tim
     soffice = find_soffice()
     if soffice is None or shutil.which("pdftotext") is None or not entries:
         return None
-    with PrivateOffice(soffice, "menghitung nomor halaman daftar isi", timeout) as office:
-        source = office.work / "ukur.docx"
-        save_measured(source)
-        office.convert(source, "pdf")
-        pdf = office.work / "ukur.pdf"
-        if not pdf.exists():
-            return None
-        return labels(entries, page_of_marks(pdf))
+    try:
+        with PrivateOffice(soffice, "menghitung nomor halaman daftar isi", timeout) as office:
+            source = office.work / "ukur.docx"
+            save_measured(source)
+            office.convert(source, "pdf")
+            pdf = office.work / "ukur.pdf"
+            if not pdf.exists():
+                return None
+            return labels(entries, page_of_marks(pdf))
+    except (RenjaError, OSError, subprocess.SubprocessError):
+        return None  # the document is still written; its Daftar Isi then waits for Word to number it
