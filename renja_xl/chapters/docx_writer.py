@@ -1,9 +1,11 @@
 """Write the document blocks as a Word file (python-docx; tables as OOXML built in one pass for speed).
 
-Real Heading 1/2/3 styles (Word's table of contents reads them), a TOC field and a list of tables (TOC over
-the SEQ fields of the captions), A4 portrait pages with landscape sections around the wide tables, tables
-with repeated header rows, bold parent rows and right-aligned Indonesian numbers, the signature block from
-Identitas, page numbers in the footer. Word is asked to update the fields when the file is opened.
+Real Heading 1-4 styles (Word's table of contents reads 1-3), the Daftar Isi and Daftar Tabel as TOC fields
+whose result is already written (entries and, when learned by rendering once, page numbers: see pages.py),
+captions numbered as the outline says, A4 portrait pages with landscape sections only around the wide tables,
+page numbers roman in the front matter and arabic from BAB I (restarting at 1), tables with repeated header
+rows, bold parent rows and right-aligned Indonesian numbers, the signature block from Identitas, a DRAF mark
+in every page header while validation finds errors. Word is asked to update the fields when the file is opened.
 """
 from __future__ import annotations
 
