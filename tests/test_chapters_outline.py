@@ -190,6 +190,9 @@ def test_a_consistent_workbook_gives_a_document_without_the_mark(tmp_path):
                                        "--outline", "permendagri_86_2017"])
     assert result.exit_code == 0, result.output
     assert "DRAF" not in result.output and "Permendagri 86/2017" in result.output
+    assert "Tabel T-C.29: sheet 'Tabel 1 Evaluasi' kosong" in result.output  # what is printed 'belum diisi'
+    assert "Tabel T-C.30: formulirnya belum ada di buku kerja" in result.output
+    assert "1.2 Landasan Hukum: Teks Bab bagian 'Landasan Hukum' kosong" in result.output
 
 
 def test_identitas_chooses_the_outline_and_a_copied_file_is_used(tmp_path, example_path):

@@ -16,6 +16,7 @@ class ChaptersOutcome:
     findings: list[Finding] = field(default_factory=list)  # every finding
     outline: str = ""
     refused: bool = False  # --final with errors: nothing written
+    missing: list[str] = field(default_factory=list)  # what the outline places but the workbook leaves empty
 
     @property
     def draft(self) -> bool:
@@ -38,6 +39,28 @@ def outline_choice(renja, outline: str | Path | None) -> str | Path | None:
     return outline if outline is not None else renja.identitas.get("sistematika")
 
 
+def missing_parts(renja, outline) -> list[str]:
+    """The tables and Teks Bab sections the outline prints as 'belum diisi', named for the user."""
+    from renja_xl.chapters.tables import SHEET_OF, has_data
+
+    out = []
+    for key in outline.table_keys():
+        if not has_data(renja, key):
+            nomor = outline.tabel[key].nomor
+            out.append(f"Tabel {nomor}: " + (f"sheet '{SHEET_OF[key]}' kosong" if key in SHEET_OF
+                                             else "formulirnya belum ada di buku kerja"))
+
+    def walk(items):
+        for s in items:
+            if s["teks"] and not s["templat"] and not s["tabel"] and not s["bagian"] and \
+                    not any(renja.teks_bagian(t) for t in s["teks"]):
+                out.append(f"{s['judul']}: Teks Bab bagian " + " / ".join(f"'{t}'" for t in s["teks"]) + " kosong")
+            walk(s["bagian"])
+
+    walk(outline.bab)
+    return out
+
+
 def write_chapters(grid: Grid, output: str | Path, fmt: str = "docx", templates_dir: str | Path | None = None,
                    pdf: bool = False, outline: str | Path | None = None, final: bool = False,
                    learn_pages: bool = True) -> ChaptersOutcome:
@@ -46,7 +69,8 @@ def write_chapters(grid: Grid, output: str | Path, fmt: str = "docx", templates_
     renja, findings = validated_renja(grid)
     errors = [f for f in findings if f.severity == "error"]
     chosen = load_outline(outline_choice(renja, outline))
-    outcome = ChaptersOutcome(errors=errors, findings=findings, outline=chosen.nama)
+    outcome = ChaptersOutcome(errors=errors, findings=findings, outline=chosen.nama,
+                              missing=missing_parts(renja, chosen))
     if final and errors:
         outcome.refused = True
         return outcome

@@ -93,6 +93,8 @@ def example_cmd(out: Path) -> None:
 
 def _present_chapters(outcome) -> None:
     click.echo(f"Narasi ({outcome.outline}) ditulis ke " + ", ".join(str(p) for p in outcome.written) + ".")
+    if outcome.missing:
+        click.echo("Dicetak 'belum diisi': " + "; ".join(outcome.missing) + ".")
     if outcome.draft:
         click.echo(f"Dokumen ini DRAF: validasi menemukan {len(outcome.errors)} galat (tercantum di Catatan "
                    "Validasi di akhir dokumen). Perbaiki lalu buat ulang; --final menolak dokumen yang belum lulus.")
