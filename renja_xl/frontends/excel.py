@@ -257,6 +257,8 @@ def _chapters(book) -> Result:
     out = folder / f"{Path(book.fullname).stem}_narasi.docx"
     outcome = write_chapters(grid, out)
     message = f"Narasi ({outcome.outline}) disimpan ke:\n{out}"
+    if outcome.missing:
+        message += "\n\nDicetak 'belum diisi': " + "; ".join(outcome.missing) + "."
     if outcome.draft:
         message += (f"\n\nDokumen ini DRAF: validasi menemukan {len(outcome.errors)} galat (tercantum di Catatan "
                     "Validasi di akhir dokumen). Perbaiki lalu buat ulang narasi.")
