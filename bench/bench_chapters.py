@@ -28,6 +28,9 @@ from renja_xl.workbook.reader import read_renja  # noqa: E402
 from renja_xl.workbook.recalc import recalc  # noqa: E402
 
 
+BASELINE_DOCX = 1.09  # s, median of 3 at dec1338 (before outlines), measured beside this branch on the shared 2-core machine
+
+
 def timed(fn, runs: int) -> list[float]:
     out = []
     for _ in range(runs):
@@ -61,8 +64,13 @@ def main() -> None:
         show("render_text html", timed(lambda: render_text(renja, "html"), args.runs))
         print(f"ukuran .docx: {(tmp / 'renja.docx').stat().st_size / 1024:.0f} KiB; "
               f"target render_docx <= 2 s: {'tercapai' if statistics.median(docx_times) <= 2 else 'TIDAK tercapai'}")
+        for name in ("permendagri_86_2017", "pedoman_2026"):
+            show(f"render_docx ({name})", timed(lambda: render_docx(renja, tmp / "o.docx", outline=name), args.runs))
+        print(f"baseline render_docx sebelum sistematika (issue 14): {BASELINE_DOCX:.2f} s")
         if args.pdf:
-            show("PDF melalui LibreOffice", timed(lambda: render_pdf(tmp / "renja.docx"), 1))
+            show("render_docx + nomor halaman (LO)", timed(lambda: render_docx(renja, tmp / "renja.docx",
+                                                                              learn_pages=True), 1))
+            show("PDF melalui LibreOffice", timed(lambda: render_pdf(tmp / "renja.docx", update_indexes=False), 1))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 The templates write a small line markup:
 
-- ``# Judul`` / ``## Judul`` / ``### Judul``: Heading 1, 2, 3
+- ``# Judul`` ... ``#### Judul``: Heading 1 to 4 (the table of contents lists 1 to 3)
 - ``1. teks`` or ``a. teks``: a numbered or lettered item; four spaces of indent per level
 - ``- teks``: an indented line without a label (the seed's Sistematika)
 - ``!! teks``: a centred, bold line (the cover)
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +36,15 @@ class Block:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+# A directive line starts with the mark and this process's nonce: a private-use character typed in a cell (or
+# a whole fake directive) stays text, since the data cannot know the nonce.
+NONCE = secrets.token_hex(8)
+OPEN = DIRECTIVE + NONCE
+
+
 def directive(kind: str, **data: Any) -> str:
-    return f"\n{DIRECTIVE}{json.dumps({'kind': kind, **data}, ensure_ascii=False)}{DIRECTIVE}\n"
+    # ensure_ascii: the JSON itself holds no private-use character
+    return f"\n{OPEN}{json.dumps({'kind': kind, **data}, ensure_ascii=True)}{DIRECTIVE}\n"
 
 
 def escape_line(text: str) -> str:
@@ -63,18 +71,23 @@ def parse(markup: str) -> list[Block]:
         if not stripped:
             flush()
             continue
-        if stripped.startswith(DIRECTIVE) and stripped.endswith(DIRECTIVE) and len(stripped) > 1:
+        if stripped.startswith(OPEN) and stripped.endswith(DIRECTIVE):
             flush()
-            data = json.loads(stripped.strip(DIRECTIVE))
+            data = json.loads(stripped[len(OPEN):-1])
             blocks.append(Block(data.pop("kind"), data=data))
             continue
+        if DIRECTIVE in stripped:  # typed in a cell or a template: dropped, the rest is text
+            line = line.replace(DIRECTIVE, "")
+            stripped = line.strip()
+            if not stripped:
+                continue
         if open_item and line.startswith(" ") and not ITEM_RE.match(line) and not PLAIN_ITEM_RE.match(line):
             blocks[-1].text += " " + stripped.lstrip("\\")
             continue
         if stripped.startswith("\\"):
             para.append(stripped[1:])
             continue
-        m = re.match(r"^(#{1,3})\s+(.*)$", stripped)
+        m = re.match(r"^(#{1,4})\s+(.*)$", stripped)
         if m:
             flush()
             blocks.append(Block("heading", m.group(2).strip(), level=len(m.group(1))))

@@ -15,11 +15,13 @@ from renja_xl.domain.layout import IDENTITAS_FIELDS, TEKS_BAGIAN, sheet
 from renja_xl.domain.model import Renja
 from renja_xl.chapters import blocks
 from renja_xl.chapters.filters import huruf
-from renja_xl.chapters.tables import BUILDERS
+from renja_xl.chapters.outline import Outline
+from renja_xl.chapters.tables import BUILDERS, SHEET_OF, has_data
 
 BAGIAN = {name.lower(): name for name, _ in TEKS_BAGIAN}
 ORIENTATION = {"tabel1": True, "tabel2": False, "tabel3": False, "tabel4": True, "tabel5": False, "tabel6": True,
                "lampiran": True}
+SUMBER = "Sumber Tabel"  # the Teks Bab section whose rows (Rujukan = the table, e.g. 'Tabel 2') print under it
 
 
 class TemplateUsageError(ValueError):
@@ -71,7 +73,11 @@ def check_identitas(renja: Renja) -> None:
             f"'{m}'" for m in missing) + " sebelum membuat narasi.")
 
 
-def build_context(renja: Renja) -> dict[str, Any]:
+def _outline_data(outline: Outline) -> dict[str, Any]:
+    return {"nama": outline.nama, "depan": outline.depan, "bab": outline.bab, "belakang": outline.belakang}
+
+
+def build_context(renja: Renja, outline: Outline) -> dict[str, Any]:
     check_identitas(renja)
     t6, t1 = renja.tabel6, renja.tabel1
     programs = _programs(t6)
@@ -87,6 +93,7 @@ def build_context(renja: Renja) -> dict[str, Any]:
     identitas = {k: ("" if v is None else v) for k, v in renja.identitas.values.items()}
     identitas["singkatan"] = identitas.get("singkatan") or identitas["nama_perangkat_daerah"]
     return {
+        "sistematika": _outline_data(outline),
         "identitas": identitas,
         "program": programs,
         "jumlah_program": len(programs),
@@ -109,8 +116,17 @@ def build_context(renja: Renja) -> dict[str, Any]:
     }
 
 
-def template_functions(renja: Renja) -> dict[str, Any]:
-    """The functions the templates call: the user's texts, tables, indexes, signature, page breaks."""
+def _table_ref(text: str) -> str:
+    """'Tabel 2', 'tabel2', 'TABEL 2' -> 'tabel2' (the Rujukan of a Sumber row)."""
+    return "".join(str(text).split()).lower()
+
+
+def template_functions(renja: Renja, outline: Outline, caption: Any) -> dict[str, Any]:
+    """The functions the templates call: the user's texts, tables, indexes, signature, page breaks.
+
+    `caption` renders an outline's caption (a Jinja string) with the document's context."""
+    placed: set[str] = set()
+    numbered = [0]
 
     def _bagian(name: str) -> str:
         key = str(name).strip().lower()
@@ -147,11 +163,50 @@ def template_functions(renja: Renja) -> dict[str, Any]:
     def ada_teks(bagian: str, rujukan: str | None = None) -> bool:
         return bool(renja.teks_bagian(_bagian(bagian), None if rujukan is None else str(rujukan)))
 
-    def tabel(kunci: str, judul: str, sumber: str = "") -> str:
-        if kunci not in BUILDERS:
+    def tabel(kunci: str, judul: str | None = None, sumber: str | None = None) -> str:
+        """A table where the outline places it, numbered and captioned as the outline says (once only)."""
+        spec = outline.tabel.get(kunci)
+        if spec is None and kunci not in BUILDERS:
             raise TemplateUsageError(f"tabel '{kunci}' tidak dikenal; yang ada: {', '.join(BUILDERS)}.")
-        return blocks.directive("table", key=kunci, title=str(judul), note=str(sumber),
-                                landscape=ORIENTATION[kunci])
+        if kunci in placed:
+            return ""
+        placed.add(kunci)
+        if spec is not None:
+            nomor, title = spec.nomor, caption(spec.judul)
+        else:
+            numbered[0] += 1
+            nomor, title = str(numbered[0]), str(judul or kunci)
+        notes = [r.teks for r in renja.teks_bagian(SUMBER) if _table_ref(r.rujukan) == kunci]
+        note = str(sumber) if sumber else " ".join(notes) or (spec.sumber if spec else "")
+        return blocks.directive("table", key=kunci, number=nomor, title=title, note=note,
+                                landscape=ORIENTATION.get(kunci, True), empty=not has_data(renja, kunci),
+                                sheet=SHEET_OF.get(kunci, ""))
+
+    def nomor_tabel(kunci: str) -> str:
+        spec = outline.tabel.get(kunci)
+        return (spec.nomor or "") if spec else ""
+
+    def ada_data(kunci: str) -> bool:
+        return has_data(renja, kunci)
+
+    def data_belum_diisi(kunci: str) -> str:
+        where = SHEET_OF.get(kunci)
+        return (f"Data bagian ini belum diisi pada sheet '{where}'." if where else
+                "Data bagian ini belum diisi.") + "\n"
+
+    def ada_teks_dari(bagian: list[str]) -> bool:
+        return any(renja.teks_bagian(_bagian(b)) for b in bagian)
+
+    def belum_diisi(bagian: list[str]) -> str:
+        names = " / ".join(f"'{_bagian(b)}'" for b in bagian)
+        return (f"Teks bagian ini belum diisi (sheet '{sheet('teks').name}', Bagian {names})." if names else
+                "Bagian ini belum diisi.") + "\n"
+
+    def mulai_depan() -> str:
+        return blocks.directive("front_start")
+
+    def mulai_isi() -> str:
+        return blocks.directive("body_start")
 
     def daftar_isi() -> str:
         return blocks.directive("toc")
@@ -166,4 +221,7 @@ def template_functions(renja: Renja) -> dict[str, Any]:
         return blocks.directive("page_break")
 
     return {"teks": teks, "teks_kecuali": teks_kecuali, "ada_teks": ada_teks, "tabel": tabel, "daftar_isi": daftar_isi,
-            "daftar_tabel": daftar_tabel, "tanda_tangan": tanda_tangan, "halaman_baru": halaman_baru}
+            "daftar_tabel": daftar_tabel, "tanda_tangan": tanda_tangan, "halaman_baru": halaman_baru,
+            "nomor_tabel": nomor_tabel, "ada_data": ada_data, "data_belum_diisi": data_belum_diisi,
+            "ada_teks_dari": ada_teks_dari, "belum_diisi": belum_diisi, "mulai_depan": mulai_depan,
+            "mulai_isi": mulai_isi}

@@ -1,14 +1,17 @@
 """Write the document blocks as a Word file (python-docx; tables as OOXML built in one pass for speed).
 
-Real Heading 1/2/3 styles (Word's table of contents reads them), a TOC field and a list of tables (TOC over
-the SEQ fields of the captions), A4 portrait pages with landscape sections around the wide tables, tables
-with repeated header rows, bold parent rows and right-aligned Indonesian numbers, the signature block from
-Identitas, page numbers in the footer. Word is asked to update the fields when the file is opened.
+Real Heading 1-4 styles (Word's table of contents reads 1-3), the Daftar Isi and Daftar Tabel as TOC fields
+whose result is already written (entries and, when learned by rendering once, page numbers: see pages.py),
+captions numbered as the outline says, A4 portrait pages with landscape sections only around the wide tables,
+page numbers roman in the front matter and arabic from BAB I (restarting at 1), tables with repeated header
+rows, bold parent rows and right-aligned Indonesian numbers, the signature block from Identitas, a DRAF mark
+in every page header while validation finds errors. Word is asked to update the fields when the file is opened.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
 
 import docx
@@ -21,8 +24,9 @@ from docx.shared import Cm, Pt, RGBColor
 
 from renja_xl import __version__
 from renja_xl.domain.model import Renja
+from renja_xl.chapters.entries import MARK, Entry
 from renja_xl.chapters.blocks import Block, runs
-from renja_xl.chapters.filters import tanggal
+from renja_xl.chapters.draft import missing_sentence, signature_lines
 from renja_xl.chapters.tables import BUILDERS, Table
 
 A4_W, A4_H = Cm(21.0), Cm(29.7)
@@ -36,6 +40,8 @@ SETTINGS_AFTER_UPDATE_FIELDS = {qn(f"w:{n}") for n in (
     "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
     "decimalSymbol", "listSeparator")}
 TOC_HINT = "Klik kanan lalu pilih Perbarui Bidang (Update Field) untuk menampilkan {}."
+HINT_OF = {"toc": "daftar isi", "tables_list": "daftar tabel"}
+TOC_LEVELS = 3  # BAB, sections, sub sections; the IKU analyses (level 4) stay out
 
 
 def _styles(document: docx.Document) -> None:
@@ -48,7 +54,7 @@ def _styles(document: docx.Document) -> None:
     pf.space_after = Pt(6)
     pf.line_spacing = 1.15
     pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    for level, size in ((1, 14), (2, 12), (3, 11)):
+    for level, size in ((1, 14), (2, 12), (3, 11), (4, 11)):
         st = styles[f"Heading {level}"]
         st.font.name = FONT
         st.font.size = Pt(size)
@@ -97,6 +103,13 @@ def _styles(document: docx.Document) -> None:
         cover.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         cover.paragraph_format.space_after = Pt(12)
     styles["TOC Heading"].font.color.rgb = RGBColor(0, 0, 0)
+    if "Judul Lampiran" not in [s.name for s in styles]:
+        block = styles.add_style("Judul Lampiran", WD_STYLE_TYPE.PARAGRAPH)
+        block.base_style = normal
+        block.font.bold = True
+        block.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        block.paragraph_format.space_after = Pt(0)
+        block.paragraph_format.keep_with_next = True
 
 
 def _page(section, landscape: bool) -> None:
@@ -130,6 +143,20 @@ def _field_runs(instr: str, placeholder: str) -> str:
 def _append_field(paragraph, instr: str, placeholder: str) -> None:
     for xml in _field_runs(instr, placeholder).split("</w:r>")[:-1]:
         paragraph._p.append(parse_xml(xml + "</w:r>"))
+
+
+def _page_numbers(section, fmt: str, start: int | None) -> None:
+    """<w:pgNumType>: roman for the front matter, arabic from BAB I; `start` restarts the count."""
+    sect = section._sectPr
+    old = sect.find(qn("w:pgNumType"))
+    if old is not None:
+        sect.remove(old)
+    element = parse_xml(f'<w:pgNumType {W} w:fmt="{fmt}"' + (f' w:start="{start}"' if start else "") + "/>")
+    # CT_SectPr order: ... pgSz, pgMar, paperSrc, pgBorders, lnNumType, pgNumType, cols ...
+    anchor = next((sect.find(qn(f"w:{n}")) for n in ("cols", "formProt", "vAlign", "noEndnote", "titlePg",
+                                                     "textDirection", "bidi", "rtlGutter", "docGrid")
+                   if sect.find(qn(f"w:{n}")) is not None), None)
+    anchor.addprevious(element) if anchor is not None else sect.append(element)
 
 
 def _footer_page_number(section) -> None:
@@ -212,7 +239,7 @@ def _table_xml(table: Table, width: int) -> str:
 
 
 class _Writer:
-    def __init__(self, renja: Renja):
+    def __init__(self, renja: Renja, draft: str = "", pages: list[str] | None = None, measure: bool = False):
         self.renja = renja
         self.doc = docx.Document()
         _styles(self.doc)
@@ -221,19 +248,47 @@ class _Writer:
         _page(section, False)
         section.different_first_page_header_footer = True  # no number on the cover
         _footer_page_number(section)
+        self.draft = draft
+        if draft:
+            for header in (section.header, section.first_page_header):
+                p = header.paragraphs[0]
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                run = p.add_run(draft)
+                run.bold = True
+                run.font.size = Pt(9)
+                run.font.color.rgb = RGBColor(0xC0, 0, 0)
         self.landscape = False
         self.fresh_page = True  # nothing on the current page yet (no page break needed)
-        self.table_no = 0
         self.after_table = False
+        self.part = "cover"
+        self.entries: list[Entry] = []
+        self.pages = pages  # the page label of each entry, learned by rendering once (None: unknown)
+        self.measure = measure
+        self.indexes: list[tuple[str, Any]] = []  # (kind, paragraph) of the Daftar Isi / Daftar Tabel
 
-    def _orientation(self, landscape: bool) -> None:
-        if landscape == self.landscape:
-            return
+    def _new_section(self, landscape: bool, restart: str | None = None) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         _page(section, landscape)
         section.different_first_page_header_footer = False
+        if restart == "front":
+            _page_numbers(section, "lowerRoman", 1)
+        elif restart == "body":
+            _page_numbers(section, "decimal", 1)
+        else:  # the clone of the previous section would restart the count again
+            fmt = "lowerRoman" if self.part == "front" else "decimal"
+            _page_numbers(section, fmt, None)
         self.landscape = landscape
         self.fresh_page = True
+
+    def _orientation(self, landscape: bool) -> None:
+        if landscape != self.landscape:
+            self._new_section(landscape)
+
+    def _entry(self, paragraph, kind: str, level: int, text: str) -> None:
+        if self.measure:
+            run = paragraph.add_run(MARK.format(len(self.entries)))
+            run.font.size = Pt(1)
+        self.entries.append(Entry(kind, level, text, self.part))
 
     def paragraph(self, text: str = "", style: str | None = None):
         self.fresh_page = False
@@ -249,6 +304,11 @@ class _Writer:
         if b.kind == "table":
             self.table(b)
             return
+        if b.kind in ("front_start", "body_start"):
+            if self.part != b.kind.split("_")[0]:
+                self.part = b.kind.split("_")[0]
+                self._new_section(False, self.part)
+            return
         self._orientation(landscape)
         if b.kind == "page_break":
             if not self.fresh_page:
@@ -259,6 +319,8 @@ class _Writer:
             self.after_table = False
             h = self.doc.add_heading(level=b.level)
             _add_text(h, b.text)
+            if b.level <= TOC_LEVELS:
+                self._entry(h, "toc", b.level, b.text.replace("**", ""))
         elif b.kind == "paragraph":
             self.paragraph(b.text)
         elif b.kind == "center":
@@ -278,27 +340,30 @@ class _Writer:
             else:
                 pf.left_indent = indent - Cm(0.75) + Cm(0.4)
                 _add_text(p, b.text)
-        elif b.kind == "toc":
-            self.paragraph("DAFTAR ISI", "TOC Heading")
-            p = self.paragraph()
-            _append_field(p, 'TOC \\o "1-3" \\h \\z \\u', TOC_HINT.format("daftar isi"))
-        elif b.kind == "tables_list":
-            self.paragraph("DAFTAR TABEL", "TOC Heading")
-            p = self.paragraph()
-            _append_field(p, 'TOC \\h \\z \\c "Tabel"', TOC_HINT.format("daftar tabel"))
+        elif b.kind in ("toc", "tables_list"):
+            title = "DAFTAR ISI" if b.kind == "toc" else "DAFTAR TABEL"
+            self.block(Block("heading", title, level=1))
+            self.indexes.append((b.kind, self.paragraph()))
         elif b.kind == "signature":
             self.signature()
         else:  # pragma: no cover - parse() only yields the kinds above
             raise ValueError(b.kind)
 
     def table(self, b: Block) -> None:
-        data = BUILDERS[b.data["key"]](self.renja)
-        self._orientation(bool(b.data.get("landscape")))
-        self.table_no += 1
-        cap = self.paragraph(style="Caption")
-        cap.add_run("Tabel ")
-        _append_field(cap, "SEQ Tabel \\* ARABIC", str(self.table_no))
-        cap.add_run(f". {b.data['title']}")
+        key, number = b.data["key"], b.data.get("number")
+        drawn = key in BUILDERS and not b.data.get("empty")
+        self._orientation(bool(b.data.get("landscape")) and drawn)
+        if number is None:  # a title block as SIPD prints it: bold lines, no number
+            for line in str(b.data["title"]).splitlines():
+                self.paragraph(line, "Judul Lampiran")
+            self.paragraph()
+        else:
+            cap = self.paragraph(f"Tabel {number}. {b.data['title']}", "Caption")
+            self._entry(cap, "tables", 1, f"Tabel {number}. {b.data['title']}")
+        if not drawn:
+            self.paragraph(missing_sentence(b))
+            return
+        data = BUILDERS[key](self.renja)
         self.body.find(qn("w:sectPr")).addprevious(parse_xml(_table_xml(data, _text_width(self.landscape))))
         self.after_table = True
         if b.data.get("note"):
@@ -306,13 +371,7 @@ class _Writer:
         self.fresh_page = False
 
     def signature(self) -> None:
-        ident = self.renja.identitas
-        place = ident.get("tempat_penandatanganan", "")
-        when = tanggal(ident.get("tanggal_penandatanganan")) or str(ident.get("tahun_penyusunan", ""))
-        lines = [(f"{place}, {when}".strip(", "), False), (f"{ident.get('jabatan_kepala', '')},", False),
-                 ("", False), ("", False), ("", False),
-                 (str(ident.get("nama_kepala", "")), True), (str(ident.get("pangkat_kepala", "")), False),
-                 (f"NIP. {ident.get('nip_kepala', '')}", False)]
+        lines = signature_lines(self.renja, spacer=3)
         for i, (text, bold) in enumerate(lines):
             p = self.paragraph(style="Butir")
             pf = p.paragraph_format
@@ -327,7 +386,39 @@ class _Writer:
                 run.bold = bold
                 run.underline = bold
 
+    def fill_indexes(self) -> None:
+        """The Daftar Isi and Daftar Tabel as TOC fields whose result is already written: the entries with their
+        page numbers show in LibreOffice and in Word before any update; Word still updates the field."""
+        width = _text_width(False)
+        for kind, anchor in self.indexes:
+            entries = [e for e in self.entries if e.kind == ("toc" if kind == "toc" else "tables")]
+            instr = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u' if kind == "toc" else 'TOC \\h \\z \\t "Caption,1"'
+            paragraphs = []
+            for e in entries:
+                i = self.entries.index(e)
+                page = self.pages[i] if self.pages and i < len(self.pages) else ("000" if self.measure else "")
+                indent = 360 * (e.level - 1)
+                paragraphs.append(
+                    f'<w:p {W}><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{width}"/></w:tabs>'
+                    f'<w:spacing w:after="40"/><w:ind w:left="{indent}"/><w:jc w:val="left"/></w:pPr>'
+                    f'<w:r><w:t xml:space="preserve">{escape(e.text)}</w:t></w:r>'
+                    + (f'<w:r><w:tab/></w:r><w:r><w:t>{escape(page)}</w:t></w:r>' if page else "") + "</w:p>")
+            if not paragraphs:
+                paragraphs = [f'<w:p {W}><w:r><w:t>{escape(TOC_HINT.format(HINT_OF[kind]))}</w:t></w:r></w:p>']
+            begin = (f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>',
+                     f'<w:r {W}><w:instrText xml:space="preserve"> {escape(instr)} </w:instrText></w:r>',
+                     f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>')
+            elements = [parse_xml(x) for x in paragraphs]
+            first_r = elements[0].find(qn("w:r"))
+            for run in begin:
+                first_r.addprevious(parse_xml(run))
+            elements[-1].append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'))
+            for element in elements:
+                anchor._p.addprevious(element)
+            anchor._p.getparent().remove(anchor._p)
+
     def finish(self) -> docx.Document:
+        self.fill_indexes()
         settings = self.doc.settings.element
         if settings.find(qn("w:updateFields")) is None:
             update = parse_xml(f'<w:updateFields {W} w:val="true"/>')
@@ -371,18 +462,20 @@ def _core_properties(document: docx.Document, identitas: dict) -> None:
     core.language = "id-ID"
 
 
-LEAD_IN = 6  # at most this many headings/paragraphs before a wide table share its landscape page
+LEAD_IN_BLOCKS, LEAD_IN_CHARS = 3, 250
 
 
 def orientations(blocks: list[Block]) -> list[bool]:
-    """Landscape flag per block: wide tables, and the short lead-in (heading, a few paragraphs) that opens
-    a page right before one, so a chapter's first page does not stand half empty before its table."""
-    flags = [b.kind == "table" and bool(b.data.get("landscape")) for b in blocks]
-    for i, b in enumerate(blocks):
+    """Landscape flag per block: the wide tables (their caption goes with them). Chapter text stays on portrait
+    pages; only a short title that opens a page right before a wide table (the lampiran's heading and its
+    one-line note) shares the table's landscape page rather than standing alone."""
+    flags = [b.kind == "table" and bool(b.data.get("landscape")) and not b.data.get("empty") for b in blocks]
+    for i in range(len(blocks)):
         if not flags[i]:
             continue
         j = i - 1
-        while j >= 0 and blocks[j].kind in ("heading", "paragraph", "item") and i - 1 - j < LEAD_IN:
+        while j >= 0 and blocks[j].kind in ("heading", "paragraph") and len(blocks[j].text) <= LEAD_IN_CHARS \
+                and i - 1 - j < LEAD_IN_BLOCKS:
             j -= 1
         if i - 1 - j >= 1 and j >= 0 and blocks[j].kind == "page_break":
             for k in range(j, i):
@@ -390,8 +483,11 @@ def orientations(blocks: list[Block]) -> list[bool]:
     return flags
 
 
-def build_docx(renja: Renja, blocks: list[Block]) -> docx.Document:
-    w = _Writer(renja)
+def build_docx(renja: Renja, blocks: list[Block], draft: str = "", pages: list[str] | None = None,
+               measure: bool = False) -> tuple[docx.Document, list[Entry]]:
+    """The Word document and its index entries. `measure` adds a tiny numbered mark to every entry (rendered
+    once to learn page numbers); `pages` gives each entry's page label for the Daftar Isi."""
+    w = _Writer(renja, draft, pages, measure)
     for b, landscape in zip(blocks, orientations(blocks)):
         w.block(b, landscape)
-    return w.finish()
+    return w.finish(), w.entries

@@ -1,7 +1,8 @@
 """PDF through LibreOffice, with the table of contents, the list of tables and the fields updated.
 
 A plain ``soffice --convert-to pdf`` leaves TOC fields as they were saved. Here LibreOffice runs a small
-Basic macro from a fresh, private profile: load the document hidden, update every index and field (twice,
+Basic macro (the Daftar Isi is rebuilt from the headings; the Daftar Tabel, collected by paragraph style, is
+kept as written - LibreOffice's update of such a field empties it) from a fresh, private profile: load the document hidden, update every index and field (twice,
 so page numbers settle after the indexes grow), export to PDF, quit. One profile per run, so several
 conversions never share (and silently break) one LibreOffice instance.
 """
@@ -23,7 +24,7 @@ Sub ExportPdf(inUrl As String, outUrl As String)
   For pass = 1 To 2
     idx = doc.getDocumentIndexes()
     For i = 0 To idx.getCount() - 1
-      idx.getByIndex(i).update()
+      If idx.getByIndex(i).CreateFromOutline Then idx.getByIndex(i).update()
     Next
     doc.getTextFields().refresh()
   Next
@@ -37,7 +38,9 @@ End Sub
 """
 
 
-def docx_to_pdf(docx_path: Path, pdf_path: Path | None = None, timeout: int = 300) -> Path:
+def docx_to_pdf(docx_path: Path, pdf_path: Path | None = None, timeout: int = 300,
+                update_indexes: bool = True) -> Path:
+    """`update_indexes=False` keeps the Daftar Isi as written (its page numbers already learned)."""
     soffice = find_soffice()
     if soffice is None:
         raise RenjaError("LibreOffice (soffice) tidak ditemukan, PDF tidak dibuat (dokumen Word tetap ditulis). "
@@ -48,7 +51,8 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path | None = None, timeout: int = 30
         source = office.work / "dokumen.docx"
         shutil.copyfile(docx_path, source)
         produced = office.work / "dokumen.pdf"
-        office.run_sub("RenjaXL", EXPORT_PDF, "ExportPdf", source.as_uri(), produced.as_uri())
+        if update_indexes:
+            office.run_sub("RenjaXL", EXPORT_PDF, "ExportPdf", source.as_uri(), produced.as_uri())
         if not produced.exists():  # the macro could not run: a plain conversion (indexes left as saved)
             office.convert(source, "pdf")
         if not produced.exists():

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.kode import Level
+from renja_xl.domain.layout import sheet
 from renja_xl.domain.model import Renja
 from renja_xl.chapters import filters as f
 
@@ -123,6 +124,28 @@ def tabel3(renja: Renja) -> Table:
     return table
 
 
+def _stated_shares(t: HierTable) -> dict[int, Any]:
+    """The typed Pendanaan of each indicator row of a parent, kept only where the shares add up to the computed
+    total; otherwise the parent prints its total once, so one row never shows two different totals."""
+    out: dict[int, Any] = {}
+    group: list[HierRow] = []
+
+    def close() -> None:
+        if len(group) > 1:
+            typed = [r.amounts.get("pendanaan") for r in group]
+            if all(v is not None for v in typed) and sum(typed) == t.money(group[0], "jumlah"):
+                out.update({id(r): v for r, v in zip(group, typed)})
+        group.clear()
+
+    for r in t.rows:
+        if r.is_first:
+            close()
+        if not r.is_leaf:
+            group.append(r)
+    close()
+    return out
+
+
 def _hier_rows(t: HierTable, cells: Callable[[HierRow], list[Cell]]) -> list[Row]:
     return [Row(cells(r), bold=not r.is_leaf, continues=not r.is_first) for r in t.rows]
 
@@ -169,14 +192,16 @@ def tabel6(renja: Renja) -> Table:
                   ["center", "left", "left", "left", "left", "right", "right", "left", "left"], th, landscape=True,
                   merge_continued=(0, 1, 2))
 
+    shares = _stated_shares(t)
+
     def cells(r: HierRow) -> list[Cell]:
-        typed = r.amounts.get("pendanaan")
-        if typed is None and r.is_first and not r.is_leaf and not t.text(r, "indikator"):
-            money = f.uang(t.money(r, "jumlah"))  # a parent without indicators prints its total
-        elif typed is None and r.is_leaf:
-            money = f.uang(t.money(r, "jumlah"))
-        else:
-            money = f.uang(typed) if typed is not None else ""
+        if r.is_leaf:
+            typed = r.amounts.get("pendanaan")
+            money = f.uang(typed) if typed is not None else f.uang(t.money(r, "jumlah")) if r.is_first else ""
+        elif id(r) in shares:
+            money = f.uang(shares[id(r)])
+        else:  # a parent prints its computed total once (the same figure the sentences state)
+            money = f.uang(t.money(r, "jumlah")) if r.is_first else ""
         return [_c(r.no if r.is_first else ""), _c(r.kode.text if r.is_first else ""),
                 _c(t.text(r, "uraian") if r.is_first else ""), _c(t.text(r, "indikator")), _c(t.text(r, "satuan")),
                 _c(f.nilai(t.value(r, "target")) if t.value(r, "target") not in (None, "") else ""), _c(money),
@@ -200,7 +225,7 @@ def lampiran(renja: Renja) -> Table:
             uraian = f"{uraian} - {t.text(r, 'usulan')}"
         volume = f"{f.nilai(t.value(r, 'volume'))} {t.text(r, 'satuan')}".strip() if r.is_leaf and \
             t.value(r, "volume") not in (None, "") else ""
-        return [_c(r.no if r.is_first else ""), _c(r.kode.text), _c(uraian), _c(t.text(r, "lokasi")), _c(volume),
+        return [_c(""), _c(r.kode.text), _c(uraian), _c(t.text(r, "lokasi")), _c(volume),
                 _c(f.uang(t.money(r, "pagu"), 2)), _c(t.text(r, "status")), _c(t.text(r, "catatan"))]
 
     table.rows = _hier_rows(t, cells)
@@ -208,6 +233,18 @@ def lampiran(renja: Renja) -> Table:
     total = sum((t.money(r, "pagu") for r in top), start=f._decimal(0))
     table.rows.append(Row([Cell("JUMLAH", span=5, align="right"), _c(f.uang(total, 2)), _c(""), _c("")], bold=True))
     return table
+
+
+SHEET_OF = {k: sheet(k).name for k in ("tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6")}
+SHEET_OF["lampiran"] = sheet("sipd").name
+
+
+def has_data(renja: Renja, key: str) -> bool:
+    """Whether the workbook holds rows for a table key (False for a form it has no sheet for yet)."""
+    source = {"tabel1": renja.tabel1.rows, "tabel2": renja.tabel2.groups, "tabel3": renja.tabel3,
+              "tabel4": renja.tabel4.rows, "tabel5": renja.tabel5, "tabel6": renja.tabel6.rows,
+              "lampiran": renja.sipd.rows}.get(key)
+    return bool(source)
 
 
 BUILDERS: dict[str, Callable[[Renja], Table]] = {

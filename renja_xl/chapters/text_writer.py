@@ -5,21 +5,28 @@ from html import escape
 
 from renja_xl.domain.model import Renja
 from renja_xl.chapters.blocks import Block, runs
-from renja_xl.chapters.filters import tanggal
+from renja_xl.chapters.draft import missing_sentence, signature_lines
 from renja_xl.chapters.tables import BUILDERS, Table
 
 
 def _signature_lines(renja: Renja) -> list[tuple[str, bool]]:
-    ident = renja.identitas
-    when = tanggal(ident.get("tanggal_penandatanganan")) or str(ident.get("tahun_penyusunan", ""))
-    return [(f"{ident.get('tempat_penandatanganan', '')}, {when}".strip(", "), False),
-            (f"{ident.get('jabatan_kepala', '')},", False), ("", False),
-            (str(ident.get("nama_kepala", "")), True), (str(ident.get("pangkat_kepala", "")), False),
-            (f"NIP. {ident.get('nip_kepala', '')}", False)]
+    return signature_lines(renja, spacer=1)
+
+
+def _md_escape(text: str) -> str:
+    """Raw HTML typed in the workbook stays text in a Markdown viewer."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _drawn(renja: Renja, b: Block) -> Table | None:
+    key = b.data["key"]
+    if key not in BUILDERS or b.data.get("empty"):
+        return None
+    return BUILDERS[key](renja)
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _md_escape(text).replace("|", "\\|").replace("\n", " ")
 
 
 def header_names(t: Table) -> list[str]:
@@ -65,12 +72,11 @@ def _md_table(t: Table) -> list[str]:
 
 
 def _md_inline(text: str) -> str:
-    return "".join(f"**{part}**" if bold else part for part, bold in runs(text))
+    return "".join(f"**{_md_escape(part)}**" if bold else _md_escape(part) for part, bold in runs(text))
 
 
-def to_markdown(renja: Renja, blocks: list[Block]) -> str:
-    out: list[str] = []
-    n = 0
+def to_markdown(renja: Renja, blocks: list[Block], draft: str = "") -> str:
+    out: list[str] = [f"**{draft}**", ""] if draft else []
     for b in blocks:
         if b.kind == "heading":
             out += ["#" * b.level + " " + b.text, ""]
@@ -83,12 +89,17 @@ def to_markdown(renja: Renja, blocks: list[Block]) -> str:
             label = b.label if b.label else "-"
             out.append(f"{indent}{label} {_md_inline(b.text)}")
         elif b.kind == "table":
-            n += 1
-            out += ["", f"**Tabel {n}. {b.data['title']}**", ""] + _md_table(BUILDERS[b.data["key"]](renja)) + [""]
-            if b.data.get("note"):
-                out += [b.data["note"], ""]
+            if b.data.get("number") is None:
+                out += [""] + [f"**{_md_escape(line)}**  " for line in str(b.data["title"]).splitlines()] + [""]
+            else:
+                out += ["", f"**Tabel {b.data['number']}. {_md_escape(b.data['title'])}**", ""]
+            table = _drawn(renja, b)
+            out += (_md_table(table) if table else [missing_sentence(b)]) + [""]
+            if table and b.data.get("note"):
+                out += [_md_escape(b.data["note"]), ""]
         elif b.kind == "signature":
-            out += [""] + [(f"**{t}**" if bold else t) + "  " for t, bold in _signature_lines(renja)] + [""]
+            out += [""] + [(f"**{_md_escape(t)}**" if bold else _md_escape(t)) + "  "
+                           for t, bold in _signature_lines(renja)] + [""]
         # toc, tables_list, page_break: nothing in plain text
         if b.kind != "item" and out and out[-1] != "":
             out.append("")
@@ -102,8 +113,8 @@ def _html_inline(text: str) -> str:
     return "".join(f"<strong>{escape(p)}</strong>" if bold else escape(p) for p, bold in runs(text))
 
 
-def _html_table(t: Table, n: int, title: str) -> str:
-    rows = [f"<table><caption>Tabel {n}. {escape(title)}</caption><thead>"]
+def _html_table(t: Table, caption: str) -> str:
+    rows = [f"<table><caption>{caption}</caption><thead>"]
     for hrow in t.header:
         rows.append("<tr>" + "".join(
             f"<th{' colspan=%d' % c.span if c.span > 1 else ''}{' rowspan=%d' % c.rows if c.rows > 1 else ''}>"
@@ -126,15 +137,16 @@ STYLE = """body{font-family:Arial,sans-serif;max-width:60em;margin:2em auto;line
 table{border-collapse:collapse;font-size:.8em;margin:1em 0}th,td{border:1px solid #000;padding:2px 4px;
 vertical-align:top}th{background:#d9d9d9}td.right{text-align:right}td.center{text-align:center}
 tr.induk td{font-weight:bold}caption{font-weight:bold;padding:.5em}.tengah{text-align:center;font-weight:bold}
-.ttd{margin-left:55%}"""
+.ttd{margin-left:55%}.draf{color:#c00000;font-weight:bold;text-align:right}"""
 
 
-def to_html(renja: Renja, blocks: list[Block]) -> str:
+def to_html(renja: Renja, blocks: list[Block], draft: str = "") -> str:
     title = escape(f"Rencana Kerja Tahun {renja.identitas.get('tahun_rencana', '')} "
                    f"{renja.identitas.get('nama_perangkat_daerah', '')}")
     out = [f'<!DOCTYPE html>\n<html lang="id"><head><meta charset="utf-8"><title>{title}</title>'
            f"<style>{STYLE}</style></head><body>"]
-    n = 0
+    if draft:
+        out.append(f'<p class="draf">{escape(draft)}</p>')
     open_list: list[str] = []
     for b in blocks:
         if b.kind != "item":
@@ -155,10 +167,17 @@ def to_html(renja: Renja, blocks: list[Block]) -> str:
             label = f"{escape(b.label)} " if b.label else ""
             out.append(f"<li>{label}{_html_inline(b.text)}</li>")
         elif b.kind == "table":
-            n += 1
-            out.append(_html_table(BUILDERS[b.data["key"]](renja), n, b.data["title"]))
-            if b.data.get("note"):
-                out.append(f"<p>{escape(b.data['note'])}</p>")
+            if b.data.get("number") is None:
+                caption = "<br>".join(escape(line) for line in str(b.data["title"]).splitlines())
+            else:
+                caption = f"Tabel {escape(str(b.data['number']))}. {escape(b.data['title'])}"
+            table = _drawn(renja, b)
+            if table is None:
+                out.append(f'<p class="tengah">{caption}</p><p>{escape(missing_sentence(b))}</p>')
+            else:
+                out.append(_html_table(table, caption))
+                if b.data.get("note"):
+                    out.append(f"<p>{escape(b.data['note'])}</p>")
         elif b.kind == "signature":
             out.append('<div class="ttd">' + "<br>".join(
                 f"<strong><u>{escape(t)}</u></strong>" if bold else escape(t)

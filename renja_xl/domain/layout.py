@@ -115,7 +115,11 @@ IDENTITAS_FIELDS: tuple[IdentitasField, ...] = (
     IdentitasField("nama_kepala", "Nama Kepala Perangkat Daerah", "Lengkap dengan gelar"),
     IdentitasField("pangkat_kepala", "Pangkat/Golongan", "Misalnya Pembina Utama Muda"),
     IdentitasField("nip_kepala", "NIP", "18 digit, boleh dengan spasi: 19650206 198603 1 018", "nip"),
+    IdentitasField("sistematika", "Sistematika Dokumen", "Susunan bab narasi; kosong = Contoh Renja (bawaan). "
+                   "Berkas sendiri: renja-xl chapters --outline BERKAS.json", "choice", "sistematika"),
 )
+# The outlines shipped in renja_xl/chapters/outlines (their "nama"), offered on Identitas
+SISTEMATIKA = ("Contoh Renja (bawaan)", "Permendagri 86/2017", "Pedoman 2026 (enam bab)")
 
 # Sections of the chapter texts a user writes, in the order of the document. Each row of the sheet is one
 # paragraph or one list item (Jenis), printed in the order of the rows.
@@ -126,17 +130,24 @@ TEKS_BAGIAN: tuple[tuple[str, str], ...] = (
     ("Maksud", "BAB I.3.1"),
     ("Tujuan", "BAB I.3.2"),
     ("Evaluasi Renja", "BAB II.1, sebelum Tabel 1"),
+    ("Penilaian Evaluasi", "BAB II.1, sesudah Tabel 1 dan ringkasannya: penilaian atas hasil evaluasi"),
     ("Evaluasi Capaian", "BAB II.1, sesudah ringkasan capaian IKU yang dibuat otomatis, sebelum Tabel 2"),
     ("Analisis IKU", "Analisis tiap IKU; isi Rujukan dengan No IKU (misalnya 1.1)"),
     ("Tren IKU", "Sebelum Tabel 3"),
     ("Analisis Kinerja Pelayanan", "BAB II.2"),
     ("Isu Strategis", "BAB II.3"),
     ("Review RKPD", "BAB II.4, sebelum Tabel 4"),
+    ("Usulan Masyarakat", "Penelaahan usulan program dan kegiatan masyarakat (sistematika Permendagri 86/2017, 2026)"),
     ("Kebijakan Nasional", "BAB III.1"),
     ("Tujuan dan Sasaran", "BAB III.2, sebelum Tabel 5"),
     ("Tujuan dan Sasaran Penutup", "BAB III.2, sesudah Tabel 5"),
     ("Rencana Kerja", "BAB IV, sebelum Tabel 6"),
-    ("Penutup", "BAB V"),
+    ("Kinerja Bidang Urusan", "BAB V sistematika 2026: kinerja penyelenggaraan bidang urusan"),
+    ("Penutup", "BAB V (BAB VI sistematika 2026)"),
+    ("Catatan Penting", "Penutup: catatan penting (sistematika Permendagri 86/2017, 2026)"),
+    ("Kaidah Pelaksanaan", "Penutup: kaidah-kaidah pelaksanaan"),
+    ("Rencana Tindak Lanjut", "Penutup: rencana tindak lanjut"),
+    ("Sumber Tabel", "Baris 'Sumber: ...' di bawah tabel; isi Rujukan dengan tabelnya, misalnya Tabel 2"),
 )
 TEKS_JENIS = ("Paragraf", "Butir Angka", "Butir Huruf")
 
@@ -154,6 +165,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "jenis_pemda": ("Provinsi", "Kabupaten", "Kota"),
     "versi_nomenklatur": VERSION_NAMES,
     "bagian_teks": tuple(name for name, _ in TEKS_BAGIAN),
+    "sistematika": SISTEMATIKA,
     "jenis_teks": TEKS_JENIS,
     "tingkat_aturan": SETTING_CHOICES,
 }

@@ -9,7 +9,7 @@ import click
 
 from renja_xl import __version__
 from renja_xl.domain.errors import InputErrors, RenjaError
-from renja_xl.domain.findings import Finding, has_errors
+from renja_xl.domain.findings import Finding
 from renja_xl.domain.fmt import angka
 from renja_xl.fileio.paths import check_output, created_note
 from renja_xl.frontends import click_id
@@ -115,10 +115,19 @@ def example_cmd(out: Path) -> None:
     r = report.renja
     click.echo(f"Contoh ditulis ke {out}: {angka(len([x for x in r.tabel6.rows if x.is_leaf and x.is_first]))} sub "
                f"kegiatan di Tabel 6, {angka(len([x for x in r.sipd.rows if x.is_leaf]))} usulan SIPD.")
-    from renja_xl.chapters import render_docx
+    from renja_xl.app.chapters import write_chapters
+    from renja_xl.engines.calamine_engine import CalamineBook
 
-    render_docx(r, out.with_suffix(".docx"))
-    click.echo(f"Narasi BAB I-V ditulis ke {out.with_suffix('.docx')}.")
+    _present_chapters(write_chapters(CalamineBook(out), out.with_suffix(".docx")))
+
+
+def _present_chapters(outcome) -> None:
+    click.echo(f"Narasi ({outcome.outline}) ditulis ke " + ", ".join(str(p) for p in outcome.written) + ".")
+    if outcome.missing:
+        click.echo("Dicetak 'belum diisi': " + "; ".join(outcome.missing) + ".")
+    if outcome.draft:
+        click.echo(f"Dokumen ini DRAF: validasi menemukan {len(outcome.errors)} galat (tercantum di Catatan "
+                   "Validasi di akhir dokumen). Perbaiki lalu buat ulang; --final menolak dokumen yang belum lulus.")
 
 
 @main.command("recalc")
@@ -196,28 +205,34 @@ def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
               help="Format keluaran (bawaan: menurut akhiran OUTPUT, selain itu docx).")
 @click.option("--pdf", is_flag=True, help="Buat juga PDF di samping .docx melalui LibreOffice (daftar isi diperbarui).")
 @click.option("--salin-templat", "copy_to", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path),
-              help="Salin templat bawaan ke folder ini untuk diubah, lalu berhenti.")
+              help="Salin templat dan sistematika bawaan ke folder ini untuk diubah, lalu berhenti.")
+@click.option("--outline", "outline", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sistematika sendiri (.json); bawaan: pilihan 'Sistematika Dokumen' di Identitas.")
+@click.option("--final", is_flag=True, help="Tolak menulis bila validasi menemukan galat (tanpa DRAF).")
 def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fmt: str | None, pdf: bool,
-                 copy_to: Path | None) -> None:
-    """Menulis narasi Renja (Kata Pengantar, BAB I-V, Lampiran) dari buku kerja ke Word, Markdown atau HTML.
+                 copy_to: Path | None, outline: Path | None, final: bool) -> None:
+    """Menulis narasi Renja (Kata Pengantar, BAB, Lampiran) dari buku kerja ke Word, Markdown atau HTML.
 
     Setiap angka dan daftar dalam kalimat (jumlah program, kegiatan dan sub kegiatan, rerata capaian
     IKU, total anggaran) dihitung dari tabel buku kerja. Paragraf yang ditulis perencana diambil dari
-    sheet 'Teks Bab'. Templat (Jinja) dapat disalin dan diubah; kesalahan templat dilaporkan dengan
-    nama berkas dan nomor barisnya, dan dokumen lama tidak tersentuh.
+    sheet 'Teks Bab'. Susunan bab mengikuti sistematika (Identitas atau --outline). Bila validasi
+    menemukan galat, dokumen ditandai DRAF dan ditutup dengan Catatan Validasi; --final menolak
+    menulisnya (status 1). Templat (Jinja) dapat disalin dan diubah; kesalahan templat dilaporkan
+    dengan nama berkas dan nomor barisnya, dan dokumen lama tidak tersentuh.
 
     \b
     Contoh:
       renja-xl chapters renja.xlsx -o renja.docx
       renja-xl chapters renja.xlsx -o renja.docx --pdf
+      renja-xl chapters renja.xlsx -o renja.docx --final
       renja-xl chapters renja.xlsx -o renja.md --format md
       renja-xl chapters renja.xlsx --salin-templat templat_saya
-      renja-xl chapters renja.xlsx -o renja.docx --templates templat_saya
+      renja-xl chapters renja.xlsx -o renja.docx --templates templat_saya --outline templat_saya/pedoman_2026.json
     """
-    from renja_xl.chapters import copy_templates, write_chapters
+    from renja_xl.app.chapters import write_chapters
+    from renja_xl.chapters import copy_templates
+    from renja_xl.chapters.draft import finding_line
     from renja_xl.engines.calamine_engine import CalamineBook
-    from renja_xl.domain.errors import InputErrors
-    from renja_xl.workbook.reader import read_renja
 
     if copy_to is not None:
         copied = copy_templates(copy_to)
@@ -230,11 +245,13 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
     fmt = fmt or {".md": "md", ".html": "html", ".htm": "html"}.get(output.suffix.lower(), "docx")
     if pdf and fmt != "docx":
         raise click.UsageError("--pdf hanya untuk keluaran docx.")
-    renja = read_renja(CalamineBook(file))
-    if has_errors(renja.findings):
-        raise InputErrors(renja.findings)
-    written = write_chapters(renja, output, fmt, templates_dir, pdf)
-    click.echo("Narasi ditulis ke " + ", ".join(str(p) for p in written) + ".")
+    outcome = write_chapters(CalamineBook(file), output, fmt, templates_dir, pdf, outline, final)
+    if outcome.refused:
+        click.echo(f"Narasi TIDAK ditulis (--final): validasi menemukan {len(outcome.errors)} galat:", err=True)
+        for f in outcome.errors:
+            click.echo("  " + finding_line(f), err=True)
+        sys.exit(1)
+    _present_chapters(outcome)
 
 
 @main.group("nomenklatur", cls=RenjaGroup)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from renja_xl.domain.errors import InputErrors, RenjaError
-from renja_xl.domain.findings import Finding, has_errors
+from renja_xl.domain.findings import Finding
 
 TITLE = "Renja XL"
 MAX_LINES = 12  # findings listed in a message box; the rest are counted (Excel cuts a MsgBox at ~1024 chars)
@@ -189,7 +189,6 @@ def _validate(book) -> Result:
 
 def _chapters(book) -> Result:
     from renja_xl.engines.xlwings_engine import XlwingsBook
-    from renja_xl.workbook.reader import read_renja
 
     grid = XlwingsBook(book, formulas=False)
     if grid.remote:
@@ -199,18 +198,18 @@ def _chapters(book) -> Result:
     if folder is None:
         raise RenjaError("simpan buku kerja ke sebuah folder lebih dulu; narasi disimpan di samping buku kerja.")
     try:
-        from renja_xl.chapters import render_docx
+        from renja_xl.app.chapters import write_chapters
     except ImportError as exc:
         raise RenjaError(f"modul narasi belum terpasang di Python ini ({exc}); pasang ulang renja-xl.") from exc
-    renja = read_renja(grid)
-    if has_errors(renja.findings):
-        raise InputErrors(renja.findings)
     out = folder / f"{Path(book.fullname).stem}_narasi.docx"
-    backup = render_docx(renja, out)
-    message = f"Narasi BAB I-V disimpan ke:\n{out}"
-    if backup:
-        message += f"\n(berkas lama disimpan di {backup})"
-    return Result(message, grid=grid, path=out)
+    outcome = write_chapters(grid, out)
+    message = f"Narasi ({outcome.outline}) disimpan ke:\n{out}"
+    if outcome.missing:
+        message += "\n\nDicetak 'belum diisi': " + "; ".join(outcome.missing) + "."
+    if outcome.draft:
+        message += (f"\n\nDokumen ini DRAF: validasi menemukan {len(outcome.errors)} galat (tercantum di Catatan "
+                    "Validasi di akhir dokumen). Perbaiki lalu buat ulang narasi.")
+    return Result(message, ok=not outcome.draft, grid=grid, path=out, findings=outcome.errors)
 
 
 def _import_sipd(book) -> Result:
