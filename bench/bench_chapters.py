@@ -22,7 +22,7 @@ from renja_xl.chapters import render_docx, render_pdf, render_text  # noqa: E402
 from renja_xl.chapters.render import render_blocks  # noqa: E402
 from renja_xl.engines.calamine_engine import CalamineBook  # noqa: E402
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook  # noqa: E402
-from renja_xl.build.xlsx_template import build_template  # noqa: E402
+from renja_xl.engines.openpyxl_template import build_template  # noqa: E402
 from renja_xl.workbook.example import fill_example  # noqa: E402
 from renja_xl.workbook.reader import read_renja  # noqa: E402
 from renja_xl.workbook.recalc import recalc  # noqa: E402

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from renja_xl.build.nomenklatur import SOURCES, SOURCES_DIR  # noqa: E402
-from renja_xl.build.xlsx_template import build_template  # noqa: E402
+from renja_xl.engines.openpyxl_template import build_template  # noqa: E402
 from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS  # noqa: E402
 from renja_xl.engines.calamine_engine import CalamineBook  # noqa: E402
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook  # noqa: E402

@@ -47,7 +47,7 @@ try:
     from renja_xl.support.memory import paused_gc  # noqa: E402
 except ImportError:  # an older checkout, for a figure before the optimisations
     from contextlib import nullcontext as paused_gc  # noqa: E402
-from renja_xl.build.xlsx_template import build_template  # noqa: E402
+from renja_xl.engines.openpyxl_template import build_template  # noqa: E402
 from renja_xl.workbook.example import fill_example  # noqa: E402
 from renja_xl.domain.layout import FIRST_DATA_ROW, LISTS, sheet  # noqa: E402
 from renja_xl.workbook.recalc import recalc  # noqa: E402

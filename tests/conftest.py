@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.build.xlsx_template import build_template
+from renja_xl.engines.openpyxl_template import build_template
 from renja_xl.workbook.example import fill_example
 from renja_xl.workbook.recalc import recalc
 

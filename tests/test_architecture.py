@@ -66,7 +66,7 @@ def test_the_core_imports_without_spreadsheet_or_word_libraries() -> None:
 
 def test_the_blocker_really_blocks() -> None:
     """The test above could pass by accident if the blocker did nothing: an engine module must fail under it."""
-    done = subprocess.run([sys.executable, "-c", BLOCKER, "renja_xl.build.xlsx_template"],
+    done = subprocess.run([sys.executable, "-c", BLOCKER, "renja_xl.engines.openpyxl_template"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "blocked by the architecture test" in done.stderr
 

@@ -23,7 +23,7 @@ from renja_xl.domain.cells import cell_ref
 from renja_xl.frontends.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.build.xlsx_template import build_template
+from renja_xl.engines.openpyxl_template import build_template
 from renja_xl.domain.errors import RenjaError
 from renja_xl.domain.layout import FIRST_DATA_ROW, SHEETS, sheet
 from renja_xl.workbook.recalc import recalc

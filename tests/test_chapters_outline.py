@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from renja_xl.app.chapters import validated_renja, write_chapters
-from renja_xl.build.xlsx_template import build_template
+from renja_xl.engines.openpyxl_template import build_template
 from renja_xl.chapters import TemplateError, copy_templates, load_outline, render_docx, render_text
 from renja_xl.chapters.outline import OutlineError
 from renja_xl.domain.errors import RenjaError

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.build.xlsx_template import build_template
+from renja_xl.engines.openpyxl_template import build_template
 from renja_xl.domain.kode import parse_kode
 from renja_xl.domain.layout import FIRST_DATA_ROW, OWNED_ROLES, sheet
 from renja_xl.workbook.reader import read_renja

@@ -313,7 +313,7 @@ def test_libreoffice_equals_python_for_every_kind_of_iku(soffice: str, tmp_path:
 
     from python_calamine import CalamineWorkbook
 
-    from renja_xl.build.xlsx_template import build_template
+    from renja_xl.engines.openpyxl_template import build_template
     from renja_xl.workbook.recalc import recalc
 
     spec = sheet("tabel2")

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pytest
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.build.xlsx_template import build_template
+from renja_xl.engines.openpyxl_template import build_template
 from renja_xl.domain.findings import SEVERITIES, Finding
 from renja_xl.workbook.catalogue import by_id
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-from renja_xl.build.xlsx_template import build_template
+from renja_xl.engines.openpyxl_template import build_template
 from renja_xl.domain.findings import SEVERITIES, Finding
 from renja_xl.workbook.catalogue import by_id
 

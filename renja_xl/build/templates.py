@@ -22,14 +22,14 @@ def _write(path: Path, wb) -> Path:
 
 
 def write_template(path: Path) -> Path:
-    from renja_xl.build.xlsx_template import build_template
+    from renja_xl.engines.openpyxl_template import build_template
 
     return _write(path, build_template())
 
 
 def write_example(path: Path) -> Path:
     from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-    from renja_xl.build.xlsx_template import build_template
+    from renja_xl.engines.openpyxl_template import build_template
     from renja_xl.workbook.example import fill_example
     from renja_xl.workbook.recalc import recalc
 

@@ -73,7 +73,7 @@ def module_source(macros: Path = MACROS) -> str:
 
 # ------------------------------------------------------------------------------------------- the workbook
 def _openpyxl_workbook(kind: str):
-    from renja_xl.build.xlsx_template import build_template
+    from renja_xl.engines.openpyxl_template import build_template
 
     wb = build_template()
     if kind == "example":

@@ -61,9 +61,6 @@ def main(ctx: click.Context) -> None:
         click.echo(ctx.get_help())
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
 @main.command("new")
 @click.argument("out", metavar="KELUARAN", type=click.Path(dir_okay=False, path_type=Path))
 def new_cmd(out: Path) -> None:
@@ -74,17 +71,12 @@ def new_cmd(out: Path) -> None:
       renja-xl new renja_2025.xlsx
       renja-xl new renja_2025.xlsm
     """
-    _say_created(check_output(out, WORKBOOK_SUFFIXES))
-    if out.suffix.lower() == ".xlsm":
-        from renja_xl.fileio.resources import copy_shipped
+    from renja_xl.app.workbook import new_workbook
 
-        backup = copy_shipped("renja_template.xlsm", out)
-    else:
-        from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-        from renja_xl.build.xlsx_template import build_template
-
-        backup = OpenpyxlBook(out, build_template()).save()
-    click.echo(f"Templat kosong ditulis ke {out}" + (f" (berkas lama disimpan di {backup})" if backup else "") + ".")
+    outcome = new_workbook(out)
+    _say_created(outcome.created_folder)
+    click.echo(f"Templat kosong ditulis ke {out}"
+               + (f" (berkas lama disimpan di {outcome.backup})" if outcome.backup else "") + ".")
 
 
 @main.command("example")
@@ -97,28 +89,13 @@ def example_cmd(out: Path) -> None:
       renja-xl example keluaran/contoh.xlsx
       renja-xl example contoh.xlsm
     """
-    _say_created(check_output(out, WORKBOOK_SUFFIXES))
-    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-    from renja_xl.build.xlsx_template import build_template
-    from renja_xl.workbook.example import fill_example
-    from renja_xl.workbook.recalc import recalc
+    from renja_xl.app.workbook import write_example
 
-    book = OpenpyxlBook(out, build_template())
-    fill_example(book)
-    report = recalc(book)
-    if out.suffix.lower() == ".xlsm":  # the macro workbook shipped with the package: the same example, with buttons
-        from renja_xl.fileio.resources import copy_shipped
-
-        copy_shipped("renja_contoh_bkd_kalbar_2024.xlsm", out)
-    else:
-        book.save()
-    r = report.renja
-    click.echo(f"Contoh ditulis ke {out}: {angka(len([x for x in r.tabel6.rows if x.is_leaf and x.is_first]))} sub "
-               f"kegiatan di Tabel 6, {angka(len([x for x in r.sipd.rows if x.is_leaf]))} usulan SIPD.")
-    from renja_xl.app.chapters import write_chapters
-    from renja_xl.engines.calamine_engine import CalamineBook
-
-    _present_chapters(write_chapters(CalamineBook(out), out.with_suffix(".docx")))
+    outcome = write_example(out)
+    _say_created(outcome.created_folder)
+    click.echo(f"Contoh ditulis ke {out}: {angka(outcome.sub_kegiatan)} sub kegiatan di Tabel 6, "
+               f"{angka(outcome.usulan)} usulan SIPD.")
+    _present_chapters(outcome.chapters)
 
 
 def _present_chapters(outcome) -> None:
@@ -147,9 +124,8 @@ def recalc_cmd(file: Path, output: Path | None) -> None:
     """
     from renja_xl.app.recalc import recalc_file
 
-    if output is not None:  # same kind as FILE: a macro workbook named .xlsx is refused by Excel
-        _say_created(check_output(output, (file.suffix.lower(),)))
     outcome = recalc_file(file, output)
+    _say_created(outcome.created_folder)
     _print_findings(outcome.notes)
     if outcome.saved_to is None:
         click.echo(f"Tidak ada yang perlu diubah; {file} sudah mutakhir.")
