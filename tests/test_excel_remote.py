@@ -143,12 +143,12 @@ def test_input_errors_are_an_indonesian_message_and_nothing_is_written(typed, tm
 
 
 def test_a_bug_is_a_readable_message_not_a_traceback(typed, monkeypatch, capsys):
-    import renja_xl.workbook.recalc
+    import renja_xl.app.recalc
 
     def broken(grid):
         raise ZeroDivisionError("contoh")
 
-    monkeypatch.setattr(renja_xl.workbook.recalc, "recalc", broken)
+    monkeypatch.setattr(renja_xl.app.recalc, "recalc", broken)
     book = remote_book(typed[1])
     result = x.recalc(book)
     assert not result.ok

@@ -10,7 +10,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
 from renja_xl.build.xlsx_template import build_template
-from renja_xl.domain.findings import RULES, SEVERITIES, Finding
+from renja_xl.domain.findings import SEVERITIES, Finding
+from renja_xl.workbook.catalogue import by_id
+
+RULES = by_id()
 from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
 from renja_xl.workbook.validation import validate_grid, write_validasi
 

@@ -142,18 +142,20 @@ def _validasi(ws, spec: SheetSpec) -> None:
 
 def _pengaturan(ws, spec: SheetSpec, ranges) -> None:
     """One row per rule: id, description, default severity, and the user's choice (dropdown)."""
-    from renja_xl.domain.findings import RULE_LIST, SEVERITY_LABELS
+    from renja_xl.domain.findings import SEVERITY_LABELS
+    from renja_xl.workbook.catalogue import rules
 
+    catalogue = rules()
     _headers(ws, spec)
     choice = spec.col("tingkat") + 1
-    for i, info in enumerate(RULE_LIST):
+    for i, info in enumerate(catalogue):
         r = FIRST_DATA_ROW + i
         ws.cell(r, 1, info.rule)
         ws.cell(r, 2, info.description).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(r, 3, SEVERITY_LABELS[info.severity])
         ws.cell(r, choice).protection = UNLOCKED
     letter = get_column_letter(choice)
-    last = FIRST_DATA_ROW + len(RULE_LIST) - 1
+    last = FIRST_DATA_ROW + len(catalogue) - 1
     dv = DataValidation(type="list", formula1=ranges["tingkat_aturan"].ref, allow_blank=True)
     dv.error = "Pilih Galat, Peringatan, Info atau Nonaktif."
     dv.errorTitle = "Tingkat tidak dikenal"

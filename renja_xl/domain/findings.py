@@ -1,12 +1,13 @@
 """Findings as data: every check yields rows, reported together (rule, severity, sheet, cell, code, message).
 
-`RULES` is the catalogue of stable rule ids with their default severity and an
-Indonesian description; the template's *Pengaturan Validasi* sheet lists it so a
-user can turn a rule off or change its severity (`apply_settings`).
+Each rule id is declared once, beside the code that emits it (`declare`), with its default severity and an
+Indonesian title; the catalogue of all of them (`renja_xl.workbook.catalogue.rules()`) fills the template's
+*Pengaturan Validasi* sheet, where a user turns a rule off or changes its severity (`apply_settings`).
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from enum import Enum
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "Galat", "warning": "Peringatan", "info": "Info"}
@@ -32,68 +33,58 @@ class Finding:
         return f"{SEVERITY_LABELS[self.severity]} {where}{code}: {self.message}"
 
 
+class Severity(str, Enum):
+    """How much a finding weighs. Findings keep the plain value ('error'), so JSON and comparisons stay simple."""
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
 @dataclass(frozen=True)
 class RuleInfo:
+    """A rule id as declared beside the code that emits it; calling it makes a finding of its default severity."""
     rule: str
     severity: str
     description: str
 
+    def __call__(self, sheet: str, cell: str, code: str, message: str) -> Finding:
+        return Finding(self.rule, self.severity, sheet, cell, code, message)
 
-def _r(rule: str, severity: str, description: str) -> RuleInfo:
-    return RuleInfo(rule, severity, description)
+
+_DECLARED: dict[str, RuleInfo] = {}
+# The order of the catalogue (the Pengaturan Validasi sheet, the README table): by subject, then by id.
+SUBJECTS = ("kode", "hierarki", "tabel", "identitas", "nomenklatur", "isi", "angka", "uang", "silang", "iku", "sipd",
+            "pengaturan")
 
 
-# Stable ids. Order = the order of the settings table in the workbook.
-RULE_LIST: tuple[RuleInfo, ...] = (
-    # reading the cells (reader.py, kode.py, money.py)
-    _r("kode.format", "error", "Kode tidak sesuai format tingkatnya (2 atau 4 digit sub kegiatan), karakter tidak sah"),
-    _r("kode.angka", "error", "Kode tersimpan sebagai angka (5.10 menjadi 5.1)"),
-    _r("kode.kosong", "error", "Baris berisi data tetapi kodenya kosong"),
-    _r("kode.spasi", "warning", "Kode memuat spasi"),
-    _r("kode.ganda", "warning", "Sub kegiatan tercantum lebih dari sekali dalam satu tabel"),
-    _r("kode.digit_versi", "error", "Jumlah digit sub kegiatan tidak sesuai versi nomenklatur (2 digit s.d. 2021, 4 digit sejak 2023)"),
-    _r("kode.bidang_lain", "warning", "Kode di luar bidang urusan perangkat daerah (Identitas)"),
-    _r("kode.kewenangan", "error", "Digit kewenangan kegiatan tidak sesuai jenis pemerintah daerah (1 provinsi, 2 kabupaten/kota)"),
-    _r("kode.tingkat_tabel", "warning", "Tingkat kode tidak cocok dengan tabel atau isian barisnya"),
-    _r("hierarki.induk_hilang", "warning", "Baris induk (program/kegiatan) belum ada"),
-    _r("hierarki.induk_tanpa_nama", "warning", "Baris induk yang ditambahkan tidak bernama: kodenya tidak ada di nomenklatur, tabel lain maupun contoh bawaan"),
-    _r("tabel.sel_gabung", "error", "Sel tergabung (merge) di area data"),
-    _r("identitas.hilang", "warning", "Baris Identitas tidak ditemukan"),
-    _r("identitas.isian", "error", "Isian Identitas tidak dapat dibaca"),
-    _r("identitas.nip", "error", "NIP bukan 18 digit atau tanggal di dalamnya mustahil"),
-    _r("nomenklatur.versi", "info", "Versi nomenklatur belum diisi atau belum diimpor"),
-    _r("nomenklatur.kode", "error", "Kode tidak ada dalam nomenklatur versi buku kerja"),
-    _r("nomenklatur.dihapus", "error", "Kode dihapus oleh Kepmendagri versi buku kerja atau versi sebelumnya (dengan penggantinya)"),
-    _r("nomenklatur.nama", "warning", "Nama berbeda dari nama resmi nomenklatur"),
-    _r("nomenklatur.indikator", "warning", "Indikator sub kegiatan berbeda dari indikator standar (nomenklatur 2023+)"),
-    _r("nomenklatur.satuan", "warning", "Satuan sub kegiatan berbeda dari satuan standar (nomenklatur 2023+)"),
-    _r("isi.indikator", "warning", "Indikator kinerja kosong"),
-    _r("isi.satuan", "warning", "Satuan kosong"),
-    _r("isi.target", "warning", "Target kinerja kosong"),
-    _r("isi.lokasi", "warning", "Lokasi kosong"),
-    _r("isi.waktu", "warning", "Waktu pelaksanaan kosong"),
-    _r("isi.waktu_format", "error", "Waktu pelaksanaan bukan rentang bulan yang sah (Januari - Desember)"),
-    _r("isi.satuan_indikator", "warning", "Satuan tidak cocok dengan rumusan indikator"),
-    _r("angka.bukan_angka", "error", "Sel uang/angka berisi teks"),
-    _r("angka.teks", "error", "Angka diketik sebagai teks (17.914.888.161)"),
-    _r("angka.rumus", "error", "Rumus di kolom isian angka"),
-    _r("angka.galat", "error", "Sel berisi galat Excel (#REF!, #VALUE!, ...)"),
-    _r("uang.negatif", "error", "Uang bernilai negatif"),
-    _r("uang.pecahan", "warning", "Uang dengan sen di kolom rupiah utuh"),
-    _r("uang.kosong", "warning", "Sub kegiatan tanpa uang"),
-    _r("uang.alokasi_induk", "error", "Pendanaan induk (jumlah indikatornya) berbeda dari jumlah sub kegiatan"),
-    _r("uang.subtotal_tersimpan", "error", "Nilai subtotal tersimpan berbeda dari jumlah sub kegiatan"),
-    _r("uang.pagu_indikatif", "error", "Total rencana melebihi pagu indikatif Identitas"),
-    _r("silang.rancangan_rencana", "warning", "Sub kegiatan ada di Tabel 4 tetapi tidak di Tabel 6, atau sebaliknya"),
-    _r("silang.rancangan_sipd", "warning", "Sub kegiatan ada di Tabel 4 tetapi tidak di Usulan SIPD, atau sebaliknya"),
-    _r("silang.rencana_sipd", "warning", "Sub kegiatan ada di Tabel 6 tetapi tidak di Usulan SIPD, atau sebaliknya"),
-    _r("silang.target", "info", "Target sub kegiatan berubah antara Tabel 4, Tabel 6 dan Usulan SIPD"),
-    _r("silang.satuan", "info", "Satuan sub kegiatan berubah antara Tabel 4, Tabel 6 dan Usulan SIPD"),
-    _r("iku.target", "warning", "IKU tahun evaluasi tanpa target"),
-    _r("iku.realisasi", "warning", "IKU tahun evaluasi tanpa realisasi"),
-    _r("pengaturan.isian", "warning", "Baris Pengaturan Validasi tidak dapat dibaca"),
-)
-RULES: dict[str, RuleInfo] = {r.rule: r for r in RULE_LIST}
+def declare(rule: str, severity: Severity, description: str) -> RuleInfo:
+    """Declare a rule id (once, in the module whose code emits it) with its default severity and Indonesian title."""
+    info = RuleInfo(rule, Severity(severity).value, description)
+    if _DECLARED.setdefault(rule, info) != info:
+        raise ValueError(f"rule id {rule} declared twice")
+    return info
+
+
+def emits(*infos: RuleInfo):
+    """Mark a rule function with the ids it can emit, so that validation skips it when the user turned them all off."""
+    def mark(fn):
+        fn.emits = tuple(i.rule for i in infos)
+        return fn
+    return mark
+
+
+def declared(rule: str) -> RuleInfo:
+    """The declaration of an id carried by an exception (KodeError.rule, NumberError.rule)."""
+    return _DECLARED[rule]
+
+
+def catalogue() -> list[RuleInfo]:
+    """Every rule declared so far, in the catalogue's order. `renja_xl.workbook.catalogue` imports every module that
+    declares, so its `rules()` is the whole list whatever was imported before."""
+    def order(info: RuleInfo) -> tuple[int, str]:
+        subject = info.rule.split(".")[0]
+        return (SUBJECTS.index(subject) if subject in SUBJECTS else len(SUBJECTS), info.rule)
+    return sorted(_DECLARED.values(), key=order)
 
 
 def has_errors(findings: list[Finding]) -> bool:

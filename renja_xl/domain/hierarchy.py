@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from renja_xl.domain.cells import column_letter
 from renja_xl.domain.kode import Kode, Level
-from renja_xl.domain.layout import FIRST_DATA_ROW, SheetSpec
+from renja_xl.domain.layout import FIRST_DATA_ROW, Column, SheetSpec
 from renja_xl.domain.money import round_half_up
 
 
@@ -73,6 +73,19 @@ class HierTable:
         if row.totals is None:
             key = self._summed.get(key, key)
         return row.amounts.get(key) or Decimal(0)
+
+    def stored_totals(self, row: HierRow) -> list[tuple[int, Column, Any]]:
+        """A typed parent row's summed cells as the sheet held them when read: (0-based column, column, value).
+
+        The value is a formula's text (an engine that reads formulas), a number (the result Excel stored, or a
+        number typed over the formula) or None; recalc, the Excel button and the stored-subtotal rule compare it
+        with the computed total.
+        """
+        if row.source_row is None or row.is_leaf or not row.is_first:
+            return []
+        cells = row.cells
+        return [(j, c, cells[j] if j < len(cells) else None)
+                for j, c in enumerate(self.spec.columns) if c.key in self._summed]
 
     def nodes(self, level: Level) -> list[HierRow]:
         """First row of each node of a level, in order."""

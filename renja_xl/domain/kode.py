@@ -11,6 +11,12 @@ from __future__ import annotations
 import re
 from enum import IntEnum
 from typing import NamedTuple
+from renja_xl.domain.findings import Severity, declare
+
+KODE_FORMAT = declare("kode.format", Severity.ERROR,
+                      "Kode tidak sesuai format tingkatnya (2 atau 4 digit sub kegiatan), karakter tidak sah")
+KODE_ANGKA = declare("kode.angka", Severity.ERROR, "Kode tersimpan sebagai angka (5.10 menjadi 5.1)")
+KODE_KOSONG = declare("kode.kosong", Severity.ERROR, "Baris berisi data tetapi kodenya kosong")
 
 
 class Level(IntEnum):
@@ -170,10 +176,10 @@ def parse_kode(raw: object) -> ParsedKode:
         raise KodeError(
             f"kode tersimpan sebagai angka ({_number_text(raw)}); Excel dapat mengubah '5.10' menjadi 5.1, "
             "jadi kode tidak ditebak. Ketik ulang kode sebagai teks (format sel Teks, atau awali dengan ').",
-            rule="kode.angka",
+            rule=KODE_ANGKA.rule,
         )
     if raw is None:
-        raise KodeError("kode kosong.", rule="kode.kosong")
+        raise KodeError("kode kosong.", rule=KODE_KOSONG.rule)
     return _parse_text(str(raw))
 
 
@@ -195,17 +201,14 @@ def well_formed(raw: object) -> Kode | None:
 # which finds the reason. Only a shortcut: a code it accepts is accepted identically by the checks below.
 _WELL_FORMED = re.compile(r"[0-9X](?:\.(?:[0-9]{2}|XX)(?:\.[0-9]{2}(?:\.[0-9]\.[0-9]{2}(?:\.(?:[0-9]{2}|[0-9]{4}))?)?)?)?")
 _SPACES = re.compile(r"\s+")
-# A sub kegiatan code as the text of a cell in a sheet's XML or a shared string: `<t>5.03.01.1.01.0001</t>`
-# (a code has no spaces, so no writer adds xml:space; the literal `<t>` lets the search skip ahead quickly).
-SUB_KEGIATAN_IN_XML = re.compile(
-    rb"<t>([0-9X]\.(?:[0-9]{2}|XX)\.[0-9]{2}\.[0-9]\.[0-9]{2}\.(?:[0-9]{2}|[0-9]{4}))</t>")
+
 
 
 def _parse_text(text: str) -> ParsedKode:
     if _WELL_FORMED.fullmatch(text):
         return ParsedKode(_intern(text), False)
     if text.strip() == "":
-        raise KodeError("kode kosong.", rule="kode.kosong")
+        raise KodeError("kode kosong.", rule=KODE_KOSONG.rule)
     compact = _SPACES.sub("", text)
     stray = compact != text
     if not re.fullmatch(r"[0-9X.]+", compact):

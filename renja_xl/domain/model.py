@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from renja_xl.domain import layout
 from renja_xl.domain.findings import Finding
 from renja_xl.domain.hierarchy import HierTable
 from renja_xl.domain.iku import IkuTable
@@ -14,6 +15,8 @@ from renja_xl.domain.iku import IkuTable
 @dataclass
 class Identitas:
     values: dict[str, Any]
+    cells: dict[str, str] = field(default_factory=dict)  # key -> the cell the value was read from ("B18")
+    sheet: str = field(default_factory=lambda: layout.sheet("identitas").name)
 
     def __getattr__(self, key: str) -> Any:
         try:
@@ -24,6 +27,10 @@ class Identitas:
     def get(self, key: str, default: Any = None) -> Any:
         v = self.values.get(key)
         return default if v is None or v == "" else v
+
+    def cell(self, key: str) -> str:
+        """Where a value was typed ('' when its row is missing from the sheet)."""
+        return self.cells.get(key, "")
 
     def bidang_texts(self) -> list[str]:
         """The agency's bidang codes as typed: one, or several separated by ';' or ',' ("5.01; 5.05").
@@ -40,6 +47,39 @@ class Identitas:
         raw = self.get("nama_bidang_urusan")
         return [p.strip() for p in str(raw).split(";")] if raw is not None else []
 
+@dataclass
+class TrenIkuRow:
+    """A row of Tabel 3 (Tren IKU): an indicator's target and realisation over the three evaluated years."""
+    source_row: int
+    no_sasaran: str = ""
+    sasaran: str = ""
+    no_iku: str = ""
+    iku: str = ""
+    satuan: str = ""
+    target_1: Decimal | str | None = None
+    realisasi_1: Decimal | str | None = None
+    target_2: Decimal | str | None = None
+    realisasi_2: Decimal | str | None = None
+    target_3: Decimal | str | None = None
+    realisasi_3: Decimal | str | None = None
+
+    def __getitem__(self, key: str) -> Any:  # templates and tables read r["sasaran"] as well as r.sasaran
+        return getattr(self, key)
+
+
+@dataclass
+class TargetRow:
+    """A row of Tabel 5: tujuan -> sasaran -> indikator sasaran, with its satuan and target."""
+    source_row: int
+    tujuan: str = ""
+    sasaran: str = ""
+    indikator: str = ""
+    satuan: str = ""
+    target: Decimal | str | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
 
 @dataclass
 class TeksRow:
@@ -55,9 +95,9 @@ class Renja:
     teks: list[TeksRow]
     tabel1: HierTable
     tabel2: IkuTable
-    tabel3: list[dict[str, Any]]
+    tabel3: list[TrenIkuRow]
     tabel4: HierTable
-    tabel5: list[dict[str, Any]]
+    tabel5: list[TargetRow]
     tabel6: HierTable
     sipd: HierTable
     findings: list[Finding] = field(default_factory=list)

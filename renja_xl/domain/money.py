@@ -3,6 +3,12 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from renja_xl.domain.findings import Severity, declare
+
+ANGKA_BUKAN_ANGKA = declare("angka.bukan_angka", Severity.ERROR, "Sel uang/angka berisi teks")
+ANGKA_TEKS = declare("angka.teks", Severity.ERROR, "Angka diketik sebagai teks (17.914.888.161)")
+ANGKA_RUMUS = declare("angka.rumus", Severity.ERROR, "Rumus di kolom isian angka")
+ANGKA_GALAT = declare("angka.galat", Severity.ERROR, "Sel berisi galat Excel (#REF!, #VALUE!, ...)")
 
 CENT = Decimal("0.01")
 ERROR_VALUES = {"#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
@@ -48,17 +54,17 @@ def to_decimal(value: object) -> Decimal | None:
         return value
     text = str(value).strip()
     if text in ERROR_VALUES:
-        raise NumberError(f"sel berisi galat Excel {text}; perbaiki rumus atau ketik angkanya.", rule="angka.galat")
+        raise NumberError(f"sel berisi galat Excel {text}; perbaiki rumus atau ketik angkanya.", rule=ANGKA_GALAT.rule)
     if text.startswith("="):
         raise NumberError(
             f"sel berisi rumus '{text}'; kolom ini diisi angka. Salin lalu Tempel Nilai (Paste Values).",
-            rule="angka.rumus",
+            rule=ANGKA_RUMUS.rule,
         )
     hint = _looks_like_typed_number(text)
     if hint is not None:
         raise NumberError(
             f"angka diketik sebagai teks ('{text}'); ketik sebagai angka tanpa titik ribuan, misalnya {hint}.",
-            rule="angka.teks",
+            rule=ANGKA_TEKS.rule,
         )
     raise NumberError(f"'{text}' bukan angka.")
 
@@ -83,7 +89,7 @@ def parse_number_or_text(value: object) -> Decimal | str | None:
         return to_decimal(value)
     text = str(value).strip()
     if text in ERROR_VALUES:
-        raise NumberError(f"sel berisi galat Excel {text}.", rule="angka.galat")
+        raise NumberError(f"sel berisi galat Excel {text}.", rule=ANGKA_GALAT.rule)
     return text
 
 

@@ -17,6 +17,10 @@ from renja_xl.domain.errors import WorkbookError
 from renja_xl.workbook.grid import Block
 from renja_xl.fileio.files import check_extent, check_workbook_file
 
+# A sub kegiatan code as the text of a cell in a sheet's XML or a shared string: `<t>5.03.01.1.01.0001</t>`
+# (a code has no spaces, so no writer adds xml:space; the literal `<t>` lets the search skip ahead quickly).
+SUB_KEGIATAN_IN_XML = re.compile(
+    rb"<t>([0-9X]\.(?:[0-9]{2}|XX)\.[0-9]{2}\.[0-9]\.[0-9]{2}\.(?:[0-9]{2}|[0-9]{4}))</t>")
 # (pattern, callback): texts a caller wants handed over while the sheets are scanned (see CalamineBook.prefetch)
 TextHook = tuple[re.Pattern[bytes], Callable[[str], Any]]
 
@@ -45,7 +49,9 @@ class CalamineBook:
     def sheet_names(self) -> list[str]:
         return list(self._names)
 
-    def prefetch(self, sheets: Sequence[str], texts: TextHook | None = None) -> None:
+    reads_formulas = False  # calamine returns the values last computed
+
+    def prefetch(self, sheets: Sequence[str], codes: Callable[[str], Any] | None = None) -> None:
         """Start reading these sheets on background threads.
 
         calamine releases the GIL while it parses a sheet (the bulk of a read), and zlib while it inflates the
@@ -54,10 +60,11 @@ class CalamineBook:
         is parsed with the one already open (opening parses the shared strings again), the others with a
         handle of their thread's own.
 
-        `texts` = (pattern, callback): the scan also hands every text of these sheets (and of the shared
-        strings) that matches the pattern's group 1 to the callback, so that the caller's work on those values
-        starts while calamine is still parsing (the reader builds its codes there).
+        `codes`: the scan also hands every sub kegiatan code text of these sheets (and of the shared strings) to
+        this callback, so that the caller's work on those values starts while calamine is still parsing (the
+        reader builds its codes there).
         """
+        texts = (SUB_KEGIATAN_IN_XML, codes) if codes is not None else None
         todo = [s for s in sheets if s in self._names and s not in self._pending and s not in self._sheets]
         if not todo:
             return
@@ -143,10 +150,17 @@ class CalamineBook:
                 "Excel dan simpan ulang, atau pakai salinannya di folder cadangan/."
             ) from exc
 
+    # Read-only: the writes of the Grid protocol refuse with a plain message.
     def write(self, sheet: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> None:
-        raise WorkbookError("pembaca cepat (calamine) hanya membaca; gunakan mesin openpyxl untuk menulis.")
+        raise _read_only()
 
-    clear = write  # type: ignore[assignment]
+    def clear(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> None:
+        raise _read_only()
+
+    def ensure_sheet(self, sheet: str) -> bool:
+        if sheet in self._names:
+            return False
+        raise _read_only()
 
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
         ranges = getattr(self._sheet(sheet), "merged_cell_ranges", None) or []
@@ -155,6 +169,10 @@ class CalamineBook:
 
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)([0-9]+)"[^>]*?\st="e"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def _read_only() -> WorkbookError:
+    return WorkbookError("pembaca cepat (calamine) hanya membaca; gunakan mesin openpyxl untuk menulis.")
 
 
 def _restore_errors(path: Path, sheet: str, block: Block) -> None:

@@ -13,6 +13,8 @@ from renja_xl.fileio.files import atomic_save, check_extent, check_workbook_file
 
 
 class OpenpyxlBook:
+    reads_formulas = True
+
     def __init__(self, path: str | Path, workbook=None):
         self.path = Path(path)
         if workbook is None:

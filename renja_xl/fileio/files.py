@@ -95,3 +95,15 @@ def _give_mode(tmp: Path, target: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
+
+
+def save_book(book, target: Path) -> Path | None:
+    """Save an engine's workbook to `target` (atomically, with a backup); returns the backup's path.
+
+    A file that Excel holds open (Windows locks it) becomes a plain message; nothing is written then.
+    """
+    try:
+        return book.save(target)
+    except PermissionError as exc:
+        raise WorkbookError(f"berkas '{Path(target).name}' tidak dapat ditulis ({exc.strerror}); tutup dulu di Excel, "
+                            "lalu ulangi. Berkas tidak berubah.") from exc

@@ -6,13 +6,13 @@ files the Sub was to produce (LibreOffice exits 0 even when nothing was done).
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from renja_xl.domain.errors import RenjaError
+from renja_xl.support import settings
 
 _MODULE = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
@@ -30,7 +30,7 @@ _LIBRARY = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def find_soffice() -> str | None:
-    return os.environ.get("RENJA_XL_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    return settings.soffice() or shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _escape(source: str) -> str:

@@ -106,19 +106,15 @@ def recalc_cmd(file: Path, output: Path | None) -> None:
       renja-xl recalc renja.xlsx
       renja-xl recalc renja.xlsx -o renja_baru.xlsx
     """
-    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-    from renja_xl.workbook.recalc import recalc
+    from renja_xl.app.recalc import recalc_file
 
-    book = OpenpyxlBook(file)
-    report = recalc(book)
-    _print_findings(report.notes)
-    if report.writes == 0 and output is None:
+    outcome = recalc_file(file, output)
+    _print_findings(outcome.notes)
+    if outcome.saved_to is None:
         click.echo(f"Tidak ada yang perlu diubah; {file} sudah mutakhir.")
         return
-    backup = book.save(output or file)
-    inserted = sum(report.inserted.values())
-    click.echo(f"Hitung ulang selesai: {inserted} baris induk ditambahkan, {report.writes} blok ditulis; "
-               f"disimpan ke {output or file}" + (f" (cadangan: {backup})" if backup else "") + ".")
+    click.echo(outcome.summary() + f" Disimpan ke {outcome.saved_to}"
+               + (f" (cadangan: {outcome.backup})" if outcome.backup else "") + ".")
 
 
 @main.command("validate")
@@ -139,27 +135,18 @@ def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
       renja-xl validate renja.xlsx --json > temuan.json
       renja-xl validate renja.xlsx --tulis
     """
-    from renja_xl.engines.calamine_engine import CalamineBook
-    from renja_xl.domain.findings import counts
-    from renja_xl.workbook.validation import validate_grid
+    from renja_xl.app.validate import validate_file
 
-    findings = validate_grid(CalamineBook(file))
-    if tulis:
-        from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-        from renja_xl.workbook.validation import write_validasi
-
-        book = OpenpyxlBook(file)
-        write_validasi(book, findings)
-        backup = _save(book, file)
-        if not as_json:
-            click.echo(f"Temuan ditulis ke sheet 'Validasi' di {file}" + (f" (cadangan: {backup})" if backup else "") + ".")
+    outcome = validate_file(file, write_sheet=tulis)
+    if tulis and not as_json:
+        click.echo(f"Temuan ditulis ke sheet 'Validasi' di {file}"
+                   + (f" (cadangan: {outcome.backup})" if outcome.backup else "") + ".")
     if as_json:
-        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([f.as_dict() for f in outcome.findings], ensure_ascii=False, indent=2))
     else:
-        _print_findings(findings)
-        c = counts(findings)
-        click.echo(f"{c['error']} galat, {c['warning']} peringatan, {c['info']} info.")
-    if has_errors(findings):
+        _print_findings(outcome.findings)
+        click.echo(outcome.count_text() + ".")
+    if outcome.has_errors:
         sys.exit(1)
 
 
@@ -210,17 +197,6 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
         raise InputErrors(renja.findings)
     written = write_chapters(renja, output, fmt, templates_dir, pdf)
     click.echo("Narasi ditulis ke " + ", ".join(str(p) for p in written) + ".")
-
-
-def _save(book, path: Path):
-    """Save atomically with a backup; a file Excel holds open becomes a plain message."""
-    from renja_xl.domain.errors import WorkbookError
-
-    try:
-        return book.save()
-    except PermissionError as exc:
-        raise WorkbookError(f"berkas '{path.name}' tidak dapat ditulis ({exc.strerror}); tutup dulu di Excel, "
-                            "lalu ulangi. Berkas tidak berubah.") from exc
 
 
 @main.group("nomenklatur", cls=RenjaGroup)
@@ -383,42 +359,11 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
       renja-xl import-sipd usulan_sipd_2024.xlsx renja.xlsx
       renja-xl import-sipd usulan_sipd_2024.csv renja.xlsx
     """
-    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-    from renja_xl.domain.errors import WorkbookError
-    from renja_xl.sipd.usulan import import_print, parse_print, read_csv_text
+    from renja_xl.app.sipd import import_sipd_file
 
-    if not sipd_file.exists():
-        raise WorkbookError(f"berkas '{sipd_file}' tidak ditemukan.")
-    printed = None
-    if sipd_file.suffix.lower() in (".csv", ".txt"):
-        try:
-            block = read_csv_text(sipd_file.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError:
-            block = read_csv_text(sipd_file.read_text(encoding="cp1252"))
-    else:
-        from renja_xl.engines.calamine_engine import CalamineBook
-        from renja_xl.sipd.usulan import SipdError
-
-        source = CalamineBook(sipd_file)
-        names = source.sheet_names()
-        for name in names:  # the print is usually the first sheet; take the first that has its header
-            try:
-                printed = parse_print(source.read(name))
-                break
-            except SipdError:
-                if name == names[-1]:
-                    raise
-        block = []
-    if printed is None:
-        printed = parse_print(block)
-    book = OpenpyxlBook(workbook)
-    result = import_print(book, printed)
-    backup = _save(book, workbook)
-    _print_findings(result.notes)
-    from renja_xl.domain.fmt import rupiah
-
-    click.echo(f"{len(printed.leaves)} usulan sub kegiatan ({rupiah(result.total)}) ditulis ke sheet 'Usulan SIPD' "
-               f"di {workbook}" + (f" (cadangan: {backup})" if backup else "") + ".")
+    outcome = import_sipd_file(sipd_file, workbook)
+    _print_findings(outcome.result.notes)
+    click.echo(f"{outcome.summary()} di {workbook}" + (f" (cadangan: {outcome.backup})" if outcome.backup else "") + ".")
 
 
 @main.command("migrasi")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from renja_xl.domain.errors import InputErrors, RenjaError
-from renja_xl.domain.findings import Finding
+from renja_xl.domain.findings import Finding, has_errors
 
 TITLE = "Renja XL"
 MAX_LINES = 12  # findings listed in a message box; the rest are counted (Excel cuts a MsgBox at ~1024 chars)
@@ -130,13 +130,6 @@ def _finding_lines(findings: list[Finding], limit: int = MAX_LINES) -> str:
     return "\n".join(lines)
 
 
-def _count_text(findings: list[Finding]) -> str:
-    from renja_xl.domain.findings import SEVERITY_LABELS
-
-    n = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_LABELS}
-    return f"{n['error']} galat, {n['warning']} peringatan, {n['info']} info"
-
-
 def _backup(book) -> Path | None:
     """Desktop Excel: a copy of the workbook as it is now, in 'cadangan/' beside it (as the CLI keeps one)."""
     from renja_xl.fileio.files import backup_path
@@ -160,84 +153,38 @@ def _backup(book) -> Path | None:
 
 # ----------------------------------------------------------------------------------------------- commands
 def _recalc(book) -> Result:
-    from renja_xl.engines.xlwings_engine import XlwingsBook
-    from renja_xl.workbook.recalc import recalc as core_recalc
-
+    from renja_xl.app.recalc import recalc_grid
     from renja_xl.domain.layout import HIERARCHY_SHEETS, sheet
+    from renja_xl.engines.xlwings_engine import XlwingsBook
 
     grid = XlwingsBook(book, formulas=True)
     backup = None if grid.remote else _backup(book)
     try:
         grid.prepare([s.name for s in HIERARCHY_SHEETS] + [sheet("tabel2").name, sheet("tabel3").name])
-        report = core_recalc(grid)
+        outcome = recalc_grid(grid)
     finally:
         grid.finish()
-    notes = _real_notes(report, grid)
-    inserted = sum(report.inserted.values())
-    if report.writes == 0:
-        message = "Tidak ada yang perlu diubah; buku kerja sudah mutakhir."
-    else:
-        message = f"Hitung Ulang selesai: {inserted} baris induk ditambahkan, {report.writes} blok ditulis."
-        if report.restructured:
-            message += " Urutan baris diperbarui di: " + ", ".join(report.restructured) + "."
-        if backup:
-            message += f"\nSalinan sebelum Hitung Ulang: {backup}"
-    if notes:
-        message += "\n\n" + _finding_lines(notes)
-    return Result(message, grid=grid, findings=notes)
-
-
-def _real_notes(report, grid) -> list[Finding]:
-    """Without formulas (remote runtimes) a parent's subtotal reads as its value: no 'typed number' note for
-    a value that equals the computed subtotal, since nothing is lost when the formula is written."""
-    if grid.reads_formulas:
-        return report.notes
-    from renja_xl.domain.cells import cell_ref
-    from renja_xl.domain.money import NumberError, to_decimal
-
-    same = set()
-    for table in report.renja.hierarchy_tables():
-        block = report.renja.blocks[table.spec.key]
-        cols = [(j, c) for j, c in enumerate(table.spec.columns) if c.role in ("jumlah", "total")]
-        for r in table.rows:
-            if r.source_row is None or r.is_leaf or not r.is_first:
-                continue
-            line = block[r.source_row - 1]
-            for j, c in cols:
-                try:
-                    value = to_decimal(line[j]) if j < len(line) else None
-                except NumberError:
-                    continue
-                if value is not None and value == r.totals[c.key]:
-                    same.add((table.spec.name, cell_ref(r.source_row, j + 1)))
-    return [f for f in report.notes if not (f.rule == "uang.rumus_ditimpa" and (f.sheet, f.cell) in same)]
+    message = outcome.summary()
+    if outcome.changed and backup:
+        message += f"\nSalinan sebelum Hitung Ulang: {backup}"
+    if outcome.notes:
+        message += "\n\n" + _finding_lines(outcome.notes)
+    return Result(message, grid=grid, findings=outcome.notes)
 
 
 def _validate(book) -> Result:
+    from renja_xl.app.validate import validate_on_grid
     from renja_xl.engines.xlwings_engine import XlwingsBook
-    from renja_xl.workbook.validation import validate_grid
 
     grid = XlwingsBook(book, formulas=False)  # values, as calamine reads a file: stored subtotals are checked
-    findings = validate_grid(grid)
-    written = False
     try:
-        written = _write_validasi(grid, findings)
+        outcome = validate_on_grid(grid, write_sheet=True)  # the sheet is added when the workbook lacks it
     finally:
         grid.finish()
-    message = f"Validasi selesai: {_count_text(findings)}."
-    if written:
-        message += " Daftar lengkap ada di sheet Validasi."
-    if findings:
-        message += "\n\n" + _finding_lines(findings)
-    return Result(message, ok=not any(f.severity == "error" for f in findings), grid=grid, findings=findings)
-
-
-def _write_validasi(grid, findings: list[Finding]) -> bool:
-    """Replace the Validasi sheet's rows (the validation module's writer; the sheet is added when missing)."""
-    from renja_xl.workbook.validation import write_validasi
-
-    write_validasi(grid, findings)
-    return True
+    message = f"Validasi selesai: {outcome.count_text()}. Daftar lengkap ada di sheet Validasi."
+    if outcome.findings:
+        message += "\n\n" + _finding_lines(outcome.findings)
+    return Result(message, ok=not outcome.has_errors, grid=grid, findings=outcome.findings)
 
 
 def _chapters(book) -> Result:
@@ -256,7 +203,7 @@ def _chapters(book) -> Result:
     except ImportError as exc:
         raise RenjaError(f"modul narasi belum terpasang di Python ini ({exc}); pasang ulang renja-xl.") from exc
     renja = read_renja(grid)
-    if any(f.severity == "error" for f in renja.findings):
+    if has_errors(renja.findings):
         raise InputErrors(renja.findings)
     out = folder / f"{Path(book.fullname).stem}_narasi.docx"
     backup = render_docx(renja, out)
@@ -272,45 +219,26 @@ def _import_sipd(book) -> Result:
     if engine_kind(book) == "remote":
         raise RenjaError("Impor SIPD membaca berkas ekspor SIPD-RI dari komputer, yang tidak dapat dibuka dari "
                          "Excel di web. Gunakan Excel desktop, atau: renja-xl import-sipd CETAKAN.xlsx BERKAS.xlsx")
-    try:
-        from renja_xl.sipd.usulan import import_print, parse_print
-    except ImportError:
-        raise RenjaError("Impor SIPD belum tersedia di versi Renja XL ini; pasang ulang renja-xl.") from None
+    from renja_xl.app.sipd import import_into, read_print
+    from renja_xl.domain.layout import sheet
+
     path = _ask_file(book)
     if path is None:
         return Result("Impor SIPD dibatalkan: tidak ada berkas yang dipilih.")
-    printed = parse_print(_read_sipd_file(Path(path)))
+    printed = read_print(Path(path))  # the same reader as the command line: the print may be on any sheet
     grid = XlwingsBook(book, formulas=True)
     backup = _backup(book)
     try:
-        grid.prepare(["Usulan SIPD"])
-        result = import_print(grid, printed)
+        grid.prepare([sheet("sipd").name])
+        outcome = import_into(grid, Path(path), printed)
     finally:
         grid.finish()
-    from renja_xl.domain.fmt import rupiah
-
-    message = (f"Impor SIPD selesai: {len(printed.leaves)} usulan sub kegiatan ({rupiah(result.total)}) ditulis ke "
-               f"sheet 'Usulan SIPD' dari {Path(path).name}.")
+    message = f"Impor SIPD selesai: {outcome.summary()} dari {Path(path).name}."
     if backup:
         message += f"\nSalinan sebelum impor: {backup}"
-    if result.notes:
-        message += "\n\n" + _finding_lines(result.notes)
-    return Result(message, grid=grid, findings=list(result.notes), path=Path(path))
-
-
-def _read_sipd_file(path: Path) -> list[list]:
-    """The SIPD-RI print as one block (CSV in UTF-8 or Windows-1252, or the first sheet of a workbook)."""
-    from renja_xl.sipd.usulan import read_csv_text
-
-    if path.suffix.lower() in (".csv", ".txt"):
-        try:
-            return read_csv_text(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError:
-            return read_csv_text(path.read_text(encoding="cp1252"))
-    from renja_xl.engines.calamine_engine import CalamineBook
-
-    source = CalamineBook(path)
-    return source.read(source.sheet_names()[0])
+    if outcome.result.notes:
+        message += "\n\n" + _finding_lines(outcome.result.notes)
+    return Result(message, grid=grid, findings=list(outcome.result.notes), path=Path(path))
 
 
 def _ask_file(book) -> str | None:

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from renja_xl.domain.kode import parse_kode
+from renja_xl.support import settings
 from renja_xl.nomenklatur.matching import name_key
 from renja_xl.domain.versi import REG_NUMBER
 from renja_xl.nomenklatur.model import LEVEL_KEYS, REMOVED_FIELDS, STORE_FIELDS, Entry, Nomenklatur, NomenklaturError, Removal
 
-ENV_HOME = "RENJA_XL_HOME"
+ENV_HOME = settings.ENV_HOME
 
 EMBEDDED_VERSI = "contoh bawaan"
 
@@ -42,9 +43,9 @@ def embedded() -> Nomenklatur:
 
 
 def store_dir() -> Path:
-    home = os.environ.get(ENV_HOME)
-    if home:
-        return Path(home) / "nomenklatur"
+    folder = settings.home()
+    if folder is not None:
+        return folder / "nomenklatur"
     from platformdirs import user_data_path
 
     return user_data_path("renja-xl", appauthor=False) / "nomenklatur"

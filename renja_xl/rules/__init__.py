@@ -10,11 +10,7 @@ from typing import Callable, Iterable
 
 from renja_xl.domain.findings import Finding
 from renja_xl.rules.context import Context
-from renja_xl.rules import isi
-from renja_xl.rules import kode
-from renja_xl.rules import nomenklatur
-from renja_xl.rules import silang
-from renja_xl.rules import uang
+from renja_xl.rules import isi, kode, nomenklatur, silang, uang
 
 Rule = Callable[[Context], Iterable[Finding]]
 

@@ -7,10 +7,10 @@ from operator import is_, itemgetter
 from dataclasses import dataclass, field
 from typing import Any
 
-from renja_xl.domain.cells import cell_ref, column_letter
+from renja_xl.domain.cells import column_letter
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
-from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
+from renja_xl.domain.layout import sheet
 from renja_xl.domain.model import Renja
 from renja_xl.nomenklatur import Nomenklatur, jenis_key
 
@@ -52,7 +52,6 @@ class Context:
     renja: Renja
     nomenklatur: Nomenklatur | None = None  # the list of the declared version (or the embedded example list)
     nomenklatur_note: str = ""  # why the embedded list is used, if it is
-    identitas_rows: dict[str, int] = field(default_factory=dict)
     _cols: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
     _letters: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _lists: dict[tuple[str, str], list[HierRow]] = field(default_factory=dict, repr=False)
@@ -67,20 +66,13 @@ class Context:
             j = self._cols[k] = table.spec.col(key)
         return j
 
-    def __post_init__(self) -> None:
-        labels = {_SPACES.sub(" ", f.label).strip().lower(): f.key for f in IDENTITAS_FIELDS}
-        block = self.renja.blocks.get("identitas", [])
-        for idx in range(FIRST_DATA_ROW - 1, len(block)):
-            line = block[idx]
-            if line:
-                key = labels.get(text(line[0]).lower())
-                if key and key not in self.identitas_rows:
-                    self.identitas_rows[key] = idx + 1
-
     # --- identitas
     def identitas_cell(self, key: str) -> str:
-        row = self.identitas_rows.get(key)
-        return cell_ref(row, 2) if row else ""
+        return self.renja.identitas.cell(key)
+
+    @property
+    def identitas_sheet(self) -> str:
+        return self.renja.identitas.sheet
 
     @property
     def versi(self) -> str:
@@ -183,5 +175,3 @@ class Context:
         return self.renja.hierarchy_tables()
 
 
-def sheet_name(key: str) -> str:
-    return sheet(key).name

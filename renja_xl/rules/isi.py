@@ -5,16 +5,31 @@ import re
 from datetime import date
 from typing import Any, Iterable
 
-from renja_xl.domain.findings import Finding
+from renja_xl.domain.findings import Finding, Severity, declare, emits
 from renja_xl.domain.kode import Level
 from renja_xl.domain.layout import MONTHS
 from renja_xl.rules.context import Context, blank, blank_positions, text
 
-_FIELDS = (("indikator", "isi.indikator", "indikator kinerja"), ("satuan", "isi.satuan", "satuan"),
-           ("target", "isi.target", "target kinerja"), ("lokasi", "isi.lokasi", "lokasi"),
-           ("waktu", "isi.waktu", "waktu pelaksanaan"))
+
+IDENTITAS_ISIAN = declare("identitas.isian", Severity.ERROR, "Isian Identitas tidak dapat dibaca")
+IDENTITAS_NIP = declare("identitas.nip", Severity.ERROR, "NIP bukan 18 digit atau tanggal di dalamnya mustahil")
+ISI_INDIKATOR = declare("isi.indikator", Severity.WARNING, "Indikator kinerja kosong")
+ISI_SATUAN = declare("isi.satuan", Severity.WARNING, "Satuan kosong")
+ISI_TARGET = declare("isi.target", Severity.WARNING, "Target kinerja kosong")
+ISI_LOKASI = declare("isi.lokasi", Severity.WARNING, "Lokasi kosong")
+ISI_WAKTU = declare("isi.waktu", Severity.WARNING, "Waktu pelaksanaan kosong")
+ISI_WAKTU_FORMAT = declare("isi.waktu_format", Severity.ERROR,
+                           "Waktu pelaksanaan bukan rentang bulan yang sah (Januari - Desember)")
+ISI_SATUAN_INDIKATOR = declare("isi.satuan_indikator", Severity.WARNING, "Satuan tidak cocok dengan rumusan indikator")
+IKU_TARGET = declare("iku.target", Severity.WARNING, "IKU tahun evaluasi tanpa target")
+IKU_REALISASI = declare("iku.realisasi", Severity.WARNING, "IKU tahun evaluasi tanpa realisasi")
+
+_FIELDS = (("indikator", ISI_INDIKATOR, "indikator kinerja"), ("satuan", ISI_SATUAN, "satuan"),
+           ("target", ISI_TARGET, "target kinerja"), ("lokasi", ISI_LOKASI, "lokasi"),
+           ("waktu", ISI_WAKTU, "waktu pelaksanaan"))
 
 
+@emits(ISI_INDIKATOR, ISI_LOKASI, ISI_SATUAN, ISI_TARGET, ISI_WAKTU)
 def missing_fields(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     plans = ((renja.tabel1, ("indikator", "satuan", "target")),
@@ -35,7 +50,7 @@ def missing_fields(ctx: Context) -> Iterable[Finding]:
         for i, order in hits:
             r = typed[i]
             key, rule, label = fields[order]
-            yield Finding(rule, "warning", table.spec.name, ctx.where(table, r, key), r.kode.text,
+            yield rule(table.spec.name, ctx.where(table, r, key), r.kode.text,
                           f"{label} {r.level.label.lower()} {r.kode.text} kosong.")
 
 
@@ -62,6 +77,7 @@ def month_range(value: str) -> tuple[int, int] | str:
     return start, end
 
 
+@emits(ISI_WAKTU_FORMAT)
 def waktu_format(ctx: Context) -> Iterable[Finding]:
     for table in (ctx.renja.tabel4, ctx.renja.tabel6):
         column = ctx.column(table, "typed", "waktu")
@@ -76,8 +92,8 @@ def waktu_format(ctx: Context) -> Iterable[Finding]:
             continue
         for r, raw in zip(ctx.typed_rows(table), column):
             if raw in bad:
-                yield Finding("isi.waktu_format", "error", table.spec.name, ctx.where(table, r, "waktu"), r.kode.text,
-                              f"waktu pelaksanaan '{text(raw)}' tidak sah: {bad[raw]}.")
+                yield ISI_WAKTU_FORMAT(table.spec.name, ctx.where(table, r, "waktu"), r.kode.text,
+                                       f"waktu pelaksanaan '{text(raw)}' tidak sah: {bad[raw]}.")
 
 
 # The thing an indicator counts ("Jumlah <noun> ...") and the satuan kinds that may count it.
@@ -112,6 +128,7 @@ def indicator_kind(indikator: str) -> str | None:
     return _KIND_OF_NOUN.get(noun)
 
 
+@emits(ISI_SATUAN_INDIKATOR)
 def satuan_fits_indicator(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     for table in (renja.tabel1, renja.tabel4, renja.tabel6):
@@ -128,10 +145,10 @@ def satuan_fits_indicator(ctx: Context) -> Iterable[Finding]:
         for r, pair in zip(ctx.typed_rows(table), zip(indikator_col, satuan_col)):
             if pair in wrong:
                 indikator, satuan = text(pair[0]), text(pair[1])
-                yield Finding("isi.satuan_indikator", "warning", table.spec.name, ctx.where(table, r, "satuan"),
-                              r.kode.text,
-                              f"satuan '{satuan}' tidak cocok dengan indikator '{indikator}' "
-                              f"(yang dihitung: {wrong[pair]}).")
+                yield ISI_SATUAN_INDIKATOR(table.spec.name, ctx.where(table, r, "satuan"),
+                                           r.kode.text,
+                                           f"satuan '{satuan}' tidak cocok dengan indikator '{indikator}' "
+                                           f"(yang dihitung: {wrong[pair]}).")
 
 
 def nip_problem(raw: str, today: date | None = None) -> str | None:
@@ -158,15 +175,17 @@ def nip_problem(raw: str, today: date | None = None) -> str | None:
     return None
 
 
+@emits(IDENTITAS_NIP)
 def nip(ctx: Context) -> Iterable[Finding]:
     raw = ctx.renja.identitas.get("nip_kepala")
     if blank(raw):
         return
     problem = nip_problem(text(raw))
     if problem:
-        yield Finding("identitas.nip", "error", "Identitas", ctx.identitas_cell("nip_kepala"), "", problem)
+        yield IDENTITAS_NIP(ctx.identitas_sheet, ctx.identitas_cell("nip_kepala"), "", problem)
 
 
+@emits(IDENTITAS_ISIAN)
 def bidang_code(ctx: Context) -> Iterable[Finding]:
     """Identitas' Kode Bidang Urusan: text of the form 5.03 (the code checks lean on it)."""
     raw = ctx.renja.identitas.get("kode_bidang_urusan")
@@ -176,10 +195,11 @@ def bidang_code(ctx: Context) -> Iterable[Finding]:
         why = "tersimpan sebagai angka (5.10 menjadi 5.1); ketik sebagai teks"
     else:
         why = "bukan kode bidang urusan (dua bagian, misalnya 5.03; beberapa bidang dipisah titik koma: 5.01; 5.05)"
-    yield Finding("identitas.isian", "error", "Identitas", ctx.identitas_cell("kode_bidang_urusan"), text(raw),
-                  f"Kode Bidang Urusan '{text(raw)}' {why}; pemeriksaan bidang dilewati.")
+    yield IDENTITAS_ISIAN(ctx.identitas_sheet, ctx.identitas_cell("kode_bidang_urusan"), text(raw),
+                          f"Kode Bidang Urusan '{text(raw)}' {why}; pemeriksaan bidang dilewati.")
 
 
+@emits(IKU_REALISASI, IKU_TARGET)
 def iku_values(ctx: Context) -> Iterable[Finding]:
     spec = ctx.renja.tabel2.spec
     from renja_xl.domain.cells import cell_ref
@@ -188,9 +208,9 @@ def iku_values(ctx: Context) -> Iterable[Finding]:
         if r.source_row is None:
             continue
         iku = text(r.cells[spec.col("iku")]) or text(r.cells[spec.col("no_iku")])
-        for key, rule, value in (("target", "iku.target", r.target), ("realisasi", "iku.realisasi", r.realisasi)):
+        for key, rule, value in (("target", IKU_TARGET, r.target), ("realisasi", IKU_REALISASI, r.realisasi)):
             if value is None:
-                yield Finding(rule, "warning", spec.name, cell_ref(r.source_row, spec.col(key) + 1),
+                yield rule(spec.name, cell_ref(r.source_row, spec.col(key) + 1),
                               text(r.cells[spec.col("no_iku")]),
                               f"IKU '{iku}' tanpa {key}; tingkat kemajuannya tidak dapat dihitung.")
 

@@ -4,17 +4,29 @@ from __future__ import annotations
 from itertools import compress, repeat
 from typing import Iterable
 
-from renja_xl.domain.findings import Finding
+from renja_xl.domain.findings import Finding, Severity, declare, emits
 from renja_xl.nomenklatur import name_key, same_name
 from renja_xl.rules.context import Context, text
 
+NOMENKLATUR_VERSI = declare("nomenklatur.versi", Severity.INFO, "Versi nomenklatur belum diisi atau belum diimpor")
+NOMENKLATUR_KODE = declare("nomenklatur.kode", Severity.ERROR, "Kode tidak ada dalam nomenklatur versi buku kerja")
+NOMENKLATUR_DIHAPUS = declare("nomenklatur.dihapus", Severity.ERROR,
+                              "Kode dihapus oleh Kepmendagri versi buku kerja atau versi sebelumnya (dengan penggantinya)")
+NOMENKLATUR_NAMA = declare("nomenklatur.nama", Severity.WARNING, "Nama berbeda dari nama resmi nomenklatur")
+NOMENKLATUR_INDIKATOR = declare("nomenklatur.indikator", Severity.WARNING,
+                                "Indikator sub kegiatan berbeda dari indikator standar (nomenklatur 2023+)")
+NOMENKLATUR_SATUAN = declare("nomenklatur.satuan", Severity.WARNING,
+                             "Satuan sub kegiatan berbeda dari satuan standar (nomenklatur 2023+)")
 
+
+@emits(NOMENKLATUR_VERSI)
 def version_note(ctx: Context) -> Iterable[Finding]:
     if ctx.nomenklatur_note:
-        yield Finding("nomenklatur.versi", "info", "Identitas", ctx.identitas_cell("versi_nomenklatur"), "",
-                      ctx.nomenklatur_note)
+        yield NOMENKLATUR_VERSI(ctx.identitas_sheet, ctx.identitas_cell("versi_nomenklatur"), "",
+                                ctx.nomenklatur_note)
 
 
+@emits(NOMENKLATUR_KODE, NOMENKLATUR_DIHAPUS, NOMENKLATUR_NAMA)
 def codes_and_names(ctx: Context) -> Iterable[Finding]:
     nom = ctx.nomenklatur
     if nom is None:
@@ -46,16 +58,15 @@ def codes_and_names(ctx: Context) -> Iterable[Finding]:
                 ok = name_cache[key] = not name or same_name(name, entry.nama)
             if not ok:
                 name = text(raw)
-                yield Finding("nomenklatur.nama", "warning", table.spec.name, ctx.where(table, r, "uraian"), kode,
-                              f"nama '{name}' berbeda dari nomenklatur '{nom.versi}'; nama resmi: '{entry.nama}'.")
+                yield NOMENKLATUR_NAMA(table.spec.name, ctx.where(table, r, "uraian"), kode,
+                                       f"nama '{name}' berbeda dari nomenklatur '{nom.versi}'; nama resmi: '{entry.nama}'.")
 
 
 def _unknown(nom, sheet: str, cell: str, kode: str, label: str, jenis) -> Finding:
     """A code not in the list: deleted by a decree (with its replacement), or never in it."""
     gone = nom.removal(kode)
     if gone is None:
-        return Finding("nomenklatur.kode", "error", sheet, cell, kode,
-                       f"kode {kode} ({label}) tidak ada dalam nomenklatur '{nom.versi}'.")
+        return NOMENKLATUR_KODE(sheet, cell, kode, f"kode {kode} ({label}) tidak ada dalam nomenklatur '{nom.versi}'.")
     text = f"kode {kode} ({label}, '{gone.nama}') dihapus pada {gone.versi or nom.versi}"
     if gone.pengganti:
         pengganti = gone.pengganti
@@ -65,10 +76,10 @@ def _unknown(nom, sheet: str, cell: str, kode: str, label: str, jenis) -> Findin
         text += f"; penggantinya {pengganti}" + (f" '{entry.nama}'" if entry else "")
     else:
         text += "; tidak ada penggantinya dalam daftar"
-    return Finding("nomenklatur.dihapus", "error", sheet, cell, kode,
-                   text + ". Pindahkan buku kerja dengan renja-xl migrasi atau pilih kode lain.")
+    return NOMENKLATUR_DIHAPUS(sheet, cell, kode, text + ". Pindahkan buku kerja dengan renja-xl migrasi atau pilih kode lain.")
 
 
+@emits(NOMENKLATUR_INDIKATOR, NOMENKLATUR_SATUAN)
 def standard_indicator(ctx: Context) -> Iterable[Finding]:
     """2023+ lists carry each sub kegiatan's indikator and satuan: compare Tabel 4 and Tabel 6 with them."""
     nom = ctx.nomenklatur
@@ -82,13 +93,13 @@ def standard_indicator(ctx: Context) -> Iterable[Finding]:
                 continue
             indikator = text(ctx.value(table, r, "indikator"))
             if entry.indikator and indikator and not same_name(indikator, entry.indikator, tolerance=2):
-                yield Finding("nomenklatur.indikator", "warning", table.spec.name, ctx.where(table, r, "indikator"),
-                              r.kode.text,
-                              f"indikator '{indikator}' berbeda dari indikator standar: '{entry.indikator}'.")
+                yield NOMENKLATUR_INDIKATOR(table.spec.name, ctx.where(table, r, "indikator"),
+                                            r.kode.text,
+                                            f"indikator '{indikator}' berbeda dari indikator standar: '{entry.indikator}'.")
             satuan = text(ctx.value(table, r, "satuan"))
             if entry.satuan and satuan and name_key(satuan) != name_key(entry.satuan):
-                yield Finding("nomenklatur.satuan", "warning", table.spec.name, ctx.where(table, r, "satuan"),
-                              r.kode.text, f"satuan '{satuan}' berbeda dari satuan standar: '{entry.satuan}'.")
+                yield NOMENKLATUR_SATUAN(table.spec.name, ctx.where(table, r, "satuan"),
+                                         r.kode.text, f"satuan '{satuan}' berbeda dari satuan standar: '{entry.satuan}'.")
 
 
 RULES = [version_note, codes_and_names, standard_indicator]

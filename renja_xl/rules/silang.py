@@ -3,10 +3,21 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from renja_xl.domain.findings import Finding
+from renja_xl.domain.findings import Finding, RuleInfo, Severity, declare, emits
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.nomenklatur import name_key
 from renja_xl.rules.context import Context, text
+
+SILANG_RANCANGAN_RENCANA = declare("silang.rancangan_rencana", Severity.WARNING,
+                                   "Sub kegiatan ada di Tabel 4 tetapi tidak di Tabel 6, atau sebaliknya")
+SILANG_RANCANGAN_SIPD = declare("silang.rancangan_sipd", Severity.WARNING,
+                                "Sub kegiatan ada di Tabel 4 tetapi tidak di Usulan SIPD, atau sebaliknya")
+SILANG_RENCANA_SIPD = declare("silang.rencana_sipd", Severity.WARNING,
+                              "Sub kegiatan ada di Tabel 6 tetapi tidak di Usulan SIPD, atau sebaliknya")
+SILANG_TARGET = declare("silang.target", Severity.INFO,
+                        "Target sub kegiatan berubah antara Tabel 4, Tabel 6 dan Usulan SIPD")
+SILANG_SATUAN = declare("silang.satuan", Severity.INFO,
+                        "Satuan sub kegiatan berubah antara Tabel 4, Tabel 6 dan Usulan SIPD")
 
 _LABEL = {"tabel4": "Tabel 4 (Rancangan)", "tabel6": "Tabel 6 (Rencana)", "sipd": "Usulan SIPD"}
 
@@ -22,7 +33,7 @@ def _leaves(ctx: Context, table: HierTable) -> dict[str, HierRow]:
     return out
 
 
-def _pair(ctx: Context, rule: str, a_key: str, a: HierTable, b_key: str, b: HierTable,
+def _pair(ctx: Context, rule: RuleInfo, a_key: str, a: HierTable, b_key: str, b: HierTable,
           index: dict[str, dict[str, HierRow]]) -> Iterable[Finding]:
     if not ctx.leaves(a) or not ctx.leaves(b):
         return  # a table not filled yet is not a difference
@@ -31,17 +42,18 @@ def _pair(ctx: Context, rule: str, a_key: str, a: HierTable, b_key: str, b: Hier
         for kode, r in mine.items():
             if kode not in other:
                 name = text(ctx.value(table, r, "uraian"))
-                yield Finding(rule, "warning", table.spec.name, ctx.where(table, r, "kode"), kode,
+                yield rule(table.spec.name, ctx.where(table, r, "kode"), kode,
                               f"sub kegiatan {kode}{' ' + repr(name) if name else ''} ada di {_LABEL[mine_key]} "
                               f"tetapi tidak di {_LABEL[other_key]}.")
 
 
+@emits(SILANG_RANCANGAN_RENCANA, SILANG_RANCANGAN_SIPD, SILANG_RENCANA_SIPD)
 def presence(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     index: dict = {}
-    yield from _pair(ctx, "silang.rancangan_rencana", "tabel4", renja.tabel4, "tabel6", renja.tabel6, index)
-    yield from _pair(ctx, "silang.rancangan_sipd", "tabel4", renja.tabel4, "sipd", renja.sipd, index)
-    yield from _pair(ctx, "silang.rencana_sipd", "tabel6", renja.tabel6, "sipd", renja.sipd, index)
+    yield from _pair(ctx, SILANG_RANCANGAN_RENCANA, "tabel4", renja.tabel4, "tabel6", renja.tabel6, index)
+    yield from _pair(ctx, SILANG_RANCANGAN_SIPD, "tabel4", renja.tabel4, "sipd", renja.sipd, index)
+    yield from _pair(ctx, SILANG_RENCANA_SIPD, "tabel6", renja.tabel6, "sipd", renja.sipd, index)
 
 
 def _target(value):
@@ -60,6 +72,7 @@ def _shown(value) -> str:
     return str(value)
 
 
+@emits(SILANG_SATUAN, SILANG_TARGET)
 def changes(ctx: Context) -> Iterable[Finding]:
     """Target and satuan of a sub kegiatan in Tabel 6 and the SIPD lampiran against the Rancangan (Tabel 4)."""
     renja = ctx.renja
@@ -84,9 +97,9 @@ def changes(ctx: Context) -> Iterable[Finding]:
                 t_new = t_old = None
             if t_new is not None and t_old is not None and t_new != t_old and not (
                     isinstance(t_new, str) and isinstance(t_old, str) and t_new.casefold() == t_old.casefold()):
-                yield Finding("silang.target", "info", table.spec.name, ctx.where(table, r, target_key), kode,
-                              f"target {_shown(t_new)} berbeda dari Tabel 4 ({_shown(t_old)}, sel "
-                              f"{ctx.where(t4, b, 'target')}).")
+                yield SILANG_TARGET(table.spec.name, ctx.where(table, r, target_key), kode,
+                                    f"target {_shown(t_new)} berbeda dari Tabel 4 ({_shown(t_old)}, sel "
+                                    f"{ctx.where(t4, b, 'target')}).")
             raw_new, raw_old = r.cells[js], b.cells[js4]
             if raw_new == raw_old:
                 continue
@@ -95,8 +108,8 @@ def changes(ctx: Context) -> Iterable[Finding]:
             if differs is None:
                 differs = seen[(s_new, s_old)] = bool(s_new and s_old and name_key(s_new) != name_key(s_old))
             if differs:
-                yield Finding("silang.satuan", "info", table.spec.name, ctx.where(table, r, "satuan"), kode,
-                              f"satuan '{s_new}' berbeda dari Tabel 4 ('{s_old}', sel {ctx.where(t4, b, 'satuan')}).")
+                yield SILANG_SATUAN(table.spec.name, ctx.where(table, r, "satuan"), kode,
+                                    f"satuan '{s_new}' berbeda dari Tabel 4 ('{s_old}', sel {ctx.where(t4, b, 'satuan')}).")
 
 
 RULES = [presence, changes]

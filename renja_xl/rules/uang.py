@@ -6,11 +6,20 @@ from decimal import Decimal
 from typing import Iterable
 
 from renja_xl.domain.cells import cell_ref
-from renja_xl.domain.findings import Finding
+from renja_xl.domain.findings import Finding, Severity, declare, emits
 from renja_xl.domain.fmt import rupiah
 from renja_xl.domain.kode import Level
 from renja_xl.domain.money import NumberError, to_decimal
 from renja_xl.rules.context import Context
+
+UANG_NEGATIF = declare("uang.negatif", Severity.ERROR, "Uang bernilai negatif")
+UANG_PECAHAN = declare("uang.pecahan", Severity.WARNING, "Uang dengan sen di kolom rupiah utuh")
+UANG_KOSONG = declare("uang.kosong", Severity.WARNING, "Sub kegiatan tanpa uang")
+UANG_ALOKASI_INDUK = declare("uang.alokasi_induk", Severity.ERROR,
+                             "Pendanaan induk (jumlah indikatornya) berbeda dari jumlah sub kegiatan")
+UANG_SUBTOTAL_TERSIMPAN = declare("uang.subtotal_tersimpan", Severity.ERROR,
+                                  "Nilai subtotal tersimpan berbeda dari jumlah sub kegiatan")
+UANG_PAGU_INDIKATIF = declare("uang.pagu_indikatif", Severity.ERROR, "Total rencana melebihi pagu indikatif Identitas")
 
 # Money column of each table that a sub kegiatan must fill.
 _NEEDED = {"tabel1": "anggaran", "tabel6": "pendanaan", "sipd": "pagu"}
@@ -21,7 +30,7 @@ def _difference(stated: Decimal, computed: Decimal) -> str:
             f"selisih {rupiah(stated - computed)}")
 
 
-
+@emits(UANG_NEGATIF, UANG_PECAHAN)
 def signs_and_cents(ctx: Context) -> Iterable[Finding]:
     zero = Decimal(0)
     for table in ctx.tables():
@@ -32,19 +41,20 @@ def signs_and_cents(ctx: Context) -> Iterable[Finding]:
                     continue
                 header = headers[key]
                 if amount < zero:
-                    yield Finding("uang.negatif", "error", table.spec.name, ctx.where(table, r, key), r.kode.text,
-                                  f"{header} bernilai negatif ({rupiah(amount)}).")
+                    yield UANG_NEGATIF(table.spec.name, ctx.where(table, r, key), r.kode.text,
+                                       f"{header} bernilai negatif ({rupiah(amount)}).")
                 elif amount != amount.to_integral_value():
-                    yield Finding("uang.pecahan", "warning", table.spec.name, ctx.where(table, r, key), r.kode.text,
-                                  f"{header} {amount} memuat sen; rupiah di kolom ini bilangan bulat "
-                                  f"(dibulatkan: {rupiah(amount)}).")
+                    yield UANG_PECAHAN(table.spec.name, ctx.where(table, r, key), r.kode.text,
+                                       f"{header} {amount} memuat sen; rupiah di kolom ini bilangan bulat "
+                                       f"(dibulatkan: {rupiah(amount)}).")
     pagu = ctx.renja.identitas.get("pagu_indikatif")
     if isinstance(pagu, Decimal) and (pagu < 0 or pagu != pagu.to_integral_value()):
-        rule = "uang.negatif" if pagu < 0 else "uang.pecahan"
-        yield Finding(rule, "error" if pagu < 0 else "warning", "Identitas", ctx.identitas_cell("pagu_indikatif"), "",
-                      f"Pagu Indikatif {pagu} harus rupiah utuh dan tidak negatif.")
+        rule = UANG_NEGATIF if pagu < 0 else UANG_PECAHAN
+        yield rule(ctx.identitas_sheet, ctx.identitas_cell("pagu_indikatif"), "",
+                   f"Pagu Indikatif {pagu} harus rupiah utuh dan tidak negatif.")
 
 
+@emits(UANG_KOSONG)
 def missing_amounts(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     for key, table in (("tabel1", renja.tabel1), ("tabel6", renja.tabel6), ("sipd", renja.sipd)):
@@ -52,10 +62,11 @@ def missing_amounts(ctx: Context) -> Iterable[Finding]:
         header = table.spec.columns[table.spec.col(col)].header
         for r in ctx.leaves(table):
             if col in r.amounts and r.amounts[col] is None:
-                yield Finding("uang.kosong", "warning", table.spec.name, ctx.where(table, r, col), r.kode.text,
-                              f"{header} sub kegiatan {r.kode.text} kosong (dihitung Rp 0).")
+                yield UANG_KOSONG(table.spec.name, ctx.where(table, r, col), r.kode.text,
+                                  f"{header} sub kegiatan {r.kode.text} kosong (dihitung Rp 0).")
 
 
+@emits(UANG_ALOKASI_INDUK)
 def allocation_vs_subtotal(ctx: Context) -> Iterable[Finding]:
     """Tabel 6: the pendanaan a parent states (the sum of its indicators' shares) against its sub kegiatan."""
     table = ctx.renja.tabel6
@@ -77,20 +88,16 @@ def allocation_vs_subtotal(ctx: Context) -> Iterable[Finding]:
             if last != first.source_row:
                 where += ":" + cell_ref(last, col + 1)
             what = f"jumlah {len(shares)} indikator" if len(shares) > 1 else "pendanaan"
-            yield Finding("uang.alokasi_induk", "error", table.spec.name, where, kode.text,
-                          f"{first.level.label} {kode.text}: {what} {_difference(stated, computed)}.")
+            yield UANG_ALOKASI_INDUK(table.spec.name, where, kode.text,
+                                     f"{first.level.label} {kode.text}: {what} {_difference(stated, computed)}.")
 
 
+@emits(UANG_SUBTOTAL_TERSIMPAN)
 def stored_subtotals(ctx: Context) -> Iterable[Finding]:
     """The value a file holds for a subtotal (Excel's cached result) against the total computed here."""
-    renja = ctx.renja
     for table in ctx.tables():
-        block = renja.blocks[table.spec.key]
-        cols = [(j, c) for j, c in enumerate(table.spec.columns) if c.role in ("jumlah", "total")]
         for r in ctx.parents(table):
-            line = block[r.source_row - 1]
-            for j, c in cols:
-                raw = line[j] if j < len(line) else None
+            for j, c, raw in table.stored_totals(r):
                 if raw is None or raw == "" or (isinstance(raw, str) and raw.startswith("=")):
                     continue  # a formula without a cached value: nothing stored to compare
                 try:
@@ -101,13 +108,14 @@ def stored_subtotals(ctx: Context) -> Iterable[Finding]:
                 if stored is None or stored != computed:
                     shown = rupiah(stored) if stored is not None else f"'{raw}'"
                     diff = f", selisih {rupiah(stored - computed)}" if stored is not None else ""
-                    yield Finding("uang.subtotal_tersimpan", "error", table.spec.name, cell_ref(r.source_row, j + 1),
-                                  r.kode.text,
-                                  f"{c.header} {r.level.label.lower()} {r.kode.text}: nilai di sel {shown}, jumlah dari "
-                                  f"sub kegiatan {rupiah(computed)}{diff}; rumus subtotal tertimpa angka atau berkas "
-                                  "belum dihitung ulang (jalankan Hitung Ulang).")
+                    yield UANG_SUBTOTAL_TERSIMPAN(table.spec.name, cell_ref(r.source_row, j + 1),
+                                                  r.kode.text,
+                                                  f"{c.header} {r.level.label.lower()} {r.kode.text}: nilai di sel {shown}, jumlah dari "
+                                                  f"sub kegiatan {rupiah(computed)}{diff}; rumus subtotal tertimpa angka atau berkas "
+                                                  "belum dihitung ulang (jalankan Hitung Ulang).")
 
 
+@emits(UANG_PAGU_INDIKATIF)
 def pagu_ceiling(ctx: Context) -> Iterable[Finding]:
     pagu = ctx.renja.identitas.get("pagu_indikatif")
     if not isinstance(pagu, Decimal):
@@ -117,9 +125,9 @@ def pagu_ceiling(ctx: Context) -> Iterable[Finding]:
     for table, col in ((renja.tabel6, "jumlah"), (renja.sipd, "pagu")):
         total = sum([table.money(r, col) for r in table.rows if r.kode.level is sub], Decimal(0))
         if total > pagu:
-            yield Finding("uang.pagu_indikatif", "error", table.spec.name, "", "",
-                          f"total {table.spec.name} {rupiah(total)} melebihi Pagu Indikatif {rupiah(pagu)} "
-                          f"(Identitas {ctx.identitas_cell('pagu_indikatif')}) sebesar {rupiah(total - pagu)}.")
+            yield UANG_PAGU_INDIKATIF(table.spec.name, "", "",
+                                      f"total {table.spec.name} {rupiah(total)} melebihi Pagu Indikatif {rupiah(pagu)} "
+                                      f"(Identitas {ctx.identitas_cell('pagu_indikatif')}) sebesar {rupiah(total - pagu)}.")
 
 
 RULES = [signs_and_cents, missing_amounts, allocation_vs_subtotal, stored_subtotals, pagu_ceiling]

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors, RenjaError
-from renja_xl.domain.findings import Finding
+from renja_xl.domain.findings import Finding, Severity, declare, declared
 from renja_xl.domain.fmt import rupiah
 from renja_xl.workbook.grid import Grid
 from renja_xl.domain.hierarchy import HierRow, build, owned_cells
@@ -31,6 +31,12 @@ from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
 from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
 from renja_xl.domain.money import excel_number
 from renja_xl.nomenklatur import default_names, name_key, same_name
+
+SIPD_PAGU = declare("sipd.pagu", Severity.ERROR, "Pagu sub kegiatan di cetakan SIPD tidak dapat dibaca (Impor SIPD)")
+SIPD_PAGU_KOSONG = declare("sipd.pagu_kosong", Severity.WARNING,
+                           "Cetakan SIPD: sub kegiatan tanpa pagu, atau baris JUMLAH tak terbaca (Impor SIPD)")
+SIPD_TOTAL_INDUK = declare("sipd.total_induk", Severity.WARNING,
+                           "Cetakan SIPD: pagu induk atau JUMLAH tercetak berbeda dari jumlah sub kegiatan (Impor SIPD)")
 
 SPEC = sheet("sipd")
 SOURCE = "cetakan SIPD"
@@ -217,7 +223,7 @@ def parse_print(block: list[list[Any]], name_of: Callable[[str], str] | None = N
                     out.printed_total = pagu_value(cell("pagu"))
                     out.total_line = i + 1
                 except ValueError as exc:
-                    out.notes.append(Finding("sipd.pagu", "warning", SOURCE, where("pagu"), "", f"JUMLAH: {exc}."))
+                    out.notes.append(SIPD_PAGU_KOSONG(SOURCE, where("pagu"), "", f"JUMLAH: {exc}."))
                 continue
             if uraian and out.rows:
                 last = out.rows[-1]  # a name broken over two rows: continue the previous one
@@ -232,13 +238,13 @@ def parse_print(block: list[list[Any]], name_of: Callable[[str], str] | None = N
             else:
                 parsed = parse_kode(kode_text)
         except KodeError as exc:
-            out.notes.append(Finding(exc.rule, "error", SOURCE, where("kode"), kode_text, str(exc)))
+            out.notes.append(declared(exc.rule)(SOURCE, where("kode"), kode_text, str(exc)))
             continue
         kode = parsed.kode
         try:
             pagu = pagu_value(cell("pagu"))
         except ValueError as exc:
-            out.notes.append(Finding("sipd.pagu", "error", SOURCE, where("pagu"), kode.text, f"{exc}."))
+            out.notes.append(SIPD_PAGU(SOURCE, where("pagu"), kode.text, f"{exc}."))
             continue
         row = SipdRow(i + 1, kode, uraian, pagu=pagu)
         if kode.level == Level.SUB_KEGIATAN:
@@ -248,8 +254,8 @@ def parse_print(block: list[list[Any]], name_of: Callable[[str], str] | None = N
             row.status = _t(cell("status"))
             row.catatan = _t(cell("catatan"))
             if pagu is None:
-                out.notes.append(Finding("sipd.pagu", "warning", SOURCE, where("pagu"), kode.text,
-                                         f"sub kegiatan {kode.text} tanpa pagu (dihitung Rp 0)."))
+                out.notes.append(SIPD_PAGU_KOSONG(SOURCE, where("pagu"), kode.text,
+                                                  f"sub kegiatan {kode.text} tanpa pagu (dihitung Rp 0)."))
         out.rows.append(row)
     if cols is None:
         raise SipdError("baris judul cetakan SIPD (NO, KODE, URAIAN ..., JUMLAH PAGU (Rp) ...) tidak ditemukan; "
@@ -308,15 +314,13 @@ def import_print(grid: Grid, printed: SipdPrint) -> SipdImport:
             stated, line = printed_pagu[r.kode]
             computed = r.totals.get("pagu", Decimal(0))
             if stated is not None and stated != computed:
-                result.notes.append(Finding(
-                    "sipd.total_induk", "warning", SOURCE, cell_ref(line, 1), r.kode.text,
-                    f"pagu tercetak {r.level.label.lower()} {r.kode.text} {rupiah(stated)}, jumlah dari sub kegiatan "
-                    f"{rupiah(computed)}, selisih {rupiah(stated - computed)}; di sheet ditulis rumus subtotal."))
+                result.notes.append(SIPD_TOTAL_INDUK(SOURCE, cell_ref(line, 1), r.kode.text,
+                                                     f"pagu tercetak {r.level.label.lower()} {r.kode.text} {rupiah(stated)}, jumlah dari sub kegiatan "
+                                                     f"{rupiah(computed)}, selisih {rupiah(stated - computed)}; di sheet ditulis rumus subtotal."))
     if printed.printed_total is not None and printed.printed_total != result.total:
-        result.notes.append(Finding(
-            "sipd.total_induk", "warning", SOURCE, cell_ref(printed.total_line or 1, 1), "",
-            f"JUMLAH tercetak {rupiah(printed.printed_total)}, jumlah dari sub kegiatan {rupiah(result.total)}, "
-            f"selisih {rupiah(printed.printed_total - result.total)}."))
+        result.notes.append(SIPD_TOTAL_INDUK(SOURCE, cell_ref(printed.total_line or 1, 1), "",
+                                             f"JUMLAH tercetak {rupiah(printed.printed_total)}, jumlah dari sub kegiatan {rupiah(result.total)}, "
+                                             f"selisih {rupiah(printed.printed_total - result.total)}."))
     block = []
     for r, owned in zip(built, owned_cells(SPEC, built)):
         cells = list(r.cells)

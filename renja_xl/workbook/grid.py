@@ -1,18 +1,22 @@
 """The one small interface through which every engine meets the core.
 
 An engine moves whole blocks of cells: one read per sheet, one write per
-block. Values are plain Python (str, int, float, bool, datetime, None);
+block. Values are plain Python (str, int, float, bool, datetime or date, None);
 formulas are strings starting with '='. Rows and columns are 1-based, as in
 the spreadsheet.
 """
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
 Block = list[list[Any]]
 
 
 class Grid(Protocol):
+    # True when read() returns formulas as '=...' (openpyxl, desktop Excel for recalc); False when it returns the
+    # values last computed (calamine, xlwings' remote runtimes): then a parent's stored subtotal reads as a number.
+    reads_formulas: bool
+
     def sheet_names(self) -> list[str]: ...
 
     def read(self, sheet: str) -> Block:
@@ -34,3 +38,12 @@ class Grid(Protocol):
         Used by Validasi to write its sheet into a workbook made from an older template.
         """
 
+
+
+@runtime_checkable
+class Prefetching(Protocol):
+    """An engine that can start reading sheets in the background (the calamine engine, on a second core)."""
+
+    def prefetch(self, sheets: Sequence[str], codes: Callable[[str], Any] | None = None) -> None:
+        """Start reading these sheets. `codes`, when given, receives every sub kegiatan code text the engine sees
+        on the way (the reader makes its Kode objects there, while the engine still parses)."""

@@ -10,22 +10,29 @@ import re
 from decimal import Decimal
 from typing import Any, Sequence
 
-from renja_xl.domain import hierarchy
-from renja_xl.domain import iku
+from renja_xl.domain import hierarchy, iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import WorkbookError
-from renja_xl.domain.findings import Finding
-from renja_xl.workbook.grid import Grid
+from renja_xl.domain.findings import Finding, Severity, declare, declared
+from renja_xl.workbook.grid import Grid, Prefetching
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.iku import IkuRow
-from renja_xl.domain.kode import SUB_KEGIATAN_IN_XML, Kode, KodeError, Level, interned_kode, parse_kode, well_formed
+from renja_xl.domain.kode import Kode, KodeError, Level, interned_kode, parse_kode, well_formed
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                      sheet)
-from renja_xl.domain.model import Identitas, Renja, TeksRow, as_year
+from renja_xl.domain.model import Identitas, Renja, TargetRow, TeksRow, TrenIkuRow, as_year
 from renja_xl.domain.money import NumberError, parse_number_or_text, to_decimal
 from renja_xl.nomenklatur import NomenklaturError, default_names, jenis_key
 from renja_xl.nomenklatur.versions import resolve_list
+from renja_xl.rules.isi import IDENTITAS_ISIAN
+
+KODE_SPASI = declare("kode.spasi", Severity.WARNING, "Kode memuat spasi")
+TABEL_SEL_GABUNG = declare("tabel.sel_gabung", Severity.ERROR, "Sel tergabung (merge) di area data")
+IDENTITAS_HILANG = declare("identitas.hilang", Severity.WARNING, "Baris Identitas tidak ditemukan")
+HIERARKI_INDUK_TANPA_NAMA = declare("hierarki.induk_tanpa_nama", Severity.WARNING,
+                                    "Baris induk yang ditambahkan tidak bernama: kodenya tidak ada di nomenklatur, "
+                                    "tabel lain maupun contoh bawaan")
 
 
 # The sheets (by layout key) a Renja is read from.
@@ -33,12 +40,11 @@ SHEETS_READ = ("identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tab
 
 
 def start_reading(grid: Grid, extra: Sequence[str] = ()) -> None:
-    """Let an engine that can read in the background (CalamineBook.prefetch) start on every sheet a Renja is
-    read from (and `extra`). Its scan of the sheets' XML also hands over the sub kegiatan codes it sees, so the
-    100k `Kode` objects of a large table are made while calamine parses rather than after."""
-    prefetch = getattr(grid, "prefetch", None)
-    if prefetch is not None:
-        prefetch([sheet(k).name for k in SHEETS_READ] + list(extra), texts=(SUB_KEGIATAN_IN_XML, well_formed))
+    """Let an engine that can read in the background (Prefetching) start on every sheet a Renja is read from (and
+    `extra`). It also hands over the sub kegiatan codes it sees, so the 100k `Kode` objects of a large table are
+    made while the engine parses rather than after."""
+    if isinstance(grid, Prefetching):
+        grid.prefetch([sheet(k).name for k in SHEETS_READ] + list(extra), codes=well_formed)
 
 
 def read_renja(grid: Grid, number: bool = True) -> Renja:
@@ -78,9 +84,9 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
         teks=_read_teks(blocks["teks"]),
         tabel1=tables["tabel1"],
         tabel2=iku.build(sheet("tabel2"), _read_iku_rows(sheet("tabel2"), blocks["tabel2"], findings)),
-        tabel3=_read_plain(sheet("tabel3"), blocks["tabel3"], findings),
+        tabel3=_read_plain(sheet("tabel3"), blocks["tabel3"], findings, TrenIkuRow),
         tabel4=tables["tabel4"],
-        tabel5=_read_plain(sheet("tabel5"), blocks["tabel5"], findings),
+        tabel5=_read_plain(sheet("tabel5"), blocks["tabel5"], findings, TargetRow),
         tabel6=tables["tabel6"],
         sipd=tables["sipd"],
         findings=findings,
@@ -109,10 +115,9 @@ def _check_merged(grid: Grid, spec: SheetSpec, findings: list[Finding]) -> None:
     for r1, c1, r2, c2 in grid.merged(spec.name):
         if r2 >= FIRST_DATA_ROW:
             ref = f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"
-            findings.append(Finding(
-                "tabel.sel_gabung", "error", spec.name, ref, "",
-                f"sel tergabung (merge) {ref} di area data; pisahkan sel (Unmerge) dan isi tiap baris sendiri.",
-            ))
+            findings.append(TABEL_SEL_GABUNG(spec.name, ref, "",
+                                             f"sel tergabung (merge) {ref} di area data; pisahkan sel (Unmerge) dan isi tiap baris sendiri.",
+                                         ))
 
 
 def _is_blank(v: Any) -> bool:
@@ -153,13 +158,13 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
             try:
                 parsed = parse_kode(raw)
             except KodeError as exc:
-                findings.append(Finding(exc.rule, "error", spec.name, where, "" if raw is None else str(raw),
-                                        str(exc)))
+                findings.append(declared(exc.rule)(spec.name, where, "" if raw is None else str(raw),
+                                                   str(exc)))
                 continue
             kode = parsed.kode
             if parsed.had_stray_spaces:
-                findings.append(Finding("kode.spasi", "warning", spec.name, where, str(raw),
-                                        f"kode '{raw}' memuat spasi; dibaca sebagai {kode.text}. Hapus spasinya."))
+                findings.append(KODE_SPASI(spec.name, where, str(raw),
+                                           f"kode '{raw}' memuat spasi; dibaca sebagai {kode.text}. Hapus spasinya."))
         amounts: dict[str, Decimal | None] = {}
         for j, key, c in (leaf_money if kode.level is sub else parent_money):
             v = line[j]
@@ -172,8 +177,8 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
             try:
                 amounts[key] = to_decimal(v)
             except NumberError as exc:
-                findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, j + 1), kode.text,
-                                        f"{c.header}: {exc}"))
+                findings.append(declared(exc.rule)(spec.name, cell_ref(sheet_row, j + 1), kode.text,
+                                                   f"{c.header}: {exc}"))
         append(HierRow(kode, line, sheet_row, amounts))
     return rows
 
@@ -228,10 +233,11 @@ def _unnamed_parents(tables: dict[str, HierTable], versi: str) -> list[Finding]:
         col = table.spec.col("uraian")
         for r in table.rows:
             if r.inserted and _is_blank(r.cells[col]):
-                out.append(Finding("hierarki.induk_tanpa_nama", "warning", table.spec.name, "", r.kode.text,
-                                   f"baris induk {r.level.label.lower()} {r.kode.text} tidak bernama: kodenya tidak ada "
-                                   f"di nomenklatur '{versi or 'versi belum diisi'}', di tabel lain maupun di contoh "
-                                   "bawaan; periksa kodenya atau ketik namanya di kolom Uraian."))
+                out.append(HIERARKI_INDUK_TANPA_NAMA(
+                    table.spec.name, "", r.kode.text,
+                    f"baris induk {r.level.label.lower()} {r.kode.text} tidak bernama: kodenya tidak ada di "
+                    f"nomenklatur '{versi or 'versi belum diisi'}', di tabel lain maupun di contoh bawaan; periksa "
+                    "kodenya atau ketik namanya di kolom Uraian."))
     return out
 
 
@@ -242,21 +248,22 @@ def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identita
         if not _is_blank(line[0]):
             by_label[_norm(line[0])] = (sheet_row, line[1])
     values: dict[str, Any] = {}
+    cells: dict[str, str] = {}
     for f in IDENTITAS_FIELDS:
         found = by_label.get(_norm(f.label))
         if found is None:
-            findings.append(Finding("identitas.hilang", "warning", spec.name, "A", "",
-                                    f"baris '{f.label}' tidak ditemukan di kolom Uraian."))
+            findings.append(IDENTITAS_HILANG(spec.name, "A", "",
+                                             f"baris '{f.label}' tidak ditemukan di kolom Uraian."))
             values[f.key] = None
             continue
         sheet_row, value = found
-        where = cell_ref(sheet_row, 2)
+        where = cells[f.key] = cell_ref(sheet_row, 2)
         try:
             values[f.key] = _identitas_value(f.kind, value)
         except (NumberError, ValueError) as exc:
-            findings.append(Finding("identitas.isian", "error", spec.name, where, "", f"{f.label}: {exc}"))
+            findings.append(IDENTITAS_ISIAN(spec.name, where, "", f"{f.label}: {exc}"))
             values[f.key] = None
-    return Identitas(values)
+    return Identitas(values, cells, spec.name)
 
 
 def _identitas_value(kind: str, value: Any) -> Any:
@@ -295,25 +302,26 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]) -> list[dict[str, Any]]:
+def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding], row_type: type) -> list:
+    """The rows of a plain table (Tabel 3, Tabel 5) as `row_type` objects, one field per column key."""
     out = []
     for sheet_row, line in _data_rows(block, len(spec.columns)):
         if all(_is_blank(v) for v in line[:len(spec.columns)]):
             continue
-        row: dict[str, Any] = {"_row": sheet_row}
+        row: dict[str, Any] = {}
         for j, c in enumerate(spec.columns):
             v = line[j]
             if c.key.startswith(("target", "realisasi")):
                 try:
                     v = parse_number_or_text(v)
                 except NumberError as exc:
-                    findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, j + 1), "",
-                                            f"{c.header}: {exc}"))
+                    findings.append(declared(exc.rule)(spec.name, cell_ref(sheet_row, j + 1), "",
+                                                       f"{c.header}: {exc}"))
                     v = None
             else:
                 v = _text(v)
             row[c.key] = v
-        out.append(row)
+        out.append(row_type(sheet_row, **row))
     return out
 
 
@@ -335,8 +343,8 @@ def _read_iku_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Findi
             try:
                 values[key] = parse_number_or_text(line[col[key]])
             except NumberError as exc:
-                findings.append(Finding(exc.rule, "error", spec.name, cell_ref(sheet_row, col[key] + 1), "",
-                                        f"{spec.columns[col[key]].header}: {exc}"))
+                findings.append(declared(exc.rule)(spec.name, cell_ref(sheet_row, col[key] + 1), "",
+                                                   f"{spec.columns[col[key]].header}: {exc}"))
                 values[key] = None
         # A blank No/Sasaran continues the sasaran above, as the printed table shows it.
         no = _text(line[col["no_sasaran"]]).rstrip(".") or last_no

@@ -14,13 +14,16 @@ from typing import Any
 from renja_xl.domain import iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors
-from renja_xl.domain.findings import Finding, has_errors
+from renja_xl.domain.findings import Finding, Severity, declare, has_errors
 from renja_xl.workbook.grid import Grid
 from renja_xl.domain.hierarchy import HierTable, owned_cells
 from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, SheetSpec, sheet
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.model import Renja
 from renja_xl.workbook.reader import read_renja
+
+UANG_RUMUS_DITIMPA = declare("uang.rumus_ditimpa", Severity.INFO,
+                             "Angka yang diketik di sel subtotal induk diganti rumus (Hitung Ulang)")
 
 
 @dataclass
@@ -47,7 +50,7 @@ def _recalc(grid: Grid) -> RecalcReport:
         spec = table.spec
         new_rows = _hier_block(table)
         report.inserted[spec.name] = sum(1 for r in table.rows if r.inserted)
-        _note_typed_totals(spec, renja.blocks[spec.key], table, report)
+        _note_typed_totals(table, report)
         _sync(grid, spec, renja.blocks[spec.key], new_rows, report)
     spec2 = sheet("tabel2")
     width2 = max([len(spec2.columns)] + [len(r) for r in renja.blocks["tabel2"][FIRST_DATA_ROW - 1:]])
@@ -110,20 +113,14 @@ def _runs(columns: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _note_typed_totals(spec: SheetSpec, block: list[list[Any]], table: HierTable, report: RecalcReport) -> None:
+def _note_typed_totals(table: HierTable, report: RecalcReport) -> None:
     """Tell the user when a parent's total held a typed number that the live formula now replaces."""
-    cols = [(j, c) for j, c in enumerate(spec.columns) if c.role in ("jumlah", "total")]
     for r in table.rows:
-        if r.source_row is None or r.is_leaf or not r.is_first:
-            continue
-        line = block[r.source_row - 1]
-        for j, c in cols:
-            v = line[j] if j < len(line) else None
+        for j, c, v in table.stored_totals(r):
             if v is not None and v != "" and not (isinstance(v, str) and v.startswith("=")):
-                report.notes.append(Finding(
-                    "uang.rumus_ditimpa", "info", spec.name, cell_ref(r.source_row, j + 1), r.kode.text,
-                    f"{c.header} berisi angka ketikan ({v}); diganti rumus subtotal. Nilai lama ada di berkas cadangan.",
-                ))
+                report.notes.append(UANG_RUMUS_DITIMPA(
+                    table.spec.name, cell_ref(r.source_row, j + 1), r.kode.text,
+                    f"{c.header} berisi angka ketikan ({v}); diganti rumus subtotal. Nilai lama ada di berkas cadangan."))
 
 
 def _year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from renja_xl.domain.cells import cell_ref
-from renja_xl.domain.findings import (RULES, SEVERITY_LABELS, Finding, apply_settings, counts, severity_from_label,
+from renja_xl.domain.findings import (SEVERITY_LABELS, Finding, apply_settings, counts, severity_from_label,
                        sort_findings)
 from renja_xl.workbook.grid import Grid
 from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, sheet
@@ -32,6 +32,9 @@ from renja_xl.nomenklatur.builtin import builtin_versions
 from renja_xl.nomenklatur.versions import resolve_list
 from renja_xl.workbook.reader import read_renja, start_reading
 from renja_xl.rules import ALL_RULES, Context
+from renja_xl.domain.findings import Severity, declare
+
+PENGATURAN_ISIAN = declare("pengaturan.isian", Severity.WARNING, "Baris Pengaturan Validasi tidak dapat dibaca")
 
 VALIDASI = sheet("validasi")
 PENGATURAN = sheet("pengaturan")
@@ -66,8 +69,11 @@ def validate_renja(renja: Renja, nomenklatur: Nomenklatur | None = None,
     findings = list(renja.findings)
     # The rules allocate many small objects and no reference cycles; the cyclic collector would rescan the
     # whole model (millions of objects at 100k rows) again and again, so it rests while they run.
+    off = {rule for rule, choice in (settings or {}).items() if choice == "off"}
     with paused_gc():
         for rule in ALL_RULES:
+            if off.issuperset(rule.emits):
+                continue  # every id this rule emits is turned off: it is not run
             findings.extend(rule(ctx))
     if settings:
         findings = apply_settings(findings, settings)
@@ -83,6 +89,9 @@ def read_settings(grid: Grid) -> tuple[dict[str, str], list[Finding]]:
         return {}, []
     block = grid.read(PENGATURAN.name)
     col_rule, col_choice = PENGATURAN.col("aturan"), PENGATURAN.col("tingkat")
+    from renja_xl.workbook.catalogue import by_id  # here: the catalogue imports this module's neighbours
+
+    known = by_id()
     settings: dict[str, str] = {}
     notes: list[Finding] = []
     for idx in range(FIRST_DATA_ROW - 1, len(block)):
@@ -93,15 +102,15 @@ def read_settings(grid: Grid) -> tuple[dict[str, str], list[Finding]]:
         if not choice:
             continue
         where = cell_ref(idx + 1, col_choice + 1)
-        if rule not in RULES:
-            notes.append(Finding("pengaturan.isian", "warning", PENGATURAN.name, cell_ref(idx + 1, col_rule + 1), "",
-                                 f"aturan '{rule}' tidak dikenal; pilihan '{choice}' diabaikan."))
+        if rule not in known:
+            notes.append(PENGATURAN_ISIAN(PENGATURAN.name, cell_ref(idx + 1, col_rule + 1), "",
+                                          f"aturan '{rule}' tidak dikenal; pilihan '{choice}' diabaikan."))
             continue
         severity = severity_from_label(choice)
         if severity is None:
-            notes.append(Finding("pengaturan.isian", "warning", PENGATURAN.name, where, "",
-                                 f"tingkat '{choice}' untuk aturan {rule} tidak dikenal; pilih Galat, Peringatan, "
-                                 "Info atau Nonaktif. Tingkat bawaan dipakai."))
+            notes.append(PENGATURAN_ISIAN(PENGATURAN.name, where, "",
+                                          f"tingkat '{choice}' untuk aturan {rule} tidak dikenal; pilih Galat, Peringatan, "
+                                          "Info atau Nonaktif. Tingkat bawaan dipakai."))
             continue
         settings[rule] = severity
     return settings, notes
