@@ -192,3 +192,17 @@ def test_the_example_moves_to_2020_with_names_from_the_workbook(example_path: Pa
     assert "050-5889" in out.dari and "tidak termasuk daftar bawaan" in out.dari_tanpa_daftar
     assert out.uang_sebelum == out.uang_sesudah
     assert out.counts["tetap"] + out.counts["ganti nama"] == len(out.mappings)  # the seed's codes are all in 2020
+
+
+@pytest.mark.parametrize("args,words", [
+    (["tidak_ada.xlsx", "--ke", V2023], ["tidak ditemukan"]),
+    (["{old}", "--ke", "Kepmendagri 900.1-861 Tahun 2026"], ["belum diimpor", "--dasar"]),
+    (["{old}", "--ke", V2023, "--ambang", "120"], ["ambang"]),
+])
+def test_migrasi_bad_input_is_a_message(tmp_path: Path, migrated, args, words) -> None:
+    old, _, _ = migrated
+    args = [a.replace("{old}", str(old)) for a in args]
+    result = CliRunner().invoke(main, ["migrasi", *args, "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    for w in words:
+        assert w in result.output
