@@ -15,7 +15,11 @@ from renja_xl.workbook.example import fill_example
 from renja_xl.workbook.recalc import recalc
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# What the tests compare against, copied once from the project's sources (tests/data/README.md). Tests never
+# read outside the repository.
+DATA = ROOT / "tests" / "data"
+SEED = DATA / "seed"
+NOMENKLATUR = DATA / "nomenklatur"
 
 # Property tests (hypothesis): the same examples on every CI run, so a red build is reproducible; on a
 # developer's machine new examples are explored (and failures remembered in .hypothesis/).

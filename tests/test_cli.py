@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from renja_xl.frontends.cli import main
 
-from conftest import SHARED
+from conftest import SEED
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,7 +90,7 @@ def test_entry_points_help(argv: list[str]) -> None:
 
 def _seed_inconsistent_parents() -> set[str]:
     """Tabel 6 parents whose printed shares do not add up to their sub kegiatan (computed from the seed CSV)."""
-    with open(SHARED / "seed" / "tabel6_rencana_kerja_pendanaan_2024.csv", encoding="utf-8", newline="") as f:
+    with open(SEED / "tabel6_rencana_kerja_pendanaan_2024.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     leaves = {r["kode"]: Decimal(r["pendanaan"] or 0) for r in rows if r["kode"].count(".") == 5}
     stated: dict[str, Decimal] = {}

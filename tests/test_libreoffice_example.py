@@ -2,7 +2,7 @@
 
 The toolkit writes formulas without cached values; LibreOffice (a fresh profile that recalculates on load)
 computes them, python-calamine reads the result. Expectations come from the seed's CSV files in
-../shared/seed/ (the reference): printed values, and parent totals summed here from the CSV's sub kegiatan.
+tests/data/seed/ (the reference): printed values, and parent totals summed here from the CSV's sub kegiatan.
 """
 from __future__ import annotations
 
@@ -19,9 +19,8 @@ from renja_xl.engines.openpyxl_engine import OpenpyxlBook
 from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
 from renja_xl.workbook.reader import read_renja
 
-from conftest import SHARED, libreoffice_convert
+from conftest import SEED, libreoffice_convert
 
-SEED = SHARED / "seed"
 pytestmark = pytest.mark.libreoffice
 
 

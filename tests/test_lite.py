@@ -69,7 +69,8 @@ def test_lite_requirements_and_a_pure_python_wheel(tmp_path):
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copyfile(ROOT / name, source / name)
-    shutil.copytree(ROOT / "renja_xl", source / "renja_xl", ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in ("renja_xl", "templates_xlsx", "macros"):  # the wheel carries the last two inside renja_xl
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
                            "-w", str(tmp_path), str(source)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -78,5 +79,7 @@ def test_lite_requirements_and_a_pure_python_wheel(tmp_path):
     with zipfile.ZipFile(wheel) as z:
         meta = next(z.read(n).decode() for n in z.namelist() if n.endswith("METADATA"))
         assert "renja_xl/frontends/excel.py" in z.namelist()
+        assert {"renja_xl/templates_xlsx/renja_template.xlsm", "renja_xl/macros/RenjaXL.bas",
+                "renja_xl/macros/lite/main.py"} <= set(z.namelist())
     calamine = next(l for l in meta.splitlines() if l.startswith("Requires-Dist: python-calamine"))
     assert "emscripten" in calamine  # no calamine wheel in Pyodide: not required there

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from renja_xl.domain.fmt import angka
 from renja_xl.frontends.cli import main
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
@@ -19,7 +20,7 @@ from renja_xl.nomenklatur import (list_versions, load_version, name_key, parse_c
                                   same_name, same_version, store_dir)
 from renja_xl.workbook.validation import validate_grid
 
-from conftest import ROOT
+from conftest import ROOT, SEED
 from test_validate import base, make_book, of_rule
 
 NOM = ROOT / "nomenklatur_sumber"  # the transcriptions, copied once into the repository (README there)
@@ -54,13 +55,13 @@ def test_store_honours_the_environment(home: Path) -> None:
 ])
 def test_shared_lists_import_with_their_counts(path: Path, versi: str, counts: dict, home: Path) -> None:
     out = _import(path, versi)
-    assert f"{counts['sub_kegiatan']} sub kegiatan" in out and f"{counts['program']} program" in out
+    assert f"{angka(counts['sub_kegiatan'])} sub kegiatan" in out and f"{angka(counts['program'])} program" in out
     nom = load_version(versi)
     assert nom is not None and nom.counts() == counts
     meta = list_versions()
     assert [m["versi"] for m in meta] == [versi] and meta[0]["jumlah"] == counts
     listed = CliRunner().invoke(main, ["nomenklatur", "list"])
-    assert listed.exit_code == 0 and versi in listed.output and str(counts["sub_kegiatan"]) in listed.output
+    assert listed.exit_code == 0 and versi in listed.output and angka(counts["sub_kegiatan"]) in listed.output
 
 
 def test_2020_views_per_kind_of_pemda() -> None:
@@ -105,7 +106,7 @@ def _seed_codes() -> set[str]:
     codes = set()
     for name in ("tabel1_evaluasi_renja_2022.csv", "tabel4_rancangan_renja_2024.csv",
                  "tabel6_rencana_kerja_pendanaan_2024.csv", "lampiran_usulan_sipd_2024.csv"):
-        with open(ROOT / "renja_xl" / "data" / "contoh" / name, encoding="utf-8") as fh:
+        with open(SEED / name, encoding="utf-8") as fh:
             codes |= {r["kode"] for r in csv.DictReader(fh)}
     return codes
 

@@ -139,7 +139,7 @@ def test_list_shows_builtin_and_imported_apart(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, ["nomenklatur", "list"]).output
     builtin, rest = out.split("Diimpor")
     imported, missing = rest.split("Belum ada daftarnya")
-    assert V2020 in builtin and V2023 in builtin and "3395 sub kegiatan" in builtin and V2024 not in builtin
+    assert V2020 in builtin and V2023 in builtin and "3.395 sub kegiatan" in builtin and V2024 not in builtin
     assert V2024 in imported and f"atas {V2023}" in imported
     assert "- Kepmendagri 900.1-2850 Tahun 2025 (31 Juli 2025)" in missing and f"- {V2024}" not in missing
 

@@ -19,7 +19,7 @@ from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
 from renja_xl.sipd.usulan import indonesian_number, pagu_value, parse_print, split_uraian
 
-from conftest import ROOT, SHARED, libreoffice_convert
+from conftest import NOMENKLATUR, SEED, libreoffice_convert
 
 SPEC = sheet("sipd")
 HEADER = ["NO", "KODE", "URAIAN URUSAN / BIDANG / PROGRAM / KEGIATAN / SUB KEGIATAN / USULAN", "LOKASI",
@@ -29,7 +29,7 @@ PAGE = 17  # data rows per printed page
 
 
 def lampiran() -> list[dict[str, str]]:
-    with open(SHARED / "seed" / "lampiran_usulan_sipd_2024.csv", encoding="utf-8") as fh:
+    with open(SEED / "lampiran_usulan_sipd_2024.csv", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -204,7 +204,7 @@ def test_unreadable_rows_stop_the_import_and_nothing_is_written(change, words, t
 
 
 def test_a_file_that_is_not_a_sipd_print(tmp_path: Path, blank_workbook: Path) -> None:
-    other = ROOT / "nomenklatur_sumber" / "sumber_900-1317-2023_kabkota.xlsx"
+    other = NOMENKLATUR / "sumber_900-1317-2023_kabkota_cuplikan.xlsx"
     before = blank_workbook.read_bytes()
     result = CliRunner().invoke(main, ["import-sipd", str(other), str(blank_workbook)])
     assert result.exit_code == 2 and "baris judul cetakan SIPD" in result.output

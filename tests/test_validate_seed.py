@@ -15,9 +15,8 @@ from renja_xl.domain.fmt import rupiah
 from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
 from renja_xl.workbook.validation import validate_grid
 
-from conftest import SHARED
+from conftest import SEED
 
-SEED = SHARED / "seed"
 T6 = "Tabel 6 Rencana Kerja"
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.findings import Finding
+from renja_xl.domain.fmt import angka
 from renja_xl.domain.money import NumberError, to_decimal
 from renja_xl.workbook.grid import Grid
 from renja_xl.workbook.recalc import RecalcReport, UANG_RUMUS_DITIMPA, recalc
@@ -30,7 +31,8 @@ class RecalcOutcome:
         """The sentence every front end shows (each adds where the result went)."""
         if not self.changed:
             return "Tidak ada yang perlu diubah; buku kerja sudah mutakhir."
-        text = f"Hitung Ulang selesai: {self.inserted} baris induk ditambahkan, {self.report.writes} blok ditulis."
+        text = (f"Hitung Ulang selesai: {angka(self.inserted)} baris induk ditambahkan, {angka(self.report.writes)} "
+                "blok ditulis.")
         if self.report.restructured:
             text += " Urutan baris diperbarui di: " + ", ".join(self.report.restructured) + "."
         return text
@@ -44,13 +46,12 @@ def recalc_grid(grid: Grid) -> RecalcOutcome:
 def recalc_file(path: Path, output: Path | None = None) -> RecalcOutcome:
     """Recalc a workbook file; saved (atomically, with a backup) to `output` or in place when anything changed."""
     from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-    from renja_xl.fileio.files import save_book
 
     book = OpenpyxlBook(path)
     outcome = recalc_grid(book)
     if outcome.changed or output is not None:
         outcome.saved_to = output or path
-        outcome.backup = save_book(book, outcome.saved_to)
+        outcome.backup = book.save(outcome.saved_to)
     return outcome
 
 

@@ -56,11 +56,10 @@ def import_into(grid: Grid, source: Path, printed: SipdPrint | None = None) -> S
 def import_sipd_file(source: Path, workbook: Path) -> SipdOutcome:
     """Read the print, write it into the workbook file (atomically, with a backup)."""
     from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-    from renja_xl.fileio.files import save_book
 
     printed = read_print(source)
     book = OpenpyxlBook(workbook)
     outcome = import_into(book, source, printed)
-    outcome.backup = save_book(book, workbook)
+    outcome.backup = book.save(workbook)
     outcome.saved_to = workbook
     return outcome

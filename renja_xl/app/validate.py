@@ -45,10 +45,9 @@ def validate_file(path: Path, write_sheet: bool = False) -> ValidateOutcome:
     outcome = ValidateOutcome(validate_grid(CalamineBook(path)))
     if write_sheet:
         from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-        from renja_xl.fileio.files import save_book
-
+    
         book = OpenpyxlBook(path)
         write_validasi(book, outcome.findings)
-        outcome.backup = save_book(book, path)
+        outcome.backup = book.save(path)
         outcome.sheet_written, outcome.saved_to = True, path
     return outcome

@@ -11,12 +11,20 @@ TEMPLATE_NAME = "renja_template.xlsx"
 EXAMPLE_NAME = "renja_contoh_bkd_kalbar_2024.xlsx"
 
 
+def _write(path: Path, wb) -> Path:
+    """Generated files: no backups, and the same bytes for the same sources (fixed time stamps)."""
+    from renja_xl.build.reproducible import reproducible_bytes
+    from renja_xl.fileio.files import atomic_save
+
+    data = reproducible_bytes(wb)
+    atomic_save(path, lambda tmp: tmp.write_bytes(data), keep_backup=False)
+    return path
+
+
 def write_template(path: Path) -> Path:
-    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
     from renja_xl.build.xlsx_template import build_template
 
-    OpenpyxlBook(path, build_template()).save(keep_backup=False)  # generated files: no backups
-    return path
+    return _write(path, build_template())
 
 
 def write_example(path: Path) -> Path:
@@ -28,8 +36,7 @@ def write_example(path: Path) -> Path:
     book = OpenpyxlBook(path, build_template())
     fill_example(book)
     recalc(book)
-    book.save(keep_backup=False)
-    return path
+    return _write(path, book.wb)
 
 
 def build_all(folder: Path) -> list[Path]:
@@ -38,6 +45,8 @@ def build_all(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "templates_xlsx"
+    from renja_xl.fileio.resources import templates_dir
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else templates_dir()
     for p in build_all(target):
         print(p)

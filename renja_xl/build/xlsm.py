@@ -25,13 +25,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from renja_xl.build.reproducible import normalise_zip, workbook_parts, write_zip
 from renja_xl.domain.errors import RenjaError
+from renja_xl.fileio.resources import macros_dir, shipped_file, templates_dir
 
-ROOT = Path(__file__).resolve().parents[2]
-MACROS = ROOT / "macros"
+MACROS = macros_dir()  # in the installed package, or macros/ of the checkout
 MODULE_FILE = "RenjaXL.bas"
 MODULE_NAME = "RenjaXL"
-FIXED_DATE = (2024, 1, 1, 0, 0, 0)
 DIAGNOSTIC_NAME = "RenjaXL_Diagnosa"
 PETUNJUK = "Petunjuk"
 
@@ -53,6 +53,9 @@ BUTTON_WIDTH, BUTTON_HEIGHT, BUTTON_GAP = 150, 32, 12  # pixels
 
 TARGETS = {"renja_template.xlsm": "template", "renja_contoh_bkd_kalbar_2024.xlsm": "example"}
 
+# openpyxl keeps, when it saves a macro workbook again (recalc), only the VML parts named vmlDrawing<digit>.vml
+# (openpyxl.writer.excel._merge_vba); any other name loses the buttons.
+VML_PART = "xl/drawings/vmlDrawing1.vml"
 VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -64,7 +67,7 @@ _AFTER_LEGACY = ("<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects", "<
 
 
 def module_source(macros: Path = MACROS) -> str:
-    text = (macros / MODULE_FILE).read_text(encoding="utf-8")
+    text = shipped_file(macros, MODULE_FILE).read_text(encoding="utf-8")
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
@@ -96,8 +99,9 @@ def _prepare_petunjuk(wb) -> int:
 
     ws = wb[PETUNJUK]
     row = _buttons_row(ws)
-    head = ws.cell(row, 1, "Tombol (Excel desktop dengan Python dan add-in xlwings; lihat README 'Pemasangan untuk "
-                           "Excel'). Periksa Pemasangan bekerja tanpa Python dan menulis hasilnya di bawah tombol:")
+    head = ws.cell(row, 1, "Tombol (Excel desktop dengan Python dan add-in xlwings; cara memasangnya ada di bagian "
+                           "'Memasang Renja XL' di atas). Periksa Pemasangan bekerja tanpa Python dan menulis "
+                           "hasilnya di bawah tombol:")
     head.font = Font(bold=True)
     head.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[row + 1].height = 30  # the buttons' row
@@ -109,17 +113,6 @@ def _prepare_petunjuk(wb) -> int:
     else:  # openpyxl < 3.1
         wb.defined_names.append(name)
     return row + 1
-
-
-def _package(wb) -> dict[str, bytes]:
-    buf = io.BytesIO()
-    wb.save(buf)
-    with zipfile.ZipFile(buf) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    core = parts["docProps/core.xml"].decode("utf-8")  # openpyxl stamps the time of saving: fixed instead
-    core = re.sub(r"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)", r"\g<1>2024-01-01T00:00:00Z\2", core)
-    parts["docProps/core.xml"] = core.encode("utf-8")
-    return parts
 
 
 def _button_vml(column_width: float, row: int) -> bytes:
@@ -161,9 +154,9 @@ def _add_buttons(parts: dict[str, bytes], vml: bytes) -> None:
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
     numbers = [int(n) for n in re.findall(r'Id="rId(\d+)"', rels)]
     rid = f"rId{max(numbers, default=0) + 1}"
-    vml_name = "xl/drawings/vmlDrawingRenjaXL.vml"
+    vml_name = VML_PART
     rels = rels.replace("</Relationships>", f'<Relationship Id="{rid}" Type="{VML_REL}" '
-                                            f'Target="../drawings/vmlDrawingRenjaXL.vml"/></Relationships>')
+                                            f'Target="../drawings/{VML_PART.rsplit("/", 1)[1]}"/></Relationships>')
     parts[rels_name] = rels.encode("utf-8")
     parts[vml_name] = vml
     xml = parts[sheet].decode("utf-8")
@@ -183,25 +176,6 @@ def _add_buttons(parts: dict[str, bytes], vml: bytes) -> None:
     parts["[Content_Types].xml"] = types.replace(XLSX_MAIN, XLSM_MAIN).encode("utf-8")
 
 
-def _write_zip(parts: dict[str, bytes], order: list[str]) -> bytes:
-    buf = io.BytesIO()
-    names = [n for n in order if n in parts] + sorted(n for n in parts if n not in order)
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            z.writestr(info, parts[name])
-    return buf.getvalue()
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        order = z.namelist()
-        parts = {n: z.read(n) for n in order}
-    return _write_zip(parts, order)
-
-
 def build_xlsm_bytes(kind: str = "template", macros: Path = MACROS) -> bytes:
     try:
         from pyopenvba import ExcelFile
@@ -210,19 +184,19 @@ def build_xlsm_bytes(kind: str = "template", macros: Path = MACROS) -> bytes:
                          "pip install \"renja-xl[xlsm]\"") from exc
     wb = _openpyxl_workbook(kind)
     button_row = _prepare_petunjuk(wb)
-    parts = _package(wb)
+    parts = workbook_parts(wb)
     order = list(parts)
     width = wb[PETUNJUK].column_dimensions["A"].width or 8.43
     _add_buttons(parts, _button_vml(width, button_row))
     with tempfile.TemporaryDirectory(prefix="renja-xlsm-") as tmp:
         plain = Path(tmp) / "tanpa_vba.xlsm"
-        plain.write_bytes(_write_zip(parts, order + ["xl/drawings/vmlDrawingRenjaXL.vml"]))
+        plain.write_bytes(write_zip(parts, order + [VML_PART]))
         out = Path(tmp) / "dengan_vba.xlsm"
         with ExcelFile(plain) as book:
             project = book.add_vba_project()
             project.add_module(MODULE_NAME, module_source(macros))
             book.save(out)
-        return _normalise_zip(out.read_bytes())
+        return normalise_zip(out.read_bytes())
 
 
 def build_xlsm(target: Path, kind: str = "template", macros: Path = MACROS) -> Path:
@@ -239,6 +213,6 @@ def build_all(folder: Path, macros: Path = MACROS) -> list[Path]:
 
 
 if __name__ == "__main__":
-    destination = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "templates_xlsx"
+    destination = Path(sys.argv[1]) if len(sys.argv) > 1 else templates_dir()
     for p in build_all(destination):
         print(p)

@@ -47,6 +47,18 @@ PETUNJUK = (
     "- Jangan menggabungkan sel (merge) di area tabel, dan jangan menyisipkan atau menghapus kolom.",
     "- Subtotal adalah rumus Excel (SUBTOTAL), jadi tetap benar saat angka diubah tanpa Python.",
     "- Setiap kali Renja XL menyimpan, salinan berkas lama disimpan di folder 'cadangan'.",
+    "",
+    "Memasang Renja XL (sekali per komputer; untuk tombol di buku kerja .xlsm dan untuk perintah renja-xl):",
+    "1. Pasang Python 3.10 atau lebih baru dari python.org. Windows: pilih 'Install for me only' dan centang "
+    "'Add python.exe to PATH'.",
+    "2. Buka Command Prompt (Windows) atau Terminal (macOS) dan ketik: pip install renja-xl",
+    "3. Tutup Excel, lalu ketik: xlwings addin install (macOS juga: xlwings runpython install). Excel kini memiliki "
+    "tab xlwings.",
+    "4. Buku kerja bertombol: renja-xl new renja_2025.xlsm (kosong) atau renja-xl example contoh.xlsm (contoh terisi).",
+    "5. Bila Excel menampilkan bilah merah 'Microsoft telah memblokir makro': tutup Excel, klik kanan berkas > "
+    "Properties > centang Unblock > OK. Saat dibuka, klik Enable Content (Aktifkan Konten).",
+    "6. Bantuan setiap perintah: renja-xl --help. Excel di web tanpa Python: pakai add-in xlwings Lite dengan skrip "
+    "renja_hitung_ulang dan renja_validasi yang terpasang bersama Renja XL (folder macros/lite).",
 )
 
 

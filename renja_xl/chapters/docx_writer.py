@@ -7,6 +7,8 @@ Identitas, page numbers in the footer. Word is asked to update the fields when t
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 import docx
@@ -17,6 +19,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
+from renja_xl import __version__
 from renja_xl.domain.model import Renja
 from renja_xl.chapters.blocks import Block, runs
 from renja_xl.chapters.filters import tanggal
@@ -334,12 +337,38 @@ class _Writer:
         lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}") if defaults is not None else None
         if lang is not None:
             lang.set(qn("w:val"), "id-ID")
-        core = self.doc.core_properties
-        core.title = f"Rencana Kerja Tahun {self.renja.identitas.get('tahun_rencana', '')}"
-        core.subject = str(self.renja.identitas.get("nama_perangkat_daerah", ""))
-        core.author = "Renja XL"
-        core.language = "id-ID"
+        _core_properties(self.doc, self.renja.identitas)
         return self.doc
+
+
+def _plain(value) -> str:
+    """2024.0 or Decimal('2024') from a cell -> '2024'; None -> ''."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value == int(value):
+        return str(int(value))
+    return str(value).strip()
+
+
+def _core_properties(document: docx.Document, identitas: dict) -> None:
+    """Word's File > Info: title, subject, the agency as author, the time of generation (python-docx's own
+    template says 2013 and 'python-docx')."""
+    agency = _plain(identitas.get("nama_perangkat_daerah"))
+    year = _plain(identitas.get("tahun_rencana"))
+    region = _plain(identitas.get("pemerintah_daerah"))
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    core = document.core_properties
+    core.title = " ".join(x for x in ("Rencana Kerja", agency, f"Tahun {year}" if year else "") if x)
+    core.subject = "Rencana Kerja (Renja) Perangkat Daerah" + (f" {region}" if region else "") + (
+        f" Tahun {year}" if year else "")
+    core.author = agency
+    core.last_modified_by = agency
+    core.comments = f"Dibuat dengan Renja XL {__version__}"
+    core.keywords = "Renja"
+    core.created = now
+    core.modified = now
+    core.revision = 1
+    core.language = "id-ID"
 
 
 LEAD_IN = 6  # at most this many headings/paragraphs before a wide table share its landscape page

@@ -22,3 +22,7 @@ class InputErrors(RenjaError):
         self.findings = list(findings)
         n = sum(1 for f in self.findings if f.severity == "error")
         super().__init__(f"{n} isian harus diperbaiki lebih dulu; tidak ada yang diubah.")
+
+
+class OutputError(RenjaError):
+    """An output cannot be written where the user asked (wrong extension, read-only folder, file held open)."""

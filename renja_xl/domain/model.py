@@ -28,10 +28,6 @@ class Identitas:
         v = self.values.get(key)
         return default if v is None or v == "" else v
 
-    def cell(self, key: str) -> str:
-        """Where a value was typed ('' when its row is missing from the sheet)."""
-        return self.cells.get(key, "")
-
     def bidang_texts(self) -> list[str]:
         """The agency's bidang codes as typed: one, or several separated by ';' or ',' ("5.01; 5.05").
         A number (5.1 for 5.10) is given back as it is, for the check that reports it."""
@@ -46,6 +42,10 @@ class Identitas:
         """The names of those bidang, in the same order (separated by ';')."""
         raw = self.get("nama_bidang_urusan")
         return [p.strip() for p in str(raw).split(";")] if raw is not None else []
+    def cell(self, key: str) -> str:
+        """Where a value was typed ('' when its row is missing from the sheet)."""
+        return self.cells.get(key, "")
+
 
 @dataclass
 class TrenIkuRow:

@@ -95,10 +95,24 @@ def load(path: Path):
     check_workbook_file(path)
     try:
         with paused_gc():
-            return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+            wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+        _finish_vba_archive(wb)
+        return wb
     # SyntaxError: a sheet's XML cut short (ElementTree's ParseError and lxml's XMLSyntaxError derive from it)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as exc:
         raise WorkbookError(f"berkas '{path.name}' tidak dapat dibaca sebagai buku kerja Excel ({exc}).") from exc
+
+
+def _finish_vba_archive(wb) -> None:
+    """openpyxl keeps the macro parts in a ZipFile open for appending on a BytesIO; left so, its __del__ writes
+    to a buffer already freed at exit ("Exception ignored in: ZipFile.__del__" on stderr). Close it now and keep
+    a read-only archive over the same bytes (all that saving needs)."""
+    archive = wb.vba_archive
+    if archive is None:
+        return
+    buffer = archive.fp
+    archive.close()
+    wb.vba_archive = zipfile.ZipFile(buffer)
 
 
 def _column_styles(ws) -> dict:

@@ -1,6 +1,7 @@
 """Safe file handling shared by the file engines: sanity checks, atomic save, backups."""
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -9,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from renja_xl.domain.errors import WorkbookError
+from renja_xl.domain.errors import OutputError, WorkbookError
 
 MAX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before a library inflates them
 # A sheet is read as one block from A1 to its last used cell: a stray entry in XFD1048576 would ask for 17
@@ -54,37 +55,79 @@ def check_workbook_file(path: Path) -> None:
 
 
 def backup_path(path: Path, when: datetime | None = None) -> Path:
+    """cadangan/NAME-YYYYmmdd-HHMMSS.ext beside the file; -1, -2 ... (one counter, not piled up) when taken."""
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return path.parent / BACKUP_DIR / f"{path.stem}-{stamp}{path.suffix}"
+    folder = path.parent / BACKUP_DIR
+    candidate = folder / f"{path.stem}-{stamp}{path.suffix}"
+    n = 1
+    while candidate.exists():
+        candidate = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
+        n += 1
+    return candidate
+
+
+_REASONS = {  # what the system said, for an Indonesian reader (errno names; strerror is English)
+    errno.EACCES: "izin ditolak", errno.EPERM: "izin ditolak", errno.ENOENT: "folder atau berkas tidak ada",
+    errno.EROFS: "sistem berkas hanya-baca", errno.ENOSPC: "disk penuh", errno.EISDIR: "itu sebuah folder",
+    errno.ENOTDIR: "bagian jalurnya bukan folder", errno.ENAMETOOLONG: "nama terlalu panjang",
+    errno.EEXIST: "sudah ada", errno.EBUSY: "sedang dipakai", errno.EINVAL: "nama atau jalur tidak sah",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
+def cannot_write(target: Path, exc: OSError) -> OutputError:
+    """The one-line message for an output the system refuses (the file's old content is untouched)."""
+    if isinstance(exc, PermissionError):
+        return OutputError(f"berkas '{target}' tidak dapat ditulis ({os_reason(exc)}): bila terbuka di Excel atau "
+                           "Word, tutup dulu lalu ulangi; bila foldernya hanya-baca, pilih folder lain. "
+                           "Tidak ada yang ditulis.")
+    return OutputError(f"berkas '{target}' tidak dapat ditulis ({os_reason(exc)}); pilih folder lain. "
+                       "Tidak ada yang ditulis.")
 
 
 def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = True) -> Path | None:
     """Save through a temporary file in the same folder, keeping a backup of what is replaced.
 
-    Returns the backup's path when a file was replaced.
+    Returns the backup's path when a file was replaced. A folder or file the system refuses becomes an
+    OutputError (one Indonesian line); the temporary file never stays behind.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    backup = None
     try:
         save(tmp)
-        backup = None
         if keep_backup and target.exists():
             backup = backup_path(target)
             backup.parent.mkdir(exist_ok=True)
-            n = 1
-            while backup.exists():
-                backup = backup.with_name(f"{backup.stem}-{n}{backup.suffix}")
-                n += 1
             shutil.copy2(target, backup)
         _give_mode(tmp, target)
         os.replace(tmp, target)
         return backup
+    except OSError as exc:
+        _drop_backup(backup)  # nothing was replaced: a backup would only puzzle the user
+        raise cannot_write(target, exc) from exc
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _drop_backup(backup: Path | None) -> None:
+    if backup is None or not backup.exists():
+        return
+    backup.unlink()
+    try:
+        backup.parent.rmdir()  # only when empty
+    except OSError:
+        pass
 
 
 def _give_mode(tmp: Path, target: Path) -> None:
@@ -96,14 +139,3 @@ def _give_mode(tmp: Path, target: Path) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
 
-
-def save_book(book, target: Path) -> Path | None:
-    """Save an engine's workbook to `target` (atomically, with a backup); returns the backup's path.
-
-    A file that Excel holds open (Windows locks it) becomes a plain message; nothing is written then.
-    """
-    try:
-        return book.save(target)
-    except PermissionError as exc:
-        raise WorkbookError(f"berkas '{Path(target).name}' tidak dapat ditulis ({exc.strerror}); tutup dulu di Excel, "
-                            "lalu ulangi. Berkas tidak berubah.") from exc

@@ -10,6 +10,11 @@ import click
 from renja_xl import __version__
 from renja_xl.domain.errors import InputErrors, RenjaError
 from renja_xl.domain.findings import Finding, has_errors
+from renja_xl.domain.fmt import angka
+from renja_xl.fileio.paths import check_output, created_note
+from renja_xl.frontends import click_id
+
+click_id.install()  # before the commands below are declared: click's own texts in Indonesian
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -20,7 +25,12 @@ def _print_findings(findings: list[Finding], stream=None) -> None:
         click.echo(f.line(), file=stream)
 
 
-class RenjaGroup(click.Group):
+def _say_created(folder) -> None:
+    if folder is not None:
+        click.echo(created_note(folder))
+
+
+class RenjaGroup(click_id.Group):
     """Maps the library's user errors to Indonesian messages and exit codes (a bug keeps its traceback)."""
 
     def invoke(self, ctx):
@@ -35,9 +45,10 @@ class RenjaGroup(click.Group):
             sys.exit(2)
 
 
-@click.group(cls=RenjaGroup, context_settings=CONTEXT)
-@click.version_option(__version__, "--versi", message="renja-xl %(version)s")
-def main() -> None:
+@click.group(cls=RenjaGroup, context_settings=CONTEXT, invoke_without_command=True)
+@click.version_option(__version__, "--versi", "--version", message="renja-xl %(version)s")
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Renja XL: Rencana Kerja Perangkat Daerah dari buku kerja Excel.
 
     \b
@@ -46,33 +57,47 @@ def main() -> None:
       renja-xl recalc renja.xlsx
       renja-xl validate renja.xlsx --json
     """
+    if ctx.invoked_subcommand is None:  # bare `renja-xl`: the help, and success
+        click.echo(ctx.get_help())
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 @main.command("new")
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", metavar="KELUARAN", type=click.Path(dir_okay=False, path_type=Path))
 def new_cmd(out: Path) -> None:
-    """Membuat buku kerja Renja kosong dari templat.
+    """Membuat buku kerja Renja kosong dari templat (.xlsx, atau .xlsm dengan tombol makro).
 
     \b
     Contoh:
       renja-xl new renja_2025.xlsx
+      renja-xl new renja_2025.xlsm
     """
-    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-    from renja_xl.build.xlsx_template import build_template
+    _say_created(check_output(out, WORKBOOK_SUFFIXES))
+    if out.suffix.lower() == ".xlsm":
+        from renja_xl.fileio.resources import copy_shipped
 
-    backup = OpenpyxlBook(out, build_template()).save()
-    click.echo(f"Templat kosong ditulis ke {out}" + (f" (berkas lama disimpan di {backup})" if backup else ""))
+        backup = copy_shipped("renja_template.xlsm", out)
+    else:
+        from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+        from renja_xl.build.xlsx_template import build_template
+
+        backup = OpenpyxlBook(out, build_template()).save()
+    click.echo(f"Templat kosong ditulis ke {out}" + (f" (berkas lama disimpan di {backup})" if backup else "") + ".")
 
 
 @main.command("example")
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", metavar="KELUARAN", type=click.Path(dir_okay=False, path_type=Path))
 def example_cmd(out: Path) -> None:
-    """Menulis contoh terisi: Renja 2024 BKD Provinsi Kalimantan Barat, sudah dihitung ulang.
+    """Menulis contoh terisi: Renja 2024 BKD Provinsi Kalimantan Barat, sudah dihitung ulang, dan narasinya (.docx).
 
     \b
     Contoh:
       renja-xl example keluaran/contoh.xlsx
+      renja-xl example contoh.xlsm
     """
+    _say_created(check_output(out, WORKBOOK_SUFFIXES))
     from renja_xl.engines.openpyxl_engine import OpenpyxlBook
     from renja_xl.build.xlsx_template import build_template
     from renja_xl.workbook.example import fill_example
@@ -81,10 +106,15 @@ def example_cmd(out: Path) -> None:
     book = OpenpyxlBook(out, build_template())
     fill_example(book)
     report = recalc(book)
-    book.save()
+    if out.suffix.lower() == ".xlsm":  # the macro workbook shipped with the package: the same example, with buttons
+        from renja_xl.fileio.resources import copy_shipped
+
+        copy_shipped("renja_contoh_bkd_kalbar_2024.xlsm", out)
+    else:
+        book.save()
     r = report.renja
-    click.echo(f"Contoh ditulis ke {out}: {len([x for x in r.tabel6.rows if x.is_leaf and x.is_first])} sub kegiatan "
-               f"di Tabel 6, {len([x for x in r.sipd.rows if x.is_leaf])} usulan SIPD.")
+    click.echo(f"Contoh ditulis ke {out}: {angka(len([x for x in r.tabel6.rows if x.is_leaf and x.is_first]))} sub "
+               f"kegiatan di Tabel 6, {angka(len([x for x in r.sipd.rows if x.is_leaf]))} usulan SIPD.")
     from renja_xl.chapters import render_docx
 
     render_docx(r, out.with_suffix(".docx"))
@@ -92,8 +122,8 @@ def example_cmd(out: Path) -> None:
 
 
 @main.command("recalc")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("file", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", metavar="KELUARAN", type=click.Path(dir_okay=False, path_type=Path),
               help="Simpan ke berkas lain (bawaan: menimpa FILE setelah menyimpan cadangannya).")
 def recalc_cmd(file: Path, output: Path | None) -> None:
     """Hitung ulang: baris induk, urutan kode, penomoran dan rumus subtotal.
@@ -108,6 +138,8 @@ def recalc_cmd(file: Path, output: Path | None) -> None:
     """
     from renja_xl.app.recalc import recalc_file
 
+    if output is not None:  # same kind as FILE: a macro workbook named .xlsx is refused by Excel
+        _say_created(check_output(output, (file.suffix.lower(),)))
     outcome = recalc_file(file, output)
     _print_findings(outcome.notes)
     if outcome.saved_to is None:
@@ -118,7 +150,7 @@ def recalc_cmd(file: Path, output: Path | None) -> None:
 
 
 @main.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Cetak temuan sebagai JSON (daftar objek).")
 @click.option("--tulis", is_flag=True,
               help="Tulis juga temuan ke sheet 'Validasi' di buku kerja (diganti seluruhnya; berkas lama ke 'cadangan').")
@@ -138,28 +170,32 @@ def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
     from renja_xl.app.validate import validate_file
 
     outcome = validate_file(file, write_sheet=tulis)
-    if tulis and not as_json:
-        click.echo(f"Temuan ditulis ke sheet 'Validasi' di {file}"
-                   + (f" (cadangan: {outcome.backup})" if outcome.backup else "") + ".")
+    findings = outcome.findings
+    if tulis:
+        written = (f"{angka(len(findings))} temuan ditulis ke sheet 'Validasi' di {file}; "
+                   + (f"salinan berkas sebelumnya disimpan di {outcome.backup}." if outcome.backup
+                      else "tidak ada berkas lama."))
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in outcome.findings], ensure_ascii=False, indent=2))
     else:
-        _print_findings(outcome.findings)
+        _print_findings(findings)
         click.echo(outcome.count_text() + ".")
+    if tulis:
+        click.echo(written, err=as_json)  # after the findings, where it is seen; off stdout when that is JSON
     if outcome.has_errors:
         sys.exit(1)
 
 
 @main.command("chapters")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("file", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", metavar="KELUARAN", type=click.Path(dir_okay=False, path_type=Path),
               help="Berkas keluaran (.docx, .md atau .html); wajib kecuali dengan --salin-templat.")
-@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--templates", "templates_dir", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path),
               help="Folder templat sendiri; templat yang tidak ada di sana diambil dari templat bawaan.")
 @click.option("--format", "fmt", type=click.Choice(["docx", "md", "html"]), default=None,
               help="Format keluaran (bawaan: menurut akhiran OUTPUT, selain itu docx).")
 @click.option("--pdf", is_flag=True, help="Buat juga PDF di samping .docx melalui LibreOffice (daftar isi diperbarui).")
-@click.option("--salin-templat", "copy_to", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--salin-templat", "copy_to", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path),
               help="Salin templat bawaan ke folder ini untuk diubah, lalu berhenti.")
 def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fmt: str | None, pdf: bool,
                  copy_to: Path | None) -> None:
@@ -189,6 +225,8 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
         return
     if output is None:
         raise click.UsageError("sebutkan berkas keluaran dengan -o, misalnya -o renja.docx.")
+    _say_created(check_output(output, (".docx", ".md", ".html", ".htm"),
+                              hint=f"untuk PDF tulis -o {output.with_suffix('.docx')} --pdf (PDF dibuat di sampingnya)"))
     fmt = fmt or {".md": "md", ".html": "html", ".htm": "html"}.get(output.suffix.lower(), "docx")
     if pdf and fmt != "docx":
         raise click.UsageError("--pdf hanya untuk keluaran docx.")
@@ -219,8 +257,8 @@ def nomenklatur_group() -> None:
 
 
 @nomenklatur_group.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--versi", required=True,
+@click.argument("file", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--versi", required=True, metavar="NAMA",
               help="Nama versi, sama dengan pilihan 'Versi Nomenklatur' di Identitas, "
                    "misalnya \"Kepmendagri 900.1.15.5-1317 Tahun 2023\".")
 @click.option("--digit-sub", type=click.Choice(["2", "4"]), default="4", show_default=True,
@@ -255,9 +293,10 @@ def nomenklatur_import_cmd(file: Path, versi: str, digit_sub: str, dasar: str | 
         click.echo(f"Peringatan: {note}", err=True)
     c = out.counts
     what = (f"{out.perubahan} baris perubahan atas '{out.dasar}' ({out.dihapus} kode dihapus); " if out.dasar else "")
-    click.echo(f"Nomenklatur '{versi}' diimpor ke {out.target}: {what}{c['urusan']} urusan, {c['bidang']} bidang, "
-               f"{c['program']} program, {c['kegiatan']} kegiatan, {c['sub_kegiatan']} sub kegiatan"
-               + (f"; {len(out.notes)} baris dilewati." if out.notes and not out.dasar else "."))
+    click.echo(f"Nomenklatur '{versi}' diimpor ke {out.target}: {what}{angka(c['urusan'])} urusan, "
+               f"{angka(c['bidang'])} bidang, {angka(c['program'])} program, {angka(c['kegiatan'])} kegiatan, "
+               f"{angka(c['sub_kegiatan'])} sub kegiatan"
+               + (f"; {angka(len(out.notes))} baris dilewati." if out.notes and not out.dasar else "."))
 
 
 @nomenklatur_group.command("list")
@@ -274,8 +313,8 @@ def nomenklatur_list_cmd() -> None:
 
     def counts(meta) -> str:
         c = meta.get("jumlah", {})
-        return (f"{c.get('program', 0)} program, {c.get('kegiatan', 0)} kegiatan, "
-                f"{c.get('sub_kegiatan', 0)} sub kegiatan")
+        return (f"{angka(c.get('program', 0))} program, {angka(c.get('kegiatan', 0))} kegiatan, "
+                f"{angka(c.get('sub_kegiatan', 0))} sub kegiatan")
 
     click.echo("Bawaan (tanpa impor):")
     for meta in out.builtin:
@@ -344,8 +383,8 @@ def nomenklatur_diff_cmd(versi_a: str, versi_b: str, jenis: str | None, as_json:
 
 
 @main.command("import-sipd")
-@click.argument("sipd_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sipd_file", metavar="CETAKAN_SIPD", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("workbook", metavar="BUKU_KERJA", type=click.Path(dir_okay=False, path_type=Path))
 def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
     """Mengimpor cetakan SIPD-RI 'Usulan ... Semua Usulan' (.xlsx atau .csv) ke sheet 'Usulan SIPD'.
 
@@ -407,10 +446,11 @@ def migrasi_cmd(file: Path, ke: str, output: Path, dari: str | None, ambang: flo
 
 
 @main.command("build-xlsm")
-@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder tujuan (bawaan: templates_xlsx di folder proyek).")
-@click.option("--macros", "macros_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-              help="Folder sumber VBA (.bas); bawaan: macros di folder proyek.")
+@click.option("-o", "--outdir", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder tujuan (bawaan: templates_xlsx di folder proyek; bila Renja XL terpasang dari pip: "
+                   "folder saat ini).")
+@click.option("--macros", "macros_dir", metavar="FOLDER", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="Folder sumber VBA (.bas); bawaan: sumber yang terpasang bersama Renja XL.")
 def build_xlsm_cmd(outdir: Path | None, macros_dir: Path | None) -> None:
     """Membangun buku kerja bermakro (.xlsm) dengan tombol di sheet Petunjuk.
 
@@ -424,7 +464,8 @@ def build_xlsm_cmd(outdir: Path | None, macros_dir: Path | None) -> None:
       renja-xl build-xlsm
       renja-xl build-xlsm -o keluaran
     """
-    from renja_xl.build.xlsm import MACROS, ROOT, build_all
+    from renja_xl.build.xlsm import MACROS, build_all
+    from renja_xl.fileio.resources import in_checkout, templates_dir
 
-    for path in build_all(outdir or ROOT / "templates_xlsx", macros_dir or MACROS):
+    for path in build_all(outdir or (templates_dir() if in_checkout() else Path.cwd()), macros_dir or MACROS):
         click.echo(f"Ditulis: {path}")

@@ -10,7 +10,7 @@ from typing import Any
 from renja_xl.domain.cells import column_letter
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
-from renja_xl.domain.layout import sheet
+
 from renja_xl.domain.model import Renja
 from renja_xl.nomenklatur import Nomenklatur, jenis_key
 

@@ -198,10 +198,9 @@ def authority_digit(ctx: Context) -> Iterable[Finding]:
 
 @emits(KODE_BIDANG_LAIN)
 def foreign_bidang(ctx: Context) -> Iterable[Finding]:
-    bidang = ctx.bidang
-    if bidang is None:
+    if ctx.bidang is None:
         return
-    # an agency may hold several bidang (a Bapperida: 5.01 and 5.05): a code is foreign to all of them or none
+    # an agency may hold several bidang (a Bapperida: 5.01 and 5.05); a code is foreign to all of them or none
     own = {k.segments for k in ctx.bidangs}
     for p in _passes(ctx):
         foreign: dict[tuple[str, ...], list] = {}  # the bidang -> [its first row, rows]

@@ -26,7 +26,7 @@ def version_note(ctx: Context) -> Iterable[Finding]:
                                 ctx.nomenklatur_note)
 
 
-@emits(NOMENKLATUR_KODE, NOMENKLATUR_DIHAPUS, NOMENKLATUR_NAMA)
+@emits(NOMENKLATUR_DIHAPUS, NOMENKLATUR_KODE, NOMENKLATUR_NAMA)
 def codes_and_names(ctx: Context) -> Iterable[Finding]:
     nom = ctx.nomenklatur
     if nom is None:

@@ -235,9 +235,9 @@ def _unnamed_parents(tables: dict[str, HierTable], versi: str) -> list[Finding]:
             if r.inserted and _is_blank(r.cells[col]):
                 out.append(HIERARKI_INDUK_TANPA_NAMA(
                     table.spec.name, "", r.kode.text,
-                    f"baris induk {r.level.label.lower()} {r.kode.text} tidak bernama: kodenya tidak ada di "
-                    f"nomenklatur '{versi or 'versi belum diisi'}', di tabel lain maupun di contoh bawaan; periksa "
-                    "kodenya atau ketik namanya di kolom Uraian."))
+                    f"baris induk {r.level.label.lower()} {r.kode.text} tidak bernama: kodenya tidak ada "
+                    f"di nomenklatur '{versi or 'versi belum diisi'}', di tabel lain maupun di contoh "
+                    "bawaan; periksa kodenya atau ketik namanya di kolom Uraian."))
     return out
 
 
