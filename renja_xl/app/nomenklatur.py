@@ -153,7 +153,6 @@ def diff_versions(a: str, b: str, jenis: str | None = None, output: Path | None 
     if output.suffix.lower() != ".xlsx":
         raise NomenklaturError(f"berkas keluaran '{output.name}': gunakan akhiran .xlsx.")
     from renja_xl.engines.openpyxl_engine import new_book
-    from renja_xl.fileio.files import save_book
 
     book = new_book(output, ["Ringkasan", "Perbedaan"])
     counts = result.counts()
@@ -167,7 +166,7 @@ def diff_versions(a: str, b: str, jenis: str | None = None, output: Path | None 
              r.lama, r.baru] for r in result.rows]
     if rows:
         book.write("Perbedaan", 2, 1, rows)
-    save_book(book, output)
+    book.save(output)  # atomic; a refused file is one plain message (fileio.files.atomic_save)
     return DiffOutcome(result, output)
 
 
@@ -203,7 +202,6 @@ def migrasi(path: Path, ke: str, output: Path, dari: str | None = None,
     """A new workbook with every code moved to version `ke` and a Migrasi sheet; `path` is not written."""
     from renja_xl.domain.errors import InputErrors, WorkbookError
     from renja_xl.engines.openpyxl_engine import OpenpyxlBook
-    from renja_xl.fileio.files import save_book
     from renja_xl.workbook.reader import read_renja
     from renja_xl.workbook.recalc import recalc
 
@@ -234,7 +232,7 @@ def migrasi(path: Path, ke: str, output: Path, dari: str | None = None,
     _write_versi(book, renja.blocks["identitas"], target.versi)
     report = recalc(book)
     _write_migrasi_sheet(book, maps, versi_lama or "(tidak diisi)", target.versi, threshold)
-    save_book(book, output)
+    book.save(output)  # atomic; a refused file is one plain message (fileio.files.atomic_save)
     return MigrasiOutcome(versi_lama, target.versi, output, maps, counts(maps), _money(renja), _money(report.renja),
                           report.notes, "" if source is not None else why)
 
