@@ -192,3 +192,48 @@ def test_the_example_moves_to_2020_with_names_from_the_workbook(example_path: Pa
     assert "050-5889" in out.dari and "tidak termasuk daftar bawaan" in out.dari_tanpa_daftar
     assert out.uang_sebelum == out.uang_sesudah
     assert out.counts["tetap"] + out.counts["ganti nama"] == len(out.mappings)  # the seed's codes are all in 2020
+
+
+@pytest.mark.parametrize("args,words", [
+    (["tidak_ada.xlsx", "--ke", V2023], ["tidak ditemukan"]),
+    (["{old}", "--ke", "Kepmendagri 900.1-861 Tahun 2026"], ["belum diimpor", "--dasar"]),
+    (["{old}", "--ke", V2023, "--ambang", "120"], ["ambang"]),
+])
+def test_migrasi_bad_input_is_a_message(tmp_path: Path, migrated, args, words) -> None:
+    old, _, _ = migrated
+    args = [a.replace("{old}", str(old)) for a in args]
+    result = CliRunner().invoke(main, ["migrasi", *args, "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    for w in words:
+        assert w in result.output
+
+
+def test_a_decree_s_replacements_and_renames_are_followed(tmp_path: Path) -> None:
+    """1317/2023 -> a hand-made 3406/2024 (change list): a deleted code goes to its official replacement, a
+    renamed one keeps its code and takes the new name."""
+    from test_nomenklatur import kabupaten_data
+    from test_nomenklatur_versions import DECREE, V2024
+
+    path = tmp_path / "perubahan.csv"
+    path.write_text(DECREE, encoding="utf-8")
+    assert CliRunner().invoke(main, ["nomenklatur", "import", str(path), "--versi", V2024, "--dasar", V2023]).exit_code == 0
+    data = kabupaten_data()
+    gone = load_builtin(V2023).find("5.03.02.2.01.0004")
+    for key in ("tabel4", "tabel6", "sipd"):
+        for row in data[key]:
+            if row["kode"] == "5.03.02.2.01.0003":
+                row.update(kode="5.03.02.2.01.0004", uraian=gone.nama)
+    old = tmp_path / "renja_2023.xlsx"
+    make_book(data, old).save(keep_backup=False)
+    out = migrasi(old, V2024, tmp_path / "renja_2024.xlsx")
+    maps = {m.kode_lama: m for m in out.mappings}
+    assert (maps["5.03.02.2.01.0004"].cara, maps["5.03.02.2.01.0004"].kode_baru) == ("pengganti resmi",
+                                                                                   "5.03.02.2.01.0003")
+    renamed = maps["5.03.02.2.01.0001"]
+    assert (renamed.cara, renamed.kode_baru, renamed.nama_baru) == ("ganti nama", "5.03.02.2.01.0001",
+                                                                    "Perumusan Kebijakan Pengadaan ASN")
+    assert out.counts[USER] == 0 and out.uang_sebelum == out.uang_sesudah
+    t6 = _leaf_rows(out.output, "tabel6")
+    assert t6["5.03.02.2.01.0001"][sheet("tabel6").col("uraian")] == "Perumusan Kebijakan Pengadaan ASN"
+    assert "5.03.02.2.01.0004" not in t6 and "5.03.02.2.01.0003" in t6
+    assert not of_rule(validate_grid(CalamineBook(out.output)), "nomenklatur.dihapus")

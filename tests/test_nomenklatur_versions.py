@@ -25,7 +25,7 @@ from conftest import ROOT
 from test_nomenklatur import V2020, V2023, _with_versi, kabupaten_data
 from test_validate import make_book, of_rule
 
-SOURCE_README = ROOT / "nomenklatur_sumber" / "README.md"
+SOURCE_README = ROOT / "nomenklatur_sumber" / "README_sumber.md"  # the source's README, verbatim
 V2024 = "Kepmendagri 900.1.15.5-3406 Tahun 2024"
 
 
@@ -48,23 +48,31 @@ def test_committed_package_data_is_what_the_build_makes(tmp_path: Path) -> None:
             assert json.loads(p.read_text(encoding="utf-8")) == json.loads(committed.read_text(encoding="utf-8"))
 
 
-def _readme_counts() -> dict[str, dict[str, int]]:
-    text = SOURCE_README.read_text(encoding="utf-8")
-    out = {}
-    for label, body in re.findall(r"^- (2023 kab/kota list|2020 list|2020 sub kegiatan per view): (.*)$", text, re.M):
-        out[label] = {k: int(v) for k, v in re.findall(r"(\w+) (\d+)", body)}
-    return out
+def _source_counts() -> dict[str, dict[str, int]]:
+    """The counts the source's own README states (copied verbatim as nomenklatur_sumber/README_sumber.md)."""
+    text = " ".join(SOURCE_README.read_text(encoding="utf-8").split())
+    stated = text[text.index("Row counts:"):]
+    stated = stated[:stated.index(").") + 1]
+
+    def numbers(part: str) -> dict[str, int]:
+        return {w.replace(" ", "_"): int(n.replace(",", "")) for n, w in
+                re.findall(r"([\d,]+) (urusan|bidang|program|kegiatan|sub kegiatan)(?!\w)", part)}
+
+    y2023, y2020 = stated.split("2020 list")
+    views = re.search(r"provinsi view ([\d,]+), kab/kota view ([\d,]+)", y2020)
+    counts_2020 = numbers(y2020.split("(")[0])
+    return {"2023": numbers(y2023), "2020": counts_2020,
+            "views": {"provinsi": int(views[1].replace(",", "")), "kabkota": int(views[2].replace(",", ""))}}
 
 
 def test_builtin_counts_equal_those_of_the_source() -> None:
-    stated = _readme_counts()
-    assert len(stated) == 3
+    stated = _source_counts()
     n2023, n2020 = load_builtin(V2023), load_builtin(V2020)
-    assert n2023.counts() == stated["2023 kab/kota list"] == {"urusan": 10, "bidang": 45, "program": 188,
-                                                               "kegiatan": 729, "sub_kegiatan": 3395}
-    assert n2020.counts() == stated["2020 list"]
+    assert n2023.counts() == stated["2023"] == {"urusan": 10, "bidang": 45, "program": 188, "kegiatan": 729,
+                                                "sub_kegiatan": 3395}
+    assert n2020.counts() == stated["2020"] and stated["2020"]["sub_kegiatan"] == 5026
     views = {j: n2020.view(j).counts()["sub_kegiatan"] for j in ("provinsi", "kabkota")}
-    assert views == stated["2020 sub kegiatan per view"] == {"provinsi": 2798, "kabkota": 2228}
+    assert views == stated["views"] == {"provinsi": 2798, "kabkota": 2228}
     manifest = {m["versi"]: m for m in builtin_versions()}
     assert manifest[V2023]["jumlah"] == n2023.counts() and manifest[V2020]["sub_kegiatan_per_jenis"] == views
     assert manifest[V2020]["tanggal"] == "2020-10-05" and manifest[V2023]["tanggal"] == "2023-06-23"

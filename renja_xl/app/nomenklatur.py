@@ -166,7 +166,7 @@ def diff_versions(a: str, b: str, jenis: str | None = None, output: Path | None 
              r.lama, r.baru] for r in result.rows]
     if rows:
         book.write("Perbedaan", 2, 1, rows)
-    book.save(keep_backup=True)
+    book.save(output)  # atomic; a refused file is one plain message (fileio.files.atomic_save)
     return DiffOutcome(result, output)
 
 
@@ -232,18 +232,9 @@ def migrasi(path: Path, ke: str, output: Path, dari: str | None = None,
     _write_versi(book, renja.blocks["identitas"], target.versi)
     report = recalc(book)
     _write_migrasi_sheet(book, maps, versi_lama or "(tidak diisi)", target.versi, threshold)
-    _save(book, output)
+    book.save(output)  # atomic; a refused file is one plain message (fileio.files.atomic_save)
     return MigrasiOutcome(versi_lama, target.versi, output, maps, counts(maps), _money(renja), _money(report.renja),
                           report.notes, "" if source is not None else why)
-
-
-def _save(book, output: Path) -> None:
-    from renja_xl.domain.errors import WorkbookError
-
-    try:
-        book.save(output)
-    except PermissionError as exc:
-        raise WorkbookError(f"berkas '{output.name}' tidak dapat ditulis ({exc.strerror}); tutup dulu di Excel.") from exc
 
 
 def _write_versi(book, block: list[list[Any]], versi: str) -> None:

@@ -1,19 +1,24 @@
 """Moving a workbook's codes to another version of the list (pure: on the sheets' blocks and two lists).
 
-Every distinct code of the hierarchical tables gets one decision, in this order:
+Every distinct code of the hierarchical tables gets one decision. Sub kegiatan are decided first, then each
+program and kegiatan, so that a parent can follow its own sub kegiatan:
 
-1. the target version deleted it and names a replacement (a change list's `kode_baru`): the replacement;
-2. the code is in the target: kept ("tetap" when the name agrees, "ganti nama" when the target renamed it
-   within `RENAME_SCORE`);
-3. a 2-digit sub kegiatan whose number on 4 digits names the same node in the target ("padanan 4 digit");
-   a program or kegiatan whose own sub kegiatan moved follows them ("mengikuti isinya");
-4. the name, among the target's nodes of the same level, bidang and authority digit: the best match when
-   its score reaches the threshold and no other node scores as high ("menurut nama");
-5. otherwise nothing is guessed: the row keeps its old code and the Migrasi sheet says what to decide,
-   with the nearest candidate when there is one.
+1. a parent whose moved sub kegiatan (or kegiatan) mostly went under one node of the target: that node
+   ("mengikuti isinya"; "tetap" / "ganti nama" when it is the parent's own code);
+2. the target version deleted the code and names a replacement (a change list's `kode_baru`): the replacement
+   ("pengganti resmi");
+3. the same code in the target, or for a 2-digit sub kegiatan the same number on 4 digits: kept ("tetap",
+   "padanan 4 digit") when the names agree (>= SAME_SCORE), "ganti nama" when the target renamed it within
+   RENAME_SCORE and no other node of the target is nearer to the old name;
+4. the name, among the target's nodes of the same level, bidang and authority digit: the best match when its
+   score reaches the threshold and no other node scores as high ("menurut nama"); two old codes landing on one
+   new code by name are left to the user;
+5. otherwise nothing is guessed ("diputuskan pengguna"): the row keeps its old code and the Migrasi sheet says
+   what to decide, with the nearest candidate when there is one.
 
-Money, targets and every other typed cell stay in their rows; only the code and (for a node that moved or
-was renamed, or whose typed name differs from the new list's) the name change; an empty indikator or satuan of a sub kegiatan takes the target's standard one.
+Money, targets and every other typed cell stay in their rows; only the code and the name change (the name
+when the node moved or was renamed, or when the typed name differs from the new list's); an empty indikator or
+satuan of a sub kegiatan takes the target's standard one.
 """
 from __future__ import annotations
 
