@@ -91,7 +91,20 @@ RULE_LIST: tuple[RuleInfo, ...] = (
     _r("iku.realisasi", "warning", "IKU tahun evaluasi tanpa realisasi"),
     _r("pengaturan.isian", "warning", "Baris Pengaturan Validasi tidak dapat dibaca"),
 )
-RULES: dict[str, RuleInfo] = {r.rule: r for r in RULE_LIST}
+# Checks of Bappeda's rekap (renja_xl/rekap): across the workbooks of a pemda, never inside one workbook, so they
+# are kept out of RULE_LIST (the Pengaturan Validasi sheet of every OPD template lists that one).
+REKAP_RULE_LIST: tuple[RuleInfo, ...] = (
+    _r("rekap.berkas", "error", "Berkas tidak dapat dibaca sebagai buku kerja Renja (rusak, bersandi, format lain)"),
+    _r("rekap.sub_ganda_opd", "error", "Sub kegiatan yang sama diusulkan lebih dari satu perangkat daerah"),
+    _r("rekap.penunjang_bidang", "warning", "Program penunjang di bidang urusan yang tidak diampu perangkat daerah"),
+    _r("rekap.pagu_opd", "error", "Total rencana perangkat daerah melebihi pagu indikatif surat Bappeda"),
+    _r("rekap.tahun_berbeda", "error", "Tahun rencana berbeda dari buku kerja lain dalam rekap"),
+    _r("rekap.versi_berbeda", "warning", "Versi nomenklatur berbeda dari buku kerja lain dalam rekap"),
+    _r("rekap.opd_ganda", "error", "Perangkat daerah yang sama (atau berkas yang sama) lebih dari sekali"),
+    _r("rekap.pagu_tanpa_opd", "info", "Pagu indikatif tercantum untuk perangkat daerah tanpa buku kerja"),
+    _r("rekap.pagu_isian", "warning", "Baris berkas pagu indikatif tidak dapat dibaca"),
+)
+RULES: dict[str, RuleInfo] = {r.rule: r for r in RULE_LIST + REKAP_RULE_LIST}
 
 
 def has_errors(findings: list[Finding]) -> bool:
