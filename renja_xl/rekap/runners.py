@@ -63,9 +63,9 @@ def dask_client(address: str, jobs: int):
 
 def run_dask(sources: Sequence[str], address: str, jobs: int) -> Iterator[tuple[int, Summary]]:
     """The same `summarize` on Dask workers; inputs must be readable there (shared paths or fsspec URLs)."""
+    client, cluster = dask_client(address, jobs)  # first: says how to install Dask when it is missing
     from distributed import as_completed
 
-    client, cluster = dask_client(address, jobs)
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
         window = workers * WINDOW_PER_WORKER
