@@ -184,7 +184,7 @@ def test_charts_and_html(main_rekap):
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 2 and b"<barChart>" in z.read(charts[0])
     page = outcome.html.read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 2 and "Dinas Sintetis 0030" in page
+    assert page.count("data:image/png;base64,") == 2 and "DS0030" in page
 
 
 # ---------------------------------------------------------------- the cross-OPD checks, failing
@@ -211,7 +211,7 @@ def crossing(tmp_path_factory, opd_folder):
     set_identitas(agency("f_versi", 5), versi_nomenklatur="Kepmendagri 900.1.15.5-1317 Tahun 2023")
     penunjang = agency("g_penunjang", 6)
     book = OpenpyxlBook(penunjang)
-    foreign, _ = agency_bidang(7)
+    foreign, _ = agency_bidang(8)  # the bidang of h_pagu
     book.write("Tabel 6 Rencana Kerja", FIRST_DATA_ROW + N_SUB, 2, [[f"{foreign}.01.1.01.01", "Penunjang lain"]])
     book.save(keep_backup=False)
     agency("h_pagu", 8)
@@ -249,8 +249,7 @@ def test_cross_findings_name_sheet_and_cell(crossing):
     assert claimed.sheet == "Tabel 6 Rencana Kerja" and claimed.cell == f"B{FIRST_DATA_ROW}"
     assert "Dinas Sintetis 0001" in claimed.message or "DS0001" in claimed.message
     penunjang = by_rule["rekap.penunjang_bidang"]
-    assert penunjang.cell == f"B{FIRST_DATA_ROW + N_SUB}" and "Dinas Sintetis 0008" in penunjang.message.replace(
-        "DS0008", "Dinas Sintetis 0008")
+    assert penunjang.cell == f"B{FIRST_DATA_ROW + N_SUB}" and "diampu DS0009 (h_pagu.xlsx)" in penunjang.message
 
 
 def test_password_protected_file_is_a_finding(crossing):

@@ -178,8 +178,14 @@ def _fill(out: Summary, path: Path) -> None:
     out.n_sub = len({s.kode for s in out.subs})
     out.total = total
     out.held_bidang = tuple(sorted(held))
-    out.penunjang = [(r.kode.text, r.source_row) for r in programs
+    out.penunjang = [(r.kode.text, r.source_row or _first_row_under(r.kode.text, out.subs)) for r in programs
                      if r.kode.segments[-1] == "01" and r.kode.parent.text not in held]
+
+
+def _first_row_under(kode: str, subs: list[SubRow]) -> int | None:
+    """A program row inserted by the reader has no sheet row: the finding names its first typed sub kegiatan."""
+    prefix = kode + "."
+    return min((s.row for s in subs if s.kode.startswith(prefix) and s.row), default=None)
 
 
 def _text(value: object) -> str:
