@@ -182,7 +182,10 @@ def test_charts_and_html(main_rekap):
 
     with zipfile.ZipFile(outcome.output) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 2 and b"<barChart>" in z.read(charts[0])
+        assert len(charts) == 2
+        pagu, temuan = (z.read(c).decode() for c in sorted(charts))
+    assert "<c:barChart>" in pagu and pagu.count("<c:ser>") == 2 and "Grafik!$B$3:$B$34" in pagu
+    assert temuan.count("<c:ser>") == 4 and '<c:grouping val="stacked"/>' in temuan
     page = outcome.html.read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 2 and "DS0030" in page
 

@@ -83,15 +83,15 @@ def sheets(merge: Merge, pemda: str) -> list[SheetOut]:
                  f"{len(records)} buku kerja; satu baris per berkas, urut seperti masukan. Skor kesiapan: bagian "
                  "aturan yang lolos, berbobot tingkat (galat 3, peringatan 2, info 1).",
                  [c[0] for c in _R_COLS], [c[1] for c in _R_COLS], [c[2] for c in _R_COLS],
-                 _ringkasan_rows(records), freeze="C4"),
+                 _ringkasan_rows(records), freeze=(3, 2)),
         SheetOut(REKAP_PROGRAM, f"REKAP PROGRAM, KEGIATAN DAN SUB KEGIATAN {pemda}".strip(),
                  "Urusan, bidang, program dan kegiatan menjumlahkan sub kegiatan di bawahnya dengan SUBTOTAL.",
                  program.HEADERS, program.WIDTHS, [None, None, None, MONEY_FORMAT, None, None, "0"],
-                 program.rows(merge), freeze="C4"),
+                 program.rows(merge), freeze=(3, 2)),
         SheetOut(TEMUAN, "TEMUAN SELURUH BUKU KERJA DAN PEMERIKSAAN LINTAS PERANGKAT DAERAH",
                  "Temuan tiap berkas (seperti renja-xl validate), lalu temuan lintas perangkat daerah (Lintas OPD).",
                  ["No", "Berkas", "Perangkat Daerah", "Tingkat", "Aturan", "Sheet", "Sel", "Kode", "Pesan",
-                  "Lintas OPD"], [6, 30, 24, 11, 24, 22, 10, 20, 90, 10], [], _temuan_rows(merge), freeze="A4"),
+                  "Lintas OPD"], [6, 30, 24, 11, 24, 22, 10, 20, 90, 10], [], _temuan_rows(merge), freeze=(3, 0)),
     ]
 
 
@@ -101,5 +101,5 @@ def grafik(records: list[Record]) -> ChartOut:
     return ChartOut(GRAFIK, "GRAFIK PAGU DAN TEMUAN PER PERANGKAT DAERAH",
                     ["Perangkat Daerah", "Total Pagu (Rp)", "Pagu Indikatif (Rp)", "Galat", "Peringatan",
                      "Info", "Lintas OPD"], rows,
-                    [("Pagu per perangkat daerah terhadap pagu indikatif", [2, 3], False),
-                     ("Temuan per perangkat daerah", [4, 5, 6, 7], True)])
+                    [("Pagu per perangkat daerah terhadap pagu indikatif", [1, 2], False),
+                     ("Temuan per perangkat daerah", [3, 4, 5, 6], True)])
