@@ -355,3 +355,25 @@ def test_rekap_package_keeps_the_import_boundary():
         text = path.read_text(encoding="utf-8")
         for lib in ("import openpyxl", "from openpyxl", "python_calamine", "import xlwings"):
             assert lib not in text, (path.name, lib)
+
+
+def test_dask_existing_scheduler_by_address(opd_folder, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    inputs = [str(p) for p in opd_files(opd_folder)[:3]]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        result = CliRunner().invoke(main, ["rekap", *inputs, "-o", str(tmp_path / "r.xlsx"), "--json",
+                                           "--dask", cluster.scheduler_address])
+    data = json.loads(result.output)
+    assert data["pelaksana"] == f"dask {cluster.scheduler_address}" and data["jumlah_berkas"] == 3
+    assert [b["berkas"] for b in data["berkas"]] == inputs
+
+
+def test_fsspec_urls_are_read_through_fsspec(opd_folder, tmp_path):
+    fsspec = pytest.importorskip("fsspec")
+    fs = fsspec.filesystem("memory")
+    files = opd_files(opd_folder)[:2]
+    for p in files:
+        fs.pipe(f"/renja_uji/{p.name}", p.read_bytes())
+    outcome = rekap(["memory://renja_uji/"], tmp_path / "r.xlsx", jobs=1)
+    assert [r.source for r in outcome.records] == [f"memory:///renja_uji/{p.name}" for p in files]
+    assert [r.total for r in outcome.records] == [own_total(p) for p in files]
