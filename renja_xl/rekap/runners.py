@@ -15,6 +15,7 @@ from renja_xl.domain.errors import RenjaError
 from renja_xl.rekap.summary import Summary, summarize
 
 WINDOW_PER_WORKER = 4
+AHEAD_PER_WINDOW = 4
 DASK_HINT = ('--dask memerlukan paket tambahan Dask: pip install "renja-xl[skala]" '
              '(memasang dask[distributed] dan fsspec).')
 
@@ -24,24 +25,48 @@ def run_inline(sources: Sequence[str]) -> Iterator[tuple[int, Summary]]:
         yield i, summarize(source)
 
 
+class _Window:
+    """Which input to submit next: at most `width` in flight, and none more than 4 x width past the first input
+    not yet finished, so the results waiting for their turn in `in_order` stay bounded even behind a slow file."""
+
+    def __init__(self, n: int, width: int):
+        self.n, self.width = n, max(1, width)
+        self.next = self.pending = self.frontier = 0
+        self.done: set[int] = set()
+
+    def ready(self) -> bool:
+        return (self.next < self.n and self.pending < self.width
+                and self.next < self.frontier + AHEAD_PER_WINDOW * self.width)
+
+    def take(self) -> int:
+        self.next += 1
+        self.pending += 1
+        return self.next - 1
+
+    def finished(self, i: int) -> None:
+        self.pending -= 1
+        self.done.add(i)
+        while self.frontier in self.done:
+            self.done.remove(self.frontier)
+            self.frontier += 1
+
+
 def run_pool(sources: Sequence[str], jobs: int) -> Iterator[tuple[int, Summary]]:
     """A local process pool of `jobs` workers (fork on Linux: workers inherit the imported toolkit)."""
-    window = max(1, jobs * WINDOW_PER_WORKER)
+    window = _Window(len(sources), jobs * WINDOW_PER_WORKER)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: dict = {}
-        todo = iter(enumerate(sources))
-        for i, source in todo:
-            pending[pool.submit(summarize, source)] = i
-            if len(pending) >= window:
-                break
-        while pending:
+        while True:
+            while window.ready():
+                i = window.take()
+                pending[pool.submit(summarize, sources[i])] = i
+            if not pending:
+                return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 i = pending.pop(fut)
+                window.finished(i)
                 yield i, fut.result()
-                nxt = next(todo, None)
-                if nxt is not None:
-                    pending[pool.submit(summarize, nxt[1])] = nxt[0]
 
 
 def dask_client(address: str, jobs: int):
@@ -68,27 +93,26 @@ def run_dask(sources: Sequence[str], address: str, jobs: int) -> Iterator[tuple[
 
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
-        window = workers * WINDOW_PER_WORKER
-        todo = iter(enumerate(sources))
-        index = {}
-        first = []
-        for i, source in todo:
-            fut = client.submit(summarize, source, pure=False)
-            index[fut.key] = i
-            first.append(fut)
-            if len(first) >= window:
-                break
-        stream = as_completed(first)
-        for fut in stream:
+        window = _Window(len(sources), workers * WINDOW_PER_WORKER)
+        index: dict = {}
+        stream = None
+        while True:
+            while window.ready():
+                i = window.take()
+                fut = client.submit(summarize, sources[i], pure=False)
+                index[fut.key] = i
+                if stream is None:
+                    stream = as_completed([fut])
+                else:
+                    stream.add(fut)
+            if not index:
+                return
+            fut = next(stream)
             i = index.pop(fut.key)
             result = fut.result()
-            fut.release()
+            fut.release()  # its result leaves the cluster's memory now
+            window.finished(i)
             yield i, result
-            nxt = next(todo, None)
-            if nxt is not None:
-                new = client.submit(summarize, nxt[1], pure=False)
-                index[new.key] = nxt[0]
-                stream.add(new)
     finally:
         client.close()
         if cluster is not None:
