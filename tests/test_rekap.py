@@ -219,6 +219,7 @@ def crossing(tmp_path_factory, opd_folder):
     book.save(keep_backup=False)
     agency("h_pagu", 8)
     agency("i_biasa", 9)
+    agency("k_rumus", 10, nama="=cmd|' /C calc'!A0")  # a hostile name: must stay text in the rekap
     (folder / "j_bersandi.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
                                             + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64)
     pagu = write_pagu(folder / "pagu.xlsx", [("Dinas Sintetis 0009", 1_000), ("Dinas Sintetis 0010", 10**12),
@@ -260,6 +261,12 @@ def test_password_protected_file_is_a_finding(crossing):
     assert not rec.ok and rec.score == 0 and "rekap.berkas" in rec.rules
     temuan = sheet_rows(crossing.output, "Temuan")
     assert any(r[1] == "j_bersandi.xlsx" and "kata sandi" in r[8] for r in temuan)
+
+
+def test_hostile_text_stays_text(crossing):
+    ws = openpyxl.load_workbook(crossing.output)["Ringkasan per OPD"]
+    cells = [c for c in ws["B"] if isinstance(c.value, str) and "cmd|" in c.value]
+    assert len(cells) == 1 and cells[0].data_type == "s" and not cells[0].value.startswith("=")
 
 
 def test_readiness_score_is_weighted_share_of_rules_passed(crossing):

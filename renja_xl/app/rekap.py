@@ -28,6 +28,7 @@ class RekapOutcome:
     backup: Path | None = None
     seconds: float = 0.0
     runner: str = ""
+    write_seconds: float = 0.0  # of `seconds`: the coordinator's checks and the writing of the rekap (serial)
     pagu_notes: list[Finding] = field(default_factory=list)
 
     @property
@@ -56,6 +57,7 @@ def rekap(inputs: Sequence[str], output: Path, pagu: Path | None = None, jobs: i
             _ceiling(rec, ceilings)
             if on_progress is not None:
                 on_progress(n, len(sources), summary)
+        merged = time.perf_counter()
         checks.run_checks(merge, ceilings_given=pagu is not None)
         for c in ceilings:
             if not c.used:
@@ -77,8 +79,9 @@ def rekap(inputs: Sequence[str], output: Path, pagu: Path | None = None, jobs: i
             html_path = output.with_suffix(".html")
             write_html(html_path, merge.records, _title(merge.records), output.name)
         records = merge.records
+    end = time.perf_counter()
     return RekapOutcome(output, html_path, records, sum((r.total for r in records), Decimal(0)), cross, backup,
-                        time.perf_counter() - start, runner, notes)
+                        end - start, runner, end - merged, notes)
 
 
 def _ceiling(rec: Record, ceilings: list[pagu_file.Ceiling]) -> None:

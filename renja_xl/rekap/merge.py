@@ -120,6 +120,9 @@ class Merge:
         yield from self.db.execute("SELECT idx, severity, rule, sheet, cell, code, message FROM temuan "
                                    "ORDER BY idx < 0, idx, seq")
 
+    def count_temuan(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM temuan").fetchone()[0]
+
     def close(self) -> None:
         self.db.close()
         self.path.unlink(missing_ok=True)

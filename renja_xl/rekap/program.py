@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator
 
+from renja_xl.domain.errors import RenjaError
 from renja_xl.domain.kode import Kode, Level, well_formed
 from renja_xl.domain.layout import FIRST_DATA_ROW
 from renja_xl.engines.rekap_xlsx import Formula
@@ -21,6 +22,7 @@ from renja_xl.rekap.merge import Merge
 HEADERS = ["Kode", "Uraian", "Perangkat Daerah", "Pagu (Rp)", "Tingkat", "Berkas", "Baris di Tabel 6"]
 WIDTHS = [20, 60, 30, 20, 14, 30, 10]
 PAGU_COL = "D"
+EXCEL_ROWS = 1_048_576
 
 
 @dataclass
@@ -72,6 +74,10 @@ def measure(merge: Merge) -> tuple[dict[Kode, _Parent], int, Decimal]:
             info.end = r
             info.total += pagu
             info.opds.add(idx)
+    if r + 1 > EXCEL_ROWS:
+        raise RenjaError(f"Rekap Program memerlukan {r + 1:,} baris, lebih dari batas lembar Excel ({EXCEL_ROWS:,}); "
+                         "buat rekap per pemerintah daerah (satu folder per pemda), lalu gabungkan angkanya."
+                         .replace(",", "."))
     return parents, r, grand
 
 

@@ -69,7 +69,14 @@ def _ringkasan_rows(records: list[Record]) -> Iterator[tuple[list[Any], bool]]:
 
 def _temuan_rows(merge: Merge) -> Iterator[tuple[list[Any], bool]]:
     records = merge.records
+    room = program.EXCEL_ROWS - FIRST_DATA_ROW  # the last row says how many did not fit
     for n, (idx, severity, rule, sheet, cell, code, message) in enumerate(merge.temuan(), start=1):
+        if n > room:
+            rest = merge.count_temuan() - room
+            yield [None, None, None, None, None, None, None, None,
+                   f"... {rest} temuan lainnya tidak muat di lembar ini; lihat keluaran --json per berkas atau "
+                   "buat rekap per pemerintah daerah.", None], True
+            return
         rec = records[idx] if idx >= 0 else None
         yield [n, text(rec.name) if rec else "(rekap)", text(rec.label()) if rec else "", SEVERITY_LABELS[severity],
                rule, text(sheet), text(cell), text(code), text(message),
