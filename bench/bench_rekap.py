@@ -108,9 +108,26 @@ def part_a(cores: int, repeat: int) -> None:
     print(f"  rekap / lantai = {ratio:.2f}   target <= 1,2   {'tercapai' if ratio <= 1.2 else 'TIDAK tercapai'}")
 
 
+def per_file(files: list[str], k: int = 50) -> float:
+    """Seconds of `summarize` per file in this one process (the worker's cost, no pool): best of 2 passes."""
+    from renja_xl.rekap.summary import summarize
+
+    summarize(files[0])
+    best = float("inf")
+    for _ in range(2):
+        t = time.perf_counter()
+        for f in files[:k]:
+            summarize(f)
+        best = min(best, (time.perf_counter() - t) / min(k, len(files)))
+    return best
+
+
 def part_b(n: int, cores: int) -> None:
     print(f"(b) {n} buku kerja x 100 sub kegiatan")
     files = [str(p) for p in workbooks(n, 100)]
+    cost = per_file(files)
+    print(f"  summarize (baca + validasi + ringkasan) satu proses: {cost * 1000:.0f} ms per berkas "
+          f"(baca calamine saja: {floor([Path(f) for f in files[:50]], 2) / 50 * 1000:.0f} ms)")
     pool = run_child(files, OUT / "rekap_b_pool.xlsx", cores)
     print(f"  pool lokal {cores} proses     {pool['wall']:7.1f} s   {n / pool['wall']:6.1f} berkas/s   "
           f"RSS koordinator {pool['rss_mb']:.0f} MB; tulis rekap {pool.get('write', 0):.1f} s")
