@@ -34,7 +34,8 @@ class _Parent:
 
 
 def _ancestors(kode: Kode) -> list[Kode]:
-    out = []
+    """The code and its parents, urusan first."""
+    out = [kode]
     p = kode.parent
     while p is not None:
         out.append(p)
@@ -43,11 +44,13 @@ def _ancestors(kode: Kode) -> list[Kode]:
 
 
 def _walk(merge: Merge) -> Iterator[tuple[str, Any]]:
-    """('parent', Kode) or ('sub', (idx, kode, uraian, pagu, row)) in sheet order."""
+    """('parent', Kode) or ('sub', (idx, kode text, uraian, pagu, row, ancestors)) in sheet order.
+
+    Only the parents become (interned, never freed) Kode objects: they are bounded by the nomenclature, the
+    200k sub kegiatan of a large rekap are not, so theirs stay text."""
     open_: list[Kode] = []
     for idx, _, text, uraian, pagu, row in merge.subs_sorted():
-        kode = well_formed(text)
-        chain = _ancestors(kode)
+        chain = _ancestors(well_formed(text[:text.rfind(".")]))
         keep = 0
         while keep < len(open_) and keep < len(chain) and open_[keep] is chain[keep]:
             keep += 1
@@ -55,7 +58,7 @@ def _walk(merge: Merge) -> Iterator[tuple[str, Any]]:
         for p in chain[keep:]:
             open_.append(p)
             yield "parent", p
-        yield "sub", (idx, kode, uraian, pagu, row, chain)
+        yield "sub", (idx, text, uraian, pagu, row, chain)
 
 
 def measure(merge: Merge) -> tuple[dict[Kode, _Parent], int, Decimal]:
@@ -84,7 +87,7 @@ def measure(merge: Merge) -> tuple[dict[Kode, _Parent], int, Decimal]:
 def rows(merge: Merge) -> Iterator[tuple[list[Any], bool]]:
     """The sheet's data rows, the JUMLAH row last."""
     parents, last, grand = measure(merge)
-    names = default_names()
+    names = dict(default_names())
     names.update(merge.names())  # what the OPDs typed wins over the embedded example list
     records = merge.records
     col = PAGU_COL
@@ -100,7 +103,7 @@ def rows(merge: Merge) -> Iterator[tuple[list[Any], bool]]:
             continue
         idx, kode, uraian, pagu, row, _ = item
         rec = records[idx]
-        yield [kode.text, uraian, rec.label(), pagu, Level.SUB_KEGIATAN.label, rec.name, row], False
+        yield [kode, uraian, rec.label(), pagu, Level.SUB_KEGIATAN.label, rec.name, row], False
     if last >= FIRST_DATA_ROW:
         total = Formula(f"=SUBTOTAL(9,{col}{FIRST_DATA_ROW}:{col}{last})", grand)
     else:
