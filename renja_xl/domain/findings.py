@@ -104,7 +104,9 @@ REKAP_RULE_LIST: tuple[RuleInfo, ...] = (
     _r("rekap.pagu_tanpa_opd", "info", "Pagu indikatif tercantum untuk perangkat daerah tanpa buku kerja"),
     _r("rekap.pagu_isian", "warning", "Baris berkas pagu indikatif tidak dapat dibaca"),
 )
-RULES: dict[str, RuleInfo] = {r.rule: r for r in RULE_LIST + REKAP_RULE_LIST}
+RULES: dict[str, RuleInfo] = {r.rule: r for r in RULE_LIST}  # what a workbook's Pengaturan Validasi may set
+REKAP_RULES: dict[str, RuleInfo] = {r.rule: r for r in REKAP_RULE_LIST}
+CATALOGUE: dict[str, RuleInfo] = {**RULES, **REKAP_RULES}  # every id a finding may carry
 
 
 def has_errors(findings: list[Finding]) -> bool:

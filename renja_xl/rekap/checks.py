@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from renja_xl.domain.findings import RULES, Finding
+from renja_xl.domain.findings import CATALOGUE, Finding
 from renja_xl.domain.fmt import rupiah
 from renja_xl.rekap.merge import Merge, Record
 from renja_xl.rekap.summary import TABEL6
@@ -26,7 +26,7 @@ def shared_allowed(kode: str) -> bool:
 
 
 def _f(rule: str, message: str, sheet: str = "", cell: str = "", code: str = "") -> Finding:
-    return Finding(rule, RULES[rule].severity, sheet, cell, code, message)
+    return Finding(rule, CATALOGUE[rule].severity, sheet, cell, code, message)
 
 
 def run_checks(merge: Merge, ceilings_given: bool) -> None:
@@ -143,6 +143,6 @@ def readiness(rec: Record) -> Decimal:
 
     if not rec.ok:
         return Decimal(0)
-    total = sum(WEIGHTS[info.severity] for info in RULES.values())
-    failed = sum(WEIGHTS[RULES[rule].severity] for rule in rec.rules if rule in RULES)
+    total = sum(WEIGHTS[info.severity] for info in CATALOGUE.values())
+    failed = sum(WEIGHTS[CATALOGUE[rule].severity] for rule in rec.rules if rule in CATALOGUE)
     return round_half_up(Decimal(100) * (total - failed) / total)

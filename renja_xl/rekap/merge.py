@@ -72,6 +72,9 @@ class Merge:
         self._findings(idx, s.findings)
         # the first workbook in input order names a code (as the OPD typed it)
         db.executemany("INSERT OR IGNORE INTO nama VALUES (?,?)", s.parent_names.items())
+        bidang, nama = s.identitas.get("kode_bidang_urusan"), s.identitas.get("nama_bidang_urusan")
+        if bidang and nama:  # a bidang row nobody typed is named as the agency's Identitas names it
+            db.execute("INSERT OR IGNORE INTO nama VALUES (?,?)", (str(bidang).strip(), str(nama).strip()))
         rec = Record(idx, s.source, s.name, s.ok, s.sha256, dict(s.identitas), s.total, s.n_program, s.n_kegiatan,
                      s.n_sub, s.counts, {f.rule for f in s.findings}, s.held_bidang, list(s.penunjang), s.trace)
         self.records.append(rec)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import WorkbookError
-from renja_xl.domain.findings import RULES, Finding
+from renja_xl.domain.findings import CATALOGUE, Finding
 from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW
 from renja_xl.domain.money import NumberError, to_decimal
 
@@ -76,10 +76,10 @@ def read_pagu(path: Path) -> tuple[list[Ceiling], list[Finding]]:
         try:
             pagu = to_decimal(raw)
         except NumberError as exc:
-            notes.append(Finding(rule, RULES[rule].severity, SHEET, where, "", f"{path.name}: {exc}"))
+            notes.append(Finding(rule, CATALOGUE[rule].severity, SHEET, where, "", f"{path.name}: {exc}"))
             continue
         if pagu is None or not (norm(name) or norm(short)):
-            notes.append(Finding(rule, RULES[rule].severity, SHEET, cell_ref(r, 2), "",
+            notes.append(Finding(rule, CATALOGUE[rule].severity, SHEET, cell_ref(r, 2), "",
                                  f"{path.name} baris {r}: nama perangkat daerah atau pagunya kosong; dilewati."))
             continue
         out.append(Ceiling(str(name or "").strip(), str(short or "").strip(), pagu, r))
