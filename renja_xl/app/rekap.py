@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from renja_xl.domain.errors import RenjaError
-from renja_xl.domain.findings import Finding
+from renja_xl.domain.findings import CATALOGUE, Finding
 from renja_xl.rekap import checks, pagu as pagu_file, report
 from renja_xl.rekap.inputs import expand
 from renja_xl.rekap.merge import Merge, Record
@@ -62,7 +62,7 @@ def rekap(inputs: Sequence[str], output: Path, pagu: Path | None = None, jobs: i
         for c in ceilings:
             if not c.used:
                 merge.add_cross(None, Finding(
-                    "rekap.pagu_tanpa_opd", "info", pagu_file.SHEET, f"B{c.row}", "",
+                    "rekap.pagu_tanpa_opd", CATALOGUE["rekap.pagu_tanpa_opd"].severity, pagu_file.SHEET, f"B{c.row}", "",
                     f"pagu indikatif {c.name or c.short} tercantum, tetapi buku kerjanya tidak ada dalam rekap."))
         for n in notes:
             merge.add_cross(None, n)

@@ -59,9 +59,6 @@ class Summary:
     def counts(self) -> dict[str, int]:
         return counts(self.findings)
 
-    def label(self) -> str:
-        return str(self.identitas.get("singkatan") or self.identitas.get("nama_perangkat_daerah") or self.name)
-
 
 _IDENTITAS_KEPT = ("nama_perangkat_daerah", "singkatan", "pemerintah_daerah", "jenis_pemda", "tahun_rencana",
                    "kode_bidang_urusan", "nama_bidang_urusan", "versi_nomenklatur", "pagu_indikatif")
@@ -173,7 +170,7 @@ def _fill(out: Summary, path: Path) -> None:
             programs.append(r)
             if r.kode.segments[-1] != "01":
                 held.add(r.kode.parent.text)
-    out.n_program = sum(1 for r in programs)
+    out.n_program = len(programs)
     out.n_kegiatan = sum(1 for r in t6.rows if r.is_first and r.kode.level is kegiatan)
     out.n_sub = len({s.kode for s in out.subs})
     out.total = total
@@ -193,4 +190,8 @@ def _text(value: object) -> str:
 
 
 def default_jobs() -> int:
-    return os.cpu_count() or 1
+    """The cores this process may use (a container's limit, not the host's count, where the OS tells it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
