@@ -55,6 +55,9 @@ _DECLARED: dict[str, RuleInfo] = {}
 # The order of the catalogue (the Pengaturan Validasi sheet, the README table): by subject, then by id.
 SUBJECTS = ("kode", "hierarki", "tabel", "identitas", "nomenklatur", "isi", "angka", "uang", "silang", "iku", "sipd",
             "pengaturan")
+# Subjects whose ids never come from one workbook (Bappeda's rekap across workbooks): declared, but not in the
+# Pengaturan Validasi sheet of an OPD's workbook.
+OTHER_SUBJECTS = ("rekap",)
 
 
 def declare(rule: str, severity: Severity, description: str) -> RuleInfo:
@@ -81,10 +84,11 @@ def declared(rule: str) -> RuleInfo:
 def catalogue() -> list[RuleInfo]:
     """Every rule declared so far, in the catalogue's order. `renja_xl.workbook.catalogue` imports every module that
     declares, so its `rules()` is the whole list whatever was imported before."""
-    def order(info: RuleInfo) -> tuple[int, str]:
-        subject = info.rule.split(".")[0]
-        return (SUBJECTS.index(subject) if subject in SUBJECTS else len(SUBJECTS), info.rule)
-    return sorted(_DECLARED.values(), key=order)
+    unknown = {r.rule for r in _DECLARED.values() if r.rule.split(".")[0] not in SUBJECTS + OTHER_SUBJECTS}
+    if unknown:  # a new subject must take its place in the order above (and so in the Pengaturan sheet)
+        raise ValueError(f"rule ids of an unknown subject: {sorted(unknown)}")
+    mine = [r for r in _DECLARED.values() if r.rule.split(".")[0] in SUBJECTS]
+    return sorted(mine, key=lambda r: (SUBJECTS.index(r.rule.split(".")[0]), r.rule))
 
 
 def has_errors(findings: list[Finding]) -> bool:

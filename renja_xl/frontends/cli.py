@@ -462,3 +462,132 @@ def build_xlsm_cmd(outdir: Path | None, macros_dir: Path | None) -> None:
 
     for path in build_all(outdir or (templates_dir() if in_checkout() else Path.cwd()), macros_dir or MACROS):
         click.echo(f"Ditulis: {path}")
+
+
+@main.command("rekap")
+@click.argument("inputs", nargs=-1)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Buku kerja rekap (.xlsx); wajib kecuali dengan --templat-pagu.")
+@click.option("--pagu", "pagu", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Berkas pagu indikatif per perangkat daerah (buat templatnya dengan --templat-pagu).")
+@click.option("--templat-pagu", "pagu_template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tulis templat berkas pagu indikatif ke berkas ini, lalu berhenti.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Jumlah proses pembaca (bawaan: jumlah inti prosesor; 1 = dalam proses ini).")
+@click.option("--dask", "dask", metavar="ALAMAT",
+              help="Jalankan di klaster Dask: tcp://host:8786 (klaster yang ada) atau 'lokal' (LocalCluster).")
+@click.option("--html", "html", is_flag=True, help="Tulis juga laporan HTML bergrafik di samping buku kerja rekap.")
+@click.option("--json", "as_json", is_flag=True, help="Cetak hasil sebagai JSON (tanpa bilah kemajuan).")
+def rekap_cmd(inputs: tuple[str, ...], output: Path | None, pagu: Path | None, pagu_template: Path | None,
+              jobs: int | None, dask: str | None, html: bool, as_json: bool) -> None:
+    """Rekap Bappeda: menggabungkan Renja semua perangkat daerah ke satu buku kerja.
+
+    INPUTS berupa berkas, folder atau pola (*.xlsx, *.xlsm), juga URL fsspec (s3://, gs://,
+    file://). Tiap buku kerja dibaca dan divalidasi seperti 'renja-xl validate'; berkas yang rusak,
+    bersandi atau bukan buku kerja menjadi temuan berkas itu dan yang lain tetap direkap. Berkas
+    masukan tidak diubah. Rekap berisi sheet Ringkasan per OPD, Rekap Program (SUBTOTAL hidup),
+    Temuan (termasuk pemeriksaan lintas perangkat daerah) dan Grafik.
+    Keluar dengan status 1 bila ada galat.
+
+    \b
+    Contoh:
+      renja-xl rekap renja_opd/ -o rekap_2025.xlsx
+      renja-xl rekap renja_opd/*.xlsx -o rekap.xlsx --pagu pagu_2025.xlsx --html
+      renja-xl rekap --templat-pagu pagu_2025.xlsx
+      renja-xl rekap renja_opd/ -o rekap.xlsx --dask lokal
+      renja-xl rekap s3://bappeda/renja/2025/ -o rekap.xlsx --dask tcp://10.0.0.5:8786
+    """
+    from renja_xl.app.rekap import rekap, write_pagu_template
+
+    if pagu_template is not None:
+        write_pagu_template(pagu_template)
+        click.echo(f"Templat pagu indikatif ditulis ke {pagu_template}; isi sheet 'Pagu Indikatif' lalu pakai "
+                   f"dengan --pagu {pagu_template}.")
+        return
+    if output is None:
+        raise click.UsageError("sebutkan buku kerja rekap dengan -o, misalnya -o rekap.xlsx.")
+    if not inputs:
+        raise click.UsageError("sebutkan buku kerja, folder atau pola masukan, misalnya renja_opd/.")
+    if as_json:
+        outcome = rekap(inputs, output, pagu, jobs, dask, html)
+    else:
+        with _rekap_progress() as on_progress:
+            outcome = rekap(inputs, output, pagu, jobs, dask, html, on_progress)
+    if as_json:
+        click.echo(json.dumps(_rekap_json(outcome), ensure_ascii=False, indent=2))
+    else:
+        from renja_xl.domain.fmt import rupiah
+
+        shown = 30  # the Temuan sheet has them all
+        for name, f in outcome.cross[:shown]:
+            click.echo(f"{name}: {f.line()}")
+        if len(outcome.cross) > shown:
+            click.echo(f"... dan {len(outcome.cross) - shown} temuan lintas OPD lainnya (sheet 'Temuan').")
+        for r in outcome.failed:
+            click.echo(f"Tidak terbaca: {r.name}")
+        n_err = sum(r.counts["error"] for r in outcome.records)
+        click.echo(f"Rekap {len(outcome.records)} berkas ({len(outcome.failed)} tidak terbaca), total "
+                   f"{rupiah(outcome.total)}, {n_err} galat di buku kerja, {len(outcome.cross)} temuan lintas OPD; "
+                   f"ditulis ke {outcome.output}" + (f" dan {outcome.html}" if outcome.html else "")
+                   + f" dalam {outcome.seconds:.1f} s ({outcome.runner}).")
+    if any(r.counts["error"] for r in outcome.records) or any(f.severity == "error" for _, f in outcome.cross):
+        sys.exit(1)
+
+
+def _rekap_progress():
+    """A rich progress bar on a terminal (files, rate, ETA); a plain line per file otherwise (on stderr)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def progress():
+        if not sys.stderr.isatty():
+            def line(done, total, s):
+                c = s.counts
+                state = "tidak terbaca" if not s.ok else f"{c['error']} galat, {c['warning']} peringatan"
+                click.echo(f"[{done}/{total}] {s.name}: {state}", err=True)
+            yield line
+            return
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        class Rate(TextColumn):
+            def render(self, task):
+                from rich.text import Text
+
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed:.1f} berkas/s" if speed else "- berkas/s")
+
+        bar = Progress(TextColumn("Rekap"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                       Rate(""), TextColumn("sisa"), TimeRemainingColumn(), TimeElapsedColumn(),
+                       console=Console(stderr=True))
+        with bar:
+            task = None
+
+            def update(done, total, s):
+                nonlocal task
+                if task is None:
+                    task = bar.add_task("rekap", total=total)
+                bar.update(task, completed=done)
+            yield update
+
+    return progress()
+
+
+def _rekap_json(outcome) -> dict:
+    def money(v):
+        return None if v is None else str(v)
+
+    return {
+        "keluaran": str(outcome.output), "html": str(outcome.html) if outcome.html else None,
+        "jumlah_berkas": len(outcome.records), "tidak_terbaca": len(outcome.failed), "total_pagu": money(outcome.total),
+        "detik": round(outcome.seconds, 3), "pelaksana": outcome.runner,
+        "berkas": [{"berkas": r.source, "terbaca": r.ok, "perangkat_daerah": r.identitas.get("nama_perangkat_daerah"),
+                    "tahun_rencana": r.identitas.get("tahun_rencana"),
+                    "versi_nomenklatur": r.identitas.get("versi_nomenklatur"), "total_pagu": money(r.total),
+                    "pagu_indikatif": money(r.ceiling), "program": r.n_program, "kegiatan": r.n_kegiatan,
+                    "sub_kegiatan": r.n_sub, "galat": r.counts["error"], "peringatan": r.counts["warning"],
+                    "info": r.counts["info"], "lintas_opd": r.cross, "skor_kesiapan": str(r.score),
+                    **({"jejak": r.trace} if r.trace else {})} for r in outcome.records],
+        "lintas_opd": [{"berkas": name, **f.as_dict()} for name, f in outcome.cross],
+    }

@@ -117,11 +117,16 @@ def read_settings(grid: Grid) -> tuple[dict[str, str], list[Finding]]:
 
 
 def validate_grid(grid: Grid, nomenklatur: Nomenklatur | None = None) -> list[Finding]:
+    return check_grid(grid, nomenklatur)[1]
+
+
+def check_grid(grid: Grid, nomenklatur: Nomenklatur | None = None) -> tuple[Renja, list[Finding]]:
+    """What validate_grid does, with the Renja it read (the rekap needs both from one read)."""
     start_reading(grid, [PENGATURAN.name])
     renja = read_renja(grid, number=False)
     settings, notes = read_settings(grid)
     renja.findings.extend(notes)
-    return validate_renja(renja, nomenklatur, settings)
+    return renja, validate_renja(renja, nomenklatur, settings)
 
 
 # ---------------------------------------------------------------- the Validasi sheet

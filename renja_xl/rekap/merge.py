@@ -1,0 +1,137 @@
+"""The merge: summaries arrive in input order and go to a temporary SQLite file at once.
+
+The coordinator keeps one small `Record` per workbook (identity, totals, counts); the sub kegiatan rows and the
+findings of a workbook live in memory only while it is merged, then on disk, so the coordinator's memory does not
+grow with the rows of a national rekap. SQLite (stdlib) also does the sorting of the Rekap Program and the grouping
+of the cross-OPD checks — no sort or index of our own.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+from renja_xl.domain.findings import Finding
+from renja_xl.rekap.summary import Summary
+
+
+@dataclass
+class Record:
+    """What the coordinator keeps of one workbook after its merge."""
+    index: int
+    source: str
+    name: str
+    ok: bool
+    sha256: str
+    identitas: dict[str, object]
+    total: Decimal
+    n_program: int
+    n_kegiatan: int
+    n_sub: int
+    counts: dict[str, int]  # own findings by severity (as `validate` reports them)
+    rules: set[str]  # rules with at least one finding (own and cross-OPD)
+    held_bidang: tuple[str, ...]
+    penunjang: list[tuple[str, int | None]]
+    trace: str = ""
+    ceiling: Decimal | None = None  # from the pagu file, else Identitas
+    ceiling_source: str = ""
+    cross: int = 0  # cross-OPD findings
+    score: Decimal = Decimal(0)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def label(self) -> str:
+        return str(self.identitas.get("singkatan") or self.identitas.get("nama_perangkat_daerah") or self.name)
+
+
+_SCHEMA = """
+CREATE TABLE sub (idx INTEGER, sort_key TEXT, kode TEXT, uraian TEXT, pagu TEXT, row INTEGER);
+CREATE TABLE temuan (seq INTEGER PRIMARY KEY, idx INTEGER, severity TEXT, rule TEXT, sheet TEXT, cell TEXT,
+                     code TEXT, message TEXT);
+CREATE TABLE nama (kode TEXT PRIMARY KEY, uraian TEXT);
+"""
+
+
+class Merge:
+    def __init__(self, folder: Path | None = None):
+        fd, name = tempfile.mkstemp(prefix="renja-xl-rekap-", suffix=".sqlite", dir=folder)
+        os.close(fd)
+        self.path = Path(name)
+        self.db = sqlite3.connect(name)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16000;" + _SCHEMA)
+        self.records: list[Record] = []
+
+    def add(self, s: Summary) -> Record:
+        idx = len(self.records)
+        db = self.db
+        db.executemany("INSERT INTO sub VALUES (?,?,?,?,?,?)",
+                       [(idx, r.sort_key, r.kode, r.uraian, str(r.pagu), r.row) for r in s.subs])
+        self._findings(idx, s.findings)
+        # the first workbook in input order names a code (as the OPD typed it)
+        db.executemany("INSERT OR IGNORE INTO nama VALUES (?,?)", s.parent_names.items())
+        bidang, nama = s.identitas.get("kode_bidang_urusan"), s.identitas.get("nama_bidang_urusan")
+        if bidang and nama:  # a bidang row nobody typed is named as the agency's Identitas names it
+            db.execute("INSERT OR IGNORE INTO nama VALUES (?,?)", (str(bidang).strip(), str(nama).strip()))
+        rec = Record(idx, s.source, s.name, s.ok, s.sha256, dict(s.identitas), s.total, s.n_program, s.n_kegiatan,
+                     s.n_sub, s.counts, {f.rule for f in s.findings}, s.held_bidang, list(s.penunjang), s.trace)
+        self.records.append(rec)
+        return rec
+
+    def add_cross(self, idx: int | None, finding: Finding) -> None:
+        """A finding of a cross-OPD check, attributed to a workbook (None: to the rekap as a whole)."""
+        self._findings(-1 if idx is None else idx, [finding])
+        if idx is not None:
+            rec = self.records[idx]
+            rec.cross += 1
+            rec.rules.add(finding.rule)
+
+    def _findings(self, idx: int, findings: list[Finding]) -> None:
+        self.db.executemany("INSERT INTO temuan (idx, severity, rule, sheet, cell, code, message) VALUES (?,?,?,?,?,?,?)",
+                            [(idx, f.severity, f.rule, f.sheet, f.cell, f.code, f.message) for f in findings])
+
+    def subs_sorted(self) -> Iterator[tuple[int, str, str, str, Decimal, int | None]]:
+        """(idx, sort_key, kode, uraian, pagu, row) by code, then input order."""
+        for idx, key, kode, uraian, pagu, row in self.db.execute(
+                "SELECT idx, sort_key, kode, uraian, pagu, row FROM sub ORDER BY sort_key, idx, rowid"):
+            yield idx, key, kode, uraian, Decimal(pagu), row
+
+    def claims(self) -> Iterator[tuple[str, list[tuple[int, int | None]]]]:
+        """Sub kegiatan codes in more than one workbook: code -> [(idx, row), ...] in input order."""
+        cur = self.db.execute(
+            "SELECT kode, idx, MIN(row) FROM sub WHERE kode IN "
+            "(SELECT kode FROM sub GROUP BY kode HAVING COUNT(DISTINCT idx) > 1) "
+            "GROUP BY kode, idx ORDER BY MIN(sort_key), idx")
+        current, claims = None, []
+        for kode, idx, row in cur:
+            if kode != current and claims:
+                yield current, claims
+                claims = []
+            current = kode
+            claims.append((idx, row))
+        if claims:
+            yield current, claims
+
+    def names(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT kode, uraian FROM nama"))
+
+    def temuan(self) -> Iterator[tuple[int, str, str, str, str, str, str]]:
+        """(idx, severity, rule, sheet, cell, code, message): per workbook in input order, its own findings before
+        its cross-OPD ones; the rekap's own at the end."""
+        yield from self.db.execute("SELECT idx, severity, rule, sheet, cell, code, message FROM temuan "
+                                   "ORDER BY idx < 0, idx, seq")
+
+    def count_temuan(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM temuan").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "Merge":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
