@@ -47,8 +47,6 @@ try:
     from renja_xl.support.memory import paused_gc  # noqa: E402
 except ImportError:  # an older checkout, for a figure before the optimisations
     from contextlib import nullcontext as paused_gc  # noqa: E402
-from renja_xl.engines.openpyxl_template import build_template  # noqa: E402
-from renja_xl.workbook.example import fill_example  # noqa: E402
 from renja_xl.domain.layout import FIRST_DATA_ROW, LISTS, sheet  # noqa: E402
 from renja_xl.workbook.recalc import recalc  # noqa: E402
 from renja_xl.workbook.validation import validate_grid  # noqa: E402
@@ -112,14 +110,10 @@ def typed_rows(table_key: str, kodes: list[str], rnd: random.Random) -> list[lis
 
 
 def build_workbook(path: Path, n: int, lengkap: bool, seed: int = 2024) -> None:
+    from renja_xl.build.synthetic_opd import with_example_context
+
     rnd = random.Random(seed)
-    example = OpenpyxlBook(path, build_template())
-    fill_example(example)
-    book = OpenpyxlBook(path, build_template())
-    for key in ("identitas", "teks", "tabel2", "tabel3", "tabel5"):
-        name = sheet(key).name
-        block = example.read(name)[FIRST_DATA_ROW - 1:]
-        book.write(name, FIRST_DATA_ROW, 1, block)
+    book = with_example_context(path)
     identitas = sheet("identitas").name
     book.write(identitas, FIRST_DATA_ROW + _identitas_row("pagu_indikatif"), 2, [[None]])  # no ceiling
     book.write(identitas, FIRST_DATA_ROW + _identitas_row("versi_nomenklatur"), 2, [[VERSI]])  # 4-digit codes

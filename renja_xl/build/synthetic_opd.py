@@ -28,15 +28,22 @@ def _row(key: str) -> int:
     return FIRST_DATA_ROW + [f.key for f in IDENTITAS_FIELDS].index(key)
 
 
-def base_workbook(path: Path, n_sub: int, seed: int) -> None:
-    """A typed (not recalculated) Renja with `n_sub` sub kegiatan in Tabel 6 under the placeholder program."""
-    rnd = random.Random(seed)
+def with_example_context(path: Path) -> OpenpyxlBook:
+    """A fresh template carrying the example's Identitas, Teks Bab and Tabel 2, 3 and 5: what a synthetic Renja
+    (the rekap's OPDs, the benchmark's 100k rows) borrows so that only its own tables need generating."""
     example = OpenpyxlBook(path, build_template())
     fill_example(example)
     book = OpenpyxlBook(path, build_template())
     for key in ("identitas", "teks", "tabel2", "tabel3", "tabel5"):
         name = sheet(key).name
         book.write(name, FIRST_DATA_ROW, 1, example.read(name)[FIRST_DATA_ROW - 1:])
+    return book
+
+
+def base_workbook(path: Path, n_sub: int, seed: int) -> None:
+    """A typed (not recalculated) Renja with `n_sub` sub kegiatan in Tabel 6 under the placeholder program."""
+    rnd = random.Random(seed)
+    book = with_example_context(path)
     ident = sheet("identitas").name
     for key, value in (("nama_perangkat_daerah", NAMA), ("singkatan", SINGKAT), ("pagu_indikatif", None),
                        ("kode_bidang_urusan", PLACEHOLDER_BIDANG), ("nama_bidang_urusan", NAMA_BIDANG),
