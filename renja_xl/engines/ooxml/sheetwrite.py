@@ -1,0 +1,304 @@
+"""Rewrite one worksheet part: the rows a caller wrote are merged into the stream of the old rows.
+
+Cells nobody wrote, and written cells whose value did not change, keep their XML byte for byte; a written cell
+takes the style its position had (else its column's), as the openpyxl engine does. Rows come out ascending,
+cells ascending within a row; ranges that reach the table's last row grow with it (conditional formatting,
+data validation, autofilter); the dimension follows.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from renja_xl.domain.errors import WorkbookError
+from renja_xl.domain.formula import Formula, number_text
+from renja_xl.engines.ooxml import cellxml
+from renja_xl.engines.ooxml.refs import MAX_ROW, col_index, col_letter, grow_ranges, parse_range
+from renja_xl.engines.ooxml.sheetxml import SheetStream
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_CELL_R = re.compile(rb'\sr="([A-Z]{1,3})[0-9]+"')
+_CELL_S = re.compile(rb'\ss="([0-9]+)"')
+_SPANS = re.compile(rb'\sspans="[^"]*"')
+_ROW_TAG_END = re.compile(rb"\s*/?>$")
+_COL = re.compile(rb"<col\b([^>]*)/?>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_DIMENSION = re.compile(rb'(<dimension\s+ref=")([^"]*)(")')
+_SQREF = re.compile(rb'(<(?:conditionalFormatting|dataValidation|autoFilter|selection)\b[^>]*?\s(?:sqref|ref)=")([^"]*)(")')
+_XM_SQREF = re.compile(rb"(<xm:sqref>)([^<]*)(</xm:sqref>)")
+_HYPERLINK = re.compile(rb'<hyperlink\b[^>]*?\sref="([^"]*)"')
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\sref="([^"]*)"')
+
+
+@dataclass
+class Write:
+    row: int
+    col: int
+    values: Sequence[Sequence[Any]] | None  # None: a clear of nrows x ncols
+    nrows: int
+    ncols: int
+
+
+@dataclass
+class Outcome:
+    first_changed: int | None = None
+    old_last: int = 0
+    new_last: int = 0
+    shared_strings_dropped: int = 0
+    formulas: bool = False
+    objects: list[str] = field(default_factory=list)  # anchored objects in the sheet part, by Indonesian name
+
+
+def column_styles(head: bytes) -> Callable[[int], str | None]:
+    ranges = []
+    for m in _COL.finditer(head):
+        attrs = dict(_ATTR.findall(m.group(1)))
+        style = attrs.get(b"style")
+        if style and style != b"0":
+            ranges.append((int(attrs.get(b"min", b"0")), int(attrs.get(b"max", b"0")), style.decode()))
+    cache: dict[int, str | None] = {}
+
+    def style_of(c: int) -> str | None:
+        if c not in cache:
+            cache[c] = next((s for a, b, s in ranges if a <= c <= b), None)
+        return cache[c]
+    return style_of
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether a written value is what the cell already holds (so its XML can stay as it is)."""
+    if new is None:
+        return old is None
+    if old is None:
+        return False
+    if isinstance(new, Formula) or isinstance(old, Formula):
+        return isinstance(new, Formula) and isinstance(old, Formula) and new == old
+    if isinstance(new, bool) or isinstance(old, bool):
+        return type(new) is type(old) and new == old
+    if isinstance(new, str) or isinstance(old, str):
+        return type(old) is type(new) and old == new
+    if old == new:
+        return True
+    try:
+        return number_text(old) == number_text(new)
+    except (TypeError, AttributeError):
+        return False
+
+
+def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write],
+            old_block: list[list[Any]] | None, formulas: dict[tuple[int, int], str], shared: set[tuple[int, int]],
+            date1904: bool) -> Outcome:
+    """Write the new part through `out` (in pieces of about a megabyte); returns what the package must know."""
+    result = Outcome()
+    ctx = _Rows(writes, old_block, formulas, shared, column_styles(stream.head), date1904, result)
+    out(_dimension(stream.head, writes) + (b"<sheetData>"))
+    buffer = _Buffer(out)
+    written = _merge_spans(sorted((w.row, w.row + w.nrows - 1) for w in writes))
+    cursor = _Cursor(written)
+    shared_rows = {r for r, _ in shared}
+
+    def only_new(limit: int) -> None:
+        while cursor.next is not None and cursor.next < limit:
+            r = cursor.next
+            data = ctx.row(r, None, True)
+            if data is not None:
+                buffer.add(data)
+                result.new_last = r
+                _changed(result, r)
+            cursor.advance(r + 1)
+
+    for r, row in stream.rows():
+        only_new(r)
+        has_cells = b"<c" in row
+        if has_cells:
+            result.old_last = r
+        covered = cursor.next == r
+        if covered:
+            cursor.advance(r + 1)
+        if covered or r in shared_rows:
+            data = ctx.row(r, row, covered)
+            if data != row:
+                _changed(result, r)
+            if data is None:
+                continue
+            has_cells = b"<c" in data
+            row = data
+        buffer.add(row)
+        if has_cells:
+            result.new_last = r
+    only_new(MAX_ROW + 1)
+    buffer.flush()
+    tail = stream.tail()
+    if result.first_changed is not None:
+        tail = _grow(tail, result.old_last, result.new_last - result.old_last)
+        result.objects += _anchored(tail, result.first_changed)
+    out(b"</sheetData>" + tail)
+    return result
+
+
+def _changed(result: Outcome, r: int) -> None:
+    if result.first_changed is None or r < result.first_changed:
+        result.first_changed = r
+
+
+class _Buffer:
+    def __init__(self, out: Callable[[bytes], Any]):
+        self.out, self.parts, self.size = out, [], 0
+
+    def add(self, data: bytes) -> None:
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size > (1 << 20):
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.out(b"".join(self.parts))
+            self.parts, self.size = [], 0
+
+
+class _Cursor:
+    """The next written row at or after a point, over merged (first, last) spans."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans, self.i = spans, 0
+        self.next = spans[0][0] if spans else None
+
+    def advance(self, r: int) -> None:
+        while self.i < len(self.spans) and self.spans[self.i][1] < r:
+            self.i += 1
+        self.next = None if self.i >= len(self.spans) else max(r, self.spans[self.i][0])
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+class _Rows:
+    def __init__(self, writes, old_block, formulas, shared, style_of, date1904, result):
+        self.writes, self.old, self.formulas, self.shared = writes, old_block, formulas, shared
+        self.style_of, self.date1904, self.result = style_of, date1904, result
+
+    def values(self, r: int) -> dict[int, Any]:
+        vals: dict[int, Any] = {}
+        for w in self.writes:
+            if w.row <= r < w.row + w.nrows:
+                if w.values is None:
+                    for c in range(w.col, w.col + w.ncols):
+                        vals[c] = None
+                else:
+                    for j, v in enumerate(w.values[r - w.row], w.col):
+                        vals[j] = v
+        return vals
+
+    def row(self, r: int, row: bytes | None, covered: bool) -> bytes | None:
+        """The new XML of row r (None: no row at all)."""
+        vals = self.values(r) if covered else {}
+        old_line = self.old[r - 1] if self.old is not None and r <= len(self.old) else None
+        cells: dict[int, bytes] = {}
+        styles: dict[int, str] = {}
+        tag = b'<row r="%d">' % r
+        if row is not None:
+            gt = row.find(b">")
+            self_closing = row[gt - 1] == 47
+            tag = _SPANS.sub(b"", row[:gt - 1] if self_closing else row[:gt]) + b">"
+            if not self_closing:
+                c = 0
+                for m in _CELL.finditer(row, gt + 1):
+                    attrs = m.group(1)
+                    ref = _CELL_R.search(attrs)
+                    c = col_index(ref.group(1).decode()) if ref else c + 1
+                    cells[c] = m.group(0)
+                    st = _CELL_S.search(attrs)
+                    if st:
+                        styles[c] = st.group(1).decode()
+        for c, v in vals.items():
+            old_xml = cells.get(c)
+            old_v = old_line[c - 1] if old_line is not None and c <= len(old_line) else None
+            if old_xml is not None and self.old is not None and _same(old_v, v):
+                continue  # unchanged: its XML stays (a shared formula is expanded below)
+            if old_xml is not None:
+                if b't="s"' in old_xml:
+                    self.result.shared_strings_dropped += 1
+                if b't="array"' in old_xml:
+                    raise WorkbookError(
+                        f"sel {col_letter(c)}{r} berisi rumus larik (array formula) yang akan ditimpa; Renja XL "
+                        "tidak menulis di atasnya. Hapus rumus itu di Excel, lalu ulangi.")
+            style = styles.get(c) or self.style_of(c)
+            if v is None:
+                if old_xml is None:
+                    continue
+                cells[c] = (f'<c r="{col_letter(c)}{r}" s="{style}"/>' if style else "").encode()
+                if not cells[c]:
+                    del cells[c]
+                continue
+            if isinstance(v, Formula):
+                self.result.formulas = True
+            cells[c] = cellxml.cell(f"{col_letter(c)}{r}", v, style, self.date1904).encode()
+        if self.shared:
+            for c in list(cells):
+                if b't="shared"' in cells[c]:
+                    text = self.formulas.get((r, c))
+                    if text is None:
+                        continue
+                    cached = old_line[c - 1] if old_line is not None and c <= len(old_line) else None
+                    cached = cached.value if isinstance(cached, Formula) else cached
+                    cells[c] = cellxml.cell(f"{col_letter(c)}{r}", Formula(text, cached), styles.get(c),
+                                            self.date1904).encode()
+        if not cells:
+            if row is None or tag == b'<row r="%d">' % r:
+                return None
+            return tag[:-1] + b"/>"
+        order = sorted(cells) if len(cells) > 1 else list(cells)
+        return tag + b"".join(cells[c] for c in order) + b"</row>"
+
+
+def _dimension(head: bytes, writes: list[Write]) -> bytes:
+    """The used range grows to the written cells (it may stay larger after a clear: that is allowed)."""
+    m = _DIMENSION.search(head)
+    if m is None:
+        return head
+    rng = parse_range(m.group(2).decode())
+    r1, c1, r2, c2 = rng if rng else (1, 1, 1, 1)
+    for w in writes:
+        if w.values is None:
+            continue
+        for i in range(len(w.values) - 1, -1, -1):
+            line = w.values[i]
+            if any(v is not None for v in line):
+                r2 = max(r2, w.row + i)
+                break
+        width = max((len(line) for line in w.values), default=0)
+        if width:
+            c2 = max(c2, w.col + width - 1)
+        r1, c1 = min(r1, w.row), min(c1, w.col)
+    ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}".encode()
+    return head[:m.start(2)] + ref + head[m.end(2):]
+
+
+def _grow(tail: bytes, old_last: int, growth: int) -> bytes:
+    if growth <= 0:
+        return tail
+
+    def sub(m: re.Match) -> bytes:
+        return m.group(1) + grow_ranges(m.group(2).decode(), old_last, growth).encode() + m.group(3)
+    tail = _SQREF.sub(sub, tail)
+    return _XM_SQREF.sub(sub, tail)
+
+
+def _anchored(tail: bytes, first_changed: int) -> list[str]:
+    """Objects of the sheet part tied to a cell at or below the first changed row: they would not follow."""
+    found = []
+    for pattern, what in ((_HYPERLINK, "tautan (hyperlink)"), (_MERGE, "sel tergabung (merge)")):
+        for m in pattern.finditer(tail):
+            rng = parse_range(m.group(1).decode())
+            if rng and rng[2] >= first_changed:
+                found.append(f"{what} {m.group(1).decode()}")
+    return found

@@ -1,0 +1,253 @@
+"""Grid over an .xlsx/.xlsm file that reads with python-calamine and writes into the package itself.
+
+openpyxl rebuilds a whole workbook from its own model when it saves and drops what it does not model (the
+buttons' VML, shapes, slicers, extension lists) and every cached formula value. This engine edits the zip in
+place instead: every part nobody wrote is copied unchanged; a sheet that was written is streamed and only its
+written cells change (ooxml/sheetwrite.py); formulas carry the value Python computed (`Formula`), calcChain
+goes when formulas change, and the workbook asks Excel to recompute on open. A sheet holding an object that
+would not follow its rows (a comment, picture, hyperlink below the first changed row) is refused by name and
+nothing is written.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any, Sequence
+
+from renja_xl.domain.errors import WorkbookError
+from renja_xl.domain.formula import Formula
+from renja_xl.engines.calamine_engine import CalamineBook, _sheet_parts
+from renja_xl.engines.ooxml import formulas as formula_scan
+from renja_xl.engines.ooxml import package
+from renja_xl.engines.ooxml.sheetwrite import Write, rewrite
+from renja_xl.engines.ooxml.sheetxml import SheetStream
+from renja_xl.fileio.files import atomic_save
+from renja_xl.support.memory import paused_gc
+from renja_xl.workbook.grid import Block
+
+_DATE1904 = re.compile(rb'<workbookPr\b[^>]*?\sdate1904="(1|true)"')
+_SHEET_ID = re.compile(rb'<sheet\b[^>]*?\ssheetId="([0-9]+)"')
+_EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1"/><sheetData/>'
+                b'<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/></worksheet>')
+SHARED_STRINGS = "xl/sharedStrings.xml"
+CALC_CHAIN = "xl/calcChain.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+
+
+class PackageBook:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.reader = CalamineBook(self.path)  # the file checks (missing, not a workbook, zip bomb) are its
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                self._parts = _sheet_parts(zf)
+                workbook = zf.read(WORKBOOK)
+        except (KeyError, OSError, zipfile.BadZipFile, zlib.error) as exc:
+            raise WorkbookError(f"berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja Excel ({exc}).") from exc
+        self._date1904 = _DATE1904.search(workbook) is not None
+        self._names = self.reader.sheet_names()
+        self._writes: dict[str, list[Write]] = {}
+        self._blocks: dict[str, Block] = {}
+        self._formulas: dict[str, formula_scan.SheetFormulas] = {}
+        self._new: list[str] = []
+
+    # ------------------------------------------------------------------ reading
+
+    def sheet_names(self) -> list[str]:
+        return self._names + self._new
+
+    def prefetch(self, sheets: Sequence[str], texts=None) -> None:
+        self.reader.prefetch([s for s in sheets if s not in self._new], texts)
+
+    def _check(self, sheet: str) -> None:
+        if sheet not in self._names and sheet not in self._new:
+            raise WorkbookError(f"sheet '{sheet}' tidak ada di buku kerja '{self.path.name}'.")
+
+    def read(self, sheet: str) -> Block:
+        """The cached values (calamine) with every formula cell as a `Formula` (its text, its cached value)."""
+        self._check(sheet)
+        if sheet in self._new:
+            return []
+        block = self.reader.read(sheet)
+        for (r, c), text in self._scan(sheet).cells.items():
+            while len(block) < r:
+                block.append([])
+            line = block[r - 1]
+            if len(line) < c:
+                line.extend([None] * (c - len(line)))
+            line[c - 1] = Formula(text, line[c - 1])
+        self._blocks[sheet] = block
+        return block
+
+    def _scan(self, sheet: str) -> formula_scan.SheetFormulas:
+        found = self._formulas.get(sheet)
+        if found is None:
+            part = self._parts.get(sheet)
+            try:
+                with zipfile.ZipFile(self.path) as zf:
+                    found = formula_scan.scan(zf, part, sheet) if part in zf.NameToInfo else None
+            except (KeyError, OSError, zipfile.BadZipFile, zlib.error) as exc:
+                raise WorkbookError(f"sheet '{sheet}' di berkas '{self.path.name}' rusak ({exc}).") from exc
+            found = self._formulas[sheet] = found or formula_scan.SheetFormulas()
+        return found
+
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        self._check(sheet)
+        return [] if sheet in self._new else self.reader.merged(sheet)
+
+    # ------------------------------------------------------------------ writing (recorded, applied by save)
+
+    def write(self, sheet: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> None:
+        self._check(sheet)
+        if values:
+            width = max((len(line) for line in values), default=0)
+            self._writes.setdefault(sheet, []).append(Write(row, col, values, len(values), width))
+
+    def clear(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> None:
+        self._check(sheet)
+        if nrows > 0 and ncols > 0:
+            self._writes.setdefault(sheet, []).append(Write(row, col, None, nrows, ncols))
+
+    def ensure_sheet(self, sheet: str) -> bool:
+        if sheet in self._names or sheet in self._new:
+            return False
+        self._new.append(sheet)
+        return True
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._writes or self._new)
+
+    def save(self, target: str | Path | None = None, keep_backup: bool = True) -> Path | None:
+        """Save atomically (to `target`, default the file it came from); returns the backup's path. Refused
+        (WorkbookError, nothing written) when a written sheet holds an object that would not follow its rows."""
+        def save(tmp: Path) -> None:
+            if not self.changed:
+                shutil.copyfile(self.path, tmp)
+                return
+            with paused_gc():
+                self._write_package(tmp)
+
+        return atomic_save(Path(target or self.path), save, keep_backup)
+
+    def _write_package(self, tmp: Path) -> None:
+        formulas = any(isinstance(v, Formula) for ws in self._writes.values() for w in ws if w.values is not None
+                       for line in w.values for v in line)
+        with zipfile.ZipFile(self.path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            new_parts = self._new_parts(zin)
+            drop_chain = formulas and CALC_CHAIN in zin.NameToInfo
+            edits = self._package_edits(zin, new_parts, formulas, drop_chain)
+            targets = {self._parts[s]: s for s in self._writes if s in self._parts}
+            dropped = 0
+            deferred = []
+            for info in zin.infolist():
+                name = info.filename
+                if name == CALC_CHAIN and drop_chain:
+                    continue
+                if name in targets:
+                    dropped += self._rewrite_sheet(zin, zout, info, targets[name])
+                elif name in edits:
+                    zout.writestr(_like(info), edits[name])
+                elif name == SHARED_STRINGS:
+                    deferred.append(info)  # its count follows the rewrites
+                else:
+                    _copy(zin, zout, info)
+            for info in deferred:
+                zout.writestr(_like(info), package.fewer_shared_strings(zin.read(info), dropped))
+            for sheet, part in new_parts.items():
+                info = zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                stream = SheetStream(_BytesReader(_EMPTY_SHEET), sheet)
+                self._stream(zout, info, stream, sheet, None, part)
+
+    def _new_parts(self, zin: zipfile.ZipFile) -> dict[str, str]:
+        out = {}
+        n = 1
+        for sheet in self._new:
+            while f"xl/worksheets/sheet{n}.xml" in zin.NameToInfo:
+                n += 1
+            out[sheet] = f"xl/worksheets/sheet{n}.xml"
+            n += 1
+        return out
+
+    def _package_edits(self, zin: zipfile.ZipFile, new_parts: dict[str, str], formulas: bool,
+                       drop_chain: bool) -> dict[str, bytes]:
+        edits: dict[str, bytes] = {}
+        workbook = zin.read(WORKBOOK)
+        rels = zin.read(WORKBOOK_RELS)
+        types = zin.read(CONTENT_TYPES)
+        changed = set()
+        if formulas:
+            new = package.with_full_calc(workbook)
+            if new != workbook:
+                workbook = new
+                changed.add(WORKBOOK)
+        if drop_chain:
+            rels = package.without_relationship(rels, "calcChain.xml")
+            types = package.without_override(types, CALC_CHAIN)
+            changed |= {WORKBOOK_RELS, CONTENT_TYPES}
+        if new_parts:
+            ids = {int(m) for m in re.findall(rb'Id="rId([0-9]+)"', rels)}
+            sheet_id = max([int(m) for m in _SHEET_ID.findall(workbook)] + [0])
+            for sheet, part in new_parts.items():
+                rid = f"rId{max(ids | {0}) + 1}"
+                ids.add(int(rid[3:]))
+                sheet_id += 1
+                rels = package.with_relationship(rels, rid, package.WORKSHEET_TYPE, part[len("xl/"):])
+                types = package.with_override(types, part, package.WORKSHEET_CT)
+                workbook = package.with_sheet(workbook, sheet, sheet_id, rid)
+            changed |= {WORKBOOK, WORKBOOK_RELS, CONTENT_TYPES}
+        for name, data in ((WORKBOOK, workbook), (WORKBOOK_RELS, rels), (CONTENT_TYPES, types)):
+            if name in changed:
+                edits[name] = data
+        return edits
+
+    def _rewrite_sheet(self, zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> int:
+        with zin.open(info) as fh:
+            stream = SheetStream(fh, sheet)
+            outcome = self._stream(zout, _like(info), stream, sheet, self._blocks.get(sheet), info.filename)
+        objects = list(outcome.objects)
+        if outcome.first_changed is not None:
+            objects += package.anchored_objects(zin, info.filename, outcome.first_changed)
+        if objects:
+            shown = ", ".join(objects[:5]) + (f", dan {len(objects) - 5} lainnya" if len(objects) > 5 else "")
+            raise WorkbookError(
+                f"sheet '{sheet}' memuat {shown} di baris yang diubah Renja XL (mulai baris {outcome.first_changed}); "
+                "objek itu tidak dapat dipindahkan bersama barisnya dengan aman, jadi berkas tidak diubah. "
+                "Pindahkan objek itu ke atas tabel atau ke sheet lain, lalu ulangi.")
+        return outcome.shared_strings_dropped
+
+    def _stream(self, zout, info, stream, sheet, block, part):
+        scan = self._scan(sheet) if sheet not in self._new else formula_scan.SheetFormulas()
+        with zout.open(info, "w", force_zip64=True) as fh:
+            return rewrite(stream, fh.write, self._writes.get(sheet, []), block, scan.cells, scan.shared,
+                           self._date1904)
+
+
+class _BytesReader:
+    def __init__(self, data: bytes):
+        self.data, self.pos = data, 0
+
+    def read(self, n: int) -> bytes:
+        out = self.data[self.pos:self.pos + n]
+        self.pos += len(out)
+        return out
+
+
+def _like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A new entry with the old one's name, time, method and attributes."""
+    new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    new.compress_type = info.compress_type
+    new.external_attr = info.external_attr
+    new.create_system = info.create_system
+    return new
+
+
+def _copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    zout.writestr(_like(info), zin.read(info))
