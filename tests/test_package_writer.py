@@ -157,11 +157,12 @@ def test_cached_values_equal_python_and_libreoffice(macro_case, soffice: str, tm
             line = block[r.source_row - 1]
             for j, c in enumerate(table.spec.columns):
                 v = line[j] if j < len(line) else None
-                if c.role == "total" or (c.role == "jumlah" and not r.is_leaf and r.is_first and r.subtree):
+                parent_total = not r.is_leaf and r.is_first and r.subtree
+                if (c.role == "total" and r.is_leaf) or (c.role in ("jumlah", "total") and parent_total):
                     assert isinstance(v, Formula), (table.spec.name, r.source_row, c.key)
                     assert _num(v) == table.money(r, c.key), (table.spec.name, r.source_row, c.key, v)
                     checked += 1
-    assert checked > 150
+    assert checked > 100
     # LibreOffice's recomputation of the same file, every formula cell of every sheet
     lo = libreoffice_convert(soffice, out, "xlsx", tmp_path / "lo")
     lo_book = CalamineBook(lo)
@@ -173,7 +174,7 @@ def test_cached_values_equal_python_and_libreoffice(macro_case, soffice: str, tm
             got = theirs[r - 1][c - 1] if r <= len(theirs) and c <= len(theirs[r - 1]) else None
             assert _num(f) == _num(got), (name, r, c, str(f), f.value, got)
             compared += 1
-    assert compared > 250
+    assert compared > 150
 
 
 EXPECTED_ORDER = [

@@ -106,10 +106,10 @@ def recalc_cmd(file: Path, output: Path | None) -> None:
       renja-xl recalc renja.xlsx
       renja-xl recalc renja.xlsx -o renja_baru.xlsx
     """
-    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+    from renja_xl.engines.package_engine import PackageBook
     from renja_xl.workbook.recalc import recalc
 
-    book = OpenpyxlBook(file)
+    book = PackageBook(file)
     report = recalc(book)
     _print_findings(report.notes)
     if report.writes == 0 and output is None:
@@ -145,10 +145,10 @@ def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
 
     findings = validate_grid(CalamineBook(file))
     if tulis:
-        from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+        from renja_xl.engines.package_engine import PackageBook
         from renja_xl.workbook.validation import write_validasi
 
-        book = OpenpyxlBook(file)
+        book = PackageBook(file)
         write_validasi(book, findings)
         backup = _save(book, file)
         if not as_json:
@@ -330,7 +330,7 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
       renja-xl import-sipd usulan_sipd_2024.xlsx renja.xlsx
       renja-xl import-sipd usulan_sipd_2024.csv renja.xlsx
     """
-    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+    from renja_xl.engines.package_engine import PackageBook
     from renja_xl.domain.errors import WorkbookError
     from renja_xl.sipd.usulan import import_print, parse_print, read_csv_text
 
@@ -358,7 +358,7 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
         block = []
     if printed is None:
         printed = parse_print(block)
-    book = OpenpyxlBook(workbook)
+    book = PackageBook(workbook)
     result = import_print(book, printed)
     backup = _save(book, workbook)
     _print_findings(result.notes)
