@@ -225,9 +225,46 @@ class PackageBook:
 
     def _stream(self, zout, info, stream, sheet, block, part):
         scan = self._scan(sheet) if sheet not in self._new else formula_scan.SheetFormulas()
-        with zout.open(info, "w", force_zip64=True) as fh:
-            return rewrite(stream, fh.write, self._writes.get(sheet, []), block, scan.cells, scan.shared,
+        with zout.open(info, "w", force_zip64=True) as fh, _Deflating(fh) as out:
+            return rewrite(stream, out.write, self._writes.get(sheet, []), block, scan.cells, scan.shared,
                            self._date1904)
+
+
+class _Deflating:
+    """Hands the pieces of a part to a thread that writes (deflates) them: zlib releases the GIL, so the
+    second core compresses while this one builds the XML."""
+
+    def __init__(self, fh):
+        import queue
+        import threading
+
+        self.fh = fh
+        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="renja-xl-deflate", daemon=True)
+
+    def _run(self) -> None:
+        while (chunk := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.fh.write(chunk)
+                except BaseException as exc:  # noqa: B036 - handed to the writing thread, raised there
+                    self.error = exc
+
+    def write(self, chunk: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(chunk)
+
+    def __enter__(self) -> "_Deflating":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc[0] is None:
+            raise self.error
 
 
 class _BytesReader:

@@ -8,6 +8,7 @@ data validation, autofilter); the dimension follows.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -198,66 +199,133 @@ class _Rows:
                         vals[j] = v
         return vals
 
+    def _old_cells(self, row: bytes, start: int) -> tuple[dict[int, bytes], dict[int, str]]:
+        """Column -> the cell's XML, column -> its style, of an existing row."""
+        cells: dict[int, bytes] = {}
+        styles: dict[int, str] = {}
+        if row.count(b"<c") == row.count(b'<c r="'):  # every cell starts <c r="..": one C-level regex pass
+            found = _CELL_FAST.findall(row, start)
+            cols = [_COL_BYTES.get(letters) or _col_bytes(letters) for _, letters, _ in found]
+            cells = dict(zip(cols, [whole for whole, _, _ in found]))
+            styles = _Styles(zip(cols, [attrs for _, _, attrs in found]))
+            return cells, styles
+        c = 0
+        for m in _CELL.finditer(row, start):
+            attrs = m.group(1)
+            ref = _CELL_R.search(attrs)
+            c = col_index(ref.group(1).decode()) if ref else c + 1
+            cells[c] = m.group(0)
+            st = _CELL_S.search(attrs)
+            if st:
+                styles[c] = st.group(1).decode()
+        return cells, styles
+
     def row(self, r: int, row: bytes | None, covered: bool) -> bytes | None:
         """The new XML of row r (None: no row at all)."""
         vals = self.values(r) if covered else {}
         old_line = self.old[r - 1] if self.old is not None and r <= len(self.old) else None
-        cells: dict[int, bytes] = {}
-        styles: dict[int, str] = {}
+        n_old = len(old_line) if old_line is not None else 0
         tag = b'<row r="%d">' % r
         if row is not None:
             gt = row.find(b">")
             self_closing = row[gt - 1] == 47
             tag = _SPANS.sub(b"", row[:gt - 1] if self_closing else row[:gt]) + b">"
-            if not self_closing:
-                c = 0
-                for m in _CELL.finditer(row, gt + 1):
-                    attrs = m.group(1)
-                    ref = _CELL_R.search(attrs)
-                    c = col_index(ref.group(1).decode()) if ref else c + 1
-                    cells[c] = m.group(0)
-                    st = _CELL_S.search(attrs)
-                    if st:
-                        styles[c] = st.group(1).decode()
+            cells, styles = ({}, {}) if self_closing else self._old_cells(row, gt + 1)
+        else:
+            cells, styles = {}, {}
+        result, style_of, date1904 = self.result, self.style_of, self.date1904
+        known = self.old is not None
+        rs = str(r)
         for c, v in vals.items():
             old_xml = cells.get(c)
-            old_v = old_line[c - 1] if old_line is not None and c <= len(old_line) else None
-            if old_xml is not None and self.old is not None and _same(old_v, v):
-                continue  # unchanged: its XML stays (a shared formula is expanded below)
+            if old_xml is not None and known:
+                old_v = old_line[c - 1] if c <= n_old else None
+                if old_v is v and type(v) is not Formula:
+                    continue  # the very value read from this cell: its XML stays
+                t = type(v)
+                if t is not Formula:
+                    if type(old_v) is t:
+                        if old_v == v:
+                            continue
+                    elif t in _NUMBERS and type(old_v) in _NUMBERS and _same(old_v, v):
+                        continue
+                elif _same(old_v, v):
+                    continue
+            elif v is None:
+                continue
             if old_xml is not None:
                 if b't="s"' in old_xml:
-                    self.result.shared_strings_dropped += 1
+                    result.shared_strings_dropped += 1
                 if b't="array"' in old_xml:
                     raise WorkbookError(
                         f"sel {col_letter(c)}{r} berisi rumus larik (array formula) yang akan ditimpa; Renja XL "
                         "tidak menulis di atasnya. Hapus rumus itu di Excel, lalu ulangi.")
-            style = styles.get(c) or self.style_of(c)
+            style = styles.get(c) or style_of(c)
+            ref = _LETTERS[c] if c < len(_LETTERS) else col_letter(c)
+            t = type(v)
             if v is None:
-                if old_xml is None:
-                    continue
-                cells[c] = (f'<c r="{col_letter(c)}{r}" s="{style}"/>' if style else "").encode()
-                if not cells[c]:
+                if style:
+                    cells[c] = f'<c r="{ref}{rs}" s="{style}"/>'.encode()
+                else:
                     del cells[c]
                 continue
-            if isinstance(v, Formula):
-                self.result.formulas = True
-            cells[c] = cellxml.cell(f"{col_letter(c)}{r}", v, style, self.date1904).encode()
+            sattr = f' s="{style}"' if style else ""
+            if t is str and not _NEEDS_CARE.search(v) and v and v[0] not in _SPACE and v[-1] not in _SPACE:
+                if v in cellxml.ERRORS:
+                    cells[c] = cellxml.cell(ref + rs, v, style, date1904).encode()
+                else:
+                    cells[c] = f'<c r="{ref}{rs}"{sattr} t="inlineStr"><is><t>{v}</t></is></c>'.encode()
+            elif t is float and v.is_integer() and -1e15 < v < 1e15:
+                cells[c] = f'<c r="{ref}{rs}"{sattr}><v>{int(v)}</v></c>'.encode()
+            elif t is int:
+                cells[c] = f'<c r="{ref}{rs}"{sattr}><v>{v}</v></c>'.encode()
+            else:
+                if t is Formula:
+                    result.formulas = True
+                cells[c] = cellxml.cell(ref + rs, v, style, date1904).encode()
         if self.shared:
             for c in list(cells):
                 if b't="shared"' in cells[c]:
                     text = self.formulas.get((r, c))
                     if text is None:
                         continue
-                    cached = old_line[c - 1] if old_line is not None and c <= len(old_line) else None
+                    cached = old_line[c - 1] if old_line is not None and c <= n_old else None
                     cached = cached.value if isinstance(cached, Formula) else cached
                     cells[c] = cellxml.cell(f"{col_letter(c)}{r}", Formula(text, cached), styles.get(c),
-                                            self.date1904).encode()
+                                            date1904).encode()
         if not cells:
             if row is None or tag == b'<row r="%d">' % r:
                 return None
             return tag[:-1] + b"/>"
         order = sorted(cells) if len(cells) > 1 else list(cells)
-        return tag + b"".join(cells[c] for c in order) + b"</row>"
+        return tag + b"".join([cells[c] for c in order]) + b"</row>"
+
+
+_CELL_FAST = re.compile(rb'(<c r="([A-Z]{1,3})[0-9]+"([^>]*?)(?:/>|>.*?</c>))', re.S)
+class _Styles(dict):
+    """Column -> a cell's attributes; `get` gives its style, parsed only for the cells that are rewritten."""
+
+    def get(self, c: int, default: str | None = None) -> str | None:  # type: ignore[override]
+        attrs = dict.get(self, c)
+        if not attrs:
+            return default
+        if attrs.startswith(b' s="'):
+            return attrs[4:attrs.find(b'"', 4)].decode() or default
+        found = _CELL_S.search(attrs)
+        return found.group(1).decode() if found else default
+
+
+_NUMBERS = frozenset((int, float, Decimal))
+_NEEDS_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_SPACE = frozenset(" \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                   "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_LETTERS = [col_letter(i) if i else "" for i in range(703)]  # A..ZZ
+_COL_BYTES: dict[bytes, int] = {}
+
+
+def _col_bytes(letters: bytes) -> int:
+    n = _COL_BYTES[letters] = col_index(letters.decode())
+    return n
 
 
 def _dimension(head: bytes, writes: list[Write]) -> bytes:
