@@ -56,6 +56,7 @@ class PackageBook:
         self._blocks: dict[str, Block] = {}
         self._formulas: dict[str, formula_scan.SheetFormulas] = {}
         self._new: list[str] = []
+        self._moves: dict[str, dict[int, int | None]] = {}
 
     # ------------------------------------------------------------------ reading
 
@@ -114,6 +115,13 @@ class PackageBook:
         if nrows > 0 and ncols > 0:
             self._writes.setdefault(sheet, []).append(Write(row, col, None, nrows, ncols))
 
+    def moved_rows(self, sheet: str, first_row: int, sources: Sequence[int | None]) -> None:
+        """The next block written at `first_row` is made of old rows: row first_row + i comes from row
+        sources[i] (None: a new row). Such a row keeps its own XML (attributes, styles, rich text, shared
+        strings) where its written values are the ones it holds; only the cells that change are rebuilt."""
+        self._check(sheet)
+        self._moves[sheet] = {first_row + i: s for i, s in enumerate(sources)}
+
     def ensure_sheet(self, sheet: str) -> bool:
         if sheet in self._names or sheet in self._new:
             return False
@@ -164,7 +172,7 @@ class PackageBook:
                 info = zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 stream = SheetStream(_BytesReader(_EMPTY_SHEET), sheet)
-                self._stream(zout, info, stream, sheet, None, part)
+                self._stream(zout, info, stream, sheet, None, None, {})
 
     def _new_parts(self, zin: zipfile.ZipFile) -> dict[str, str]:
         out = {}
@@ -209,9 +217,11 @@ class PackageBook:
         return edits
 
     def _rewrite_sheet(self, zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> int:
+        moves = self._moves.get(sheet)
+        preload = _rows_of(zin, info, sheet, {s for s in moves.values() if s is not None}) if moves else {}
         with zin.open(info) as fh:
             stream = SheetStream(fh, sheet)
-            outcome = self._stream(zout, _like(info), stream, sheet, self._blocks.get(sheet), info.filename)
+            outcome = self._stream(zout, _like(info), stream, sheet, self._blocks.get(sheet), moves, preload)
         objects = list(outcome.objects)
         if outcome.first_changed is not None:
             objects += package.anchored_objects(zin, info.filename, outcome.first_changed)
@@ -223,11 +233,21 @@ class PackageBook:
                 "Pindahkan objek itu ke atas tabel atau ke sheet lain, lalu ulangi.")
         return outcome.shared_strings_dropped
 
-    def _stream(self, zout, info, stream, sheet, block, part):
+    def _stream(self, zout, info, stream, sheet, block, moves, preload):
         scan = self._scan(sheet) if sheet not in self._new else formula_scan.SheetFormulas()
         with zout.open(info, "w", force_zip64=True) as fh, _Deflating(fh) as out:
             return rewrite(stream, out.write, self._writes.get(sheet, []), block, scan.cells, scan.shared,
-                           self._date1904)
+                           self._date1904, moves, preload)
+
+
+def _rows_of(zin: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, wanted: set[int]) -> dict[int, bytes]:
+    """The XML of these rows of a sheet (the rows a moved block is made of)."""
+    out = {}
+    with zin.open(info) as fh:
+        for r, row in SheetStream(fh, sheet).rows():
+            if r in wanted:
+                out[r] = row
+    return out
 
 
 class _Deflating:

@@ -48,10 +48,11 @@ def _recalc(grid: Grid) -> RecalcReport:
         new_rows = _hier_block(table)
         report.inserted[spec.name] = sum(1 for r in table.rows if r.inserted)
         _note_typed_totals(spec, renja.blocks[spec.key], table, report)
-        _sync(grid, spec, renja.blocks[spec.key], new_rows, report)
+        _sync(grid, spec, renja.blocks[spec.key], new_rows, report, [r.source_row for r in table.rows])
     spec2 = sheet("tabel2")
     width2 = max([len(spec2.columns)] + [len(r) for r in renja.blocks["tabel2"][FIRST_DATA_ROW - 1:]])
-    _sync(grid, spec2, renja.blocks["tabel2"], iku.block(renja.tabel2, width2), report)
+    sources2 = [item.source_row if kind == iku.ROW_IKU else None for kind, item in iku.layout_rows(renja.tabel2)]
+    _sync(grid, spec2, renja.blocks["tabel2"], iku.block(renja.tabel2, width2), report, sources2)
     _year_headers(grid, renja, report)
     return report
 
@@ -75,7 +76,8 @@ def _same(a: Any, b: Any) -> bool:
     return (None if a == "" else a) == (None if b == "" else b)
 
 
-def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[Any]], report: RecalcReport) -> None:
+def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[Any]], report: RecalcReport,
+          sources: list[int | None]) -> None:
     old = [list(r) for r in block[FIRST_DATA_ROW - 1:]]
     while old and all(v is None or v == "" for v in old[-1]):
         old.pop()
@@ -87,6 +89,10 @@ def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[An
         _same(o[j], n[j]) for o, n in zip(old, new) for j in range(width) if j not in owned)
     if not in_place:
         report.restructured.append(spec.name)
+        moved = getattr(grid, "moved_rows", None)
+        if moved is not None and new:
+            # an engine that can move a row's own XML (the package writer) keeps its typed cells byte for byte
+            moved(spec.name, FIRST_DATA_ROW, sources)
         if new:
             grid.write(spec.name, FIRST_DATA_ROW, 1, new)
             report.writes += 1

@@ -89,10 +89,15 @@ def _same(old: Any, new: Any) -> bool:
 
 def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write],
             old_block: list[list[Any]] | None, formulas: dict[tuple[int, int], str], shared: set[tuple[int, int]],
-            date1904: bool) -> Outcome:
-    """Write the new part through `out` (in pieces of about a megabyte); returns what the package must know."""
+            date1904: bool, moves: dict[int, int | None] | None = None, preload: dict[int, bytes] | None = None
+            ) -> Outcome:
+    """Write the new part through `out` (in pieces of about a megabyte); returns what the package must know.
+
+    `moves`: written row -> the old row it is made of (None: a new row), with `preload` the XML of those old
+    rows: such a row starts from its old XML, renumbered, instead of the XML at its new position."""
     result = Outcome()
     ctx = _Rows(writes, old_block, formulas, shared, column_styles(stream.head), date1904, result)
+    ctx.moves, ctx.preload = moves or {}, preload or {}
     out(_dimension(stream.head, writes) + (b"<sheetData>"))
     buffer = _Buffer(out)
     written = _merge_spans(sorted((w.row, w.row + w.nrows - 1) for w in writes))
@@ -223,14 +228,33 @@ class _Rows:
     def row(self, r: int, row: bytes | None, covered: bool) -> bytes | None:
         """The new XML of row r (None: no row at all)."""
         vals = self.values(r) if covered else {}
-        old_line = self.old[r - 1] if self.old is not None and r <= len(self.old) else None
+        src = r
+        if covered and r in self.moves:
+            src = self.moves[r]
+            if src is None:
+                row = None
+            else:
+                row = self.preload.get(src)
+        old_line = None
+        if src is not None and self.old is not None and src <= len(self.old):
+            old_line = self.old[src - 1]
         n_old = len(old_line) if old_line is not None else 0
         tag = b'<row r="%d">' % r
         if row is not None:
             gt = row.find(b">")
             self_closing = row[gt - 1] == 47
             tag = _SPANS.sub(b"", row[:gt - 1] if self_closing else row[:gt]) + b">"
+            if src != r:
+                tag = _ROW_R.sub(b' r="%d"' % r, tag, 1)
             cells, styles = ({}, {}) if self_closing else self._old_cells(row, gt + 1)
+            if src != r and cells:
+                old_r, new_r = b'%d"' % src, b'%d"' % r
+                for c, xml in cells.items():
+                    if xml.startswith(b'<c r="'):
+                        at = xml.find(old_r, 6)  # <c r="A12": the row number ends the reference
+                        cells[c] = xml[:at] + new_r + xml[at + len(old_r):]
+                    else:
+                        cells[c] = _CELL_ROW.sub(b"\\g<1>%d\"" % r, xml, 1)
         else:
             cells, styles = {}, {}
         result, style_of, date1904 = self.result, self.style_of, self.date1904
@@ -286,7 +310,7 @@ class _Rows:
         if self.shared:
             for c in list(cells):
                 if b't="shared"' in cells[c]:
-                    text = self.formulas.get((r, c))
+                    text = self.formulas.get((src, c)) if src is not None else None
                     if text is None:
                         continue
                     cached = old_line[c - 1] if old_line is not None and c <= n_old else None
@@ -301,6 +325,8 @@ class _Rows:
         return tag + b"".join([cells[c] for c in order]) + b"</row>"
 
 
+_ROW_R = re.compile(rb'\sr="[0-9]+"')
+_CELL_ROW = re.compile(rb'(\sr="[A-Z]{1,3})[0-9]+"')
 _CELL_FAST = re.compile(rb'(<c r="([A-Z]{1,3})[0-9]+"([^>]*?)(?:/>|>.*?</c>))', re.S)
 class _Styles(dict):
     """Column -> a cell's attributes; `get` gives its style, parsed only for the cells that are rewritten."""
