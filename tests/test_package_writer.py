@@ -417,3 +417,85 @@ def test_old_openpyxl_path_and_package_writer_agree(tmp_path: Path, seed: int, o
     for name in a:
         assert a[name] == b[name], (name, set(a[name].items()) ^ set(b[name].items()))
     check_schema(d / "baru.xlsx")
+
+
+# ------------------------------------------------------------------ what a rewrite must carry along
+
+def _rezip(source: Path, target: Path, part: str, edit) -> Path:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, edit(data) if info.filename == part else data)
+    return target
+
+
+def test_shared_formulas_are_read_and_expanded(tmp_path: Path) -> None:
+    """Excel writes a filled-down formula once (t="shared"); the writer must not leave dependents without
+    their master, so every shared formula of a rewritten sheet becomes a plain one."""
+    import re
+
+    base = tmp_path / "dasar.xlsx"
+    run_recalc(XLSX, base)
+    part = sheet_part(base, T6)
+
+    def share(data: bytes) -> bytes:
+        rows = [int(m) for m in re.findall(rb'<c r="H([0-9]+)" s="17"><f>G\1</f>', data)]
+        first, last = rows[0], rows[6]
+        data = data.replace(b'<c r="H%d" s="17"><f>G%d</f>' % (first, first),
+                            b'<c r="H%d" s="17"><f t="shared" ref="H%d:H%d" si="0">G%d</f>' % (first, first, last, first))
+        for r in rows[1:7]:
+            data = data.replace(b'<c r="H%d" s="17"><f>G%d</f>' % (r, r), b'<c r="H%d" s="17"><f t="shared" si="0"/>' % r)
+        return data
+
+    shared = _rezip(base, tmp_path / "bersama.xlsx", part, share)
+    assert parts(shared)[part].count(b't="shared"') == 7
+    block = PackageBook(shared).read(T6)
+    formulas = [v for line in block for v in line if isinstance(v, Formula) and not v.startswith("=SUBTOTAL")]
+    assert all(str(f) == f"=G{r}" for f in formulas for r in [int(str(f)[2:])])
+    assert len(formulas) == len(_formula_cells(base, T6)) - sum(1 for f in _formula_cells(base, T6).values()
+                                                               if f.startswith("=SUBTOTAL"))
+    edited = with_new_kegiatan(shared, tmp_path / "diedit.xlsx")
+    out = tmp_path / "hasil.xlsx"
+    run_recalc(edited, out)
+    assert b't="shared"' not in parts(out)[part]
+    reference = tmp_path / "acuan.xlsx"
+    run_recalc(with_new_kegiatan(base, tmp_path / "acuan_diedit.xlsx"), reference)
+    assert _values(out)[T6] == _values(reference)[T6]
+    check_schema(out)
+
+
+def test_print_area_and_validations_grow_with_the_table(tmp_path: Path) -> None:
+    base = tmp_path / "dasar.xlsx"
+    run_recalc(XLSX, base)
+    last = len(PackageBook(base).read(T6))
+    area = f"<definedName name=\"_xlnm.Print_Area\" localSheetId=\"8\">'{T6}'!$A$1:$K${last}</definedName>"
+    with_area = _rezip(base, tmp_path / "area.xlsx", "xl/workbook.xml",
+                       lambda d: d.replace(b"</definedNames>", area.encode() + b"</definedNames>"))
+    edited = with_new_kegiatan(with_area, tmp_path / "diedit.xlsx")
+    out = tmp_path / "hasil.xlsx"
+    run_recalc(edited, out)
+    workbook = parts(out)["xl/workbook.xml"].decode()
+    assert f"'{T6}'!$A$1:$K${last + 1}" in workbook  # one kegiatan row inserted
+    assert f"'{T6}'!$A$3:$K$3" in workbook  # the autofilter's header row stays
+    xml = parts(out)[sheet_part(out, T6)].decode()
+    assert 'sqref="E4:E20001"' in xml and 'sqref="A4:K20001"' in xml  # from E4:E20000, A4:K20000
+    assert '<dimension ref="A1:K%d"/>' % (last + 1) in xml
+
+
+def test_cli_validate_tulis_keeps_the_macro_workbook(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from renja_xl.frontends.cli import main
+
+    path = tmp_path / "renja.xlsm"
+    shutil.copy(XLSM, path)
+    before = parts(path)
+    result = CliRunner().invoke(main, ["validate", str(path), "--tulis"])
+    assert "Temuan ditulis ke sheet 'Validasi'" in result.output, result.output
+    after = parts(path)
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    assert after["xl/drawings/vmlDrawingRenjaXL.vml"] == before["xl/drawings/vmlDrawingRenjaXL.vml"]
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {sheet_part(path, "Validasi")}, changed
+    assert list((tmp_path / "cadangan").iterdir())  # the old file kept
+    check_schema(path)

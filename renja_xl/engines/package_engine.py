@@ -154,20 +154,32 @@ class PackageBook:
             targets = {self._parts[s]: s for s in self._writes if s in self._parts}
             dropped = 0
             deferred = []
+            growth: dict[str, tuple[int, int]] = {}
+            workbook = edits.get(WORKBOOK) or zin.read(WORKBOOK)
+            names_follow = b"<definedName" in workbook and any(
+                s.encode() in workbook for s in targets.values())
             for info in zin.infolist():
                 name = info.filename
                 if name == CALC_CHAIN and drop_chain:
                     continue
                 if name in targets:
-                    dropped += self._rewrite_sheet(zin, zout, info, targets[name])
+                    outcome = self._rewrite_sheet(zin, zout, info, targets[name])
+                    dropped += outcome.shared_strings_dropped
+                    if outcome.first_changed is not None and outcome.new_last > outcome.old_last:
+                        growth[targets[name]] = (outcome.old_last, outcome.new_last - outcome.old_last)
+                elif name == SHARED_STRINGS or (name == WORKBOOK and names_follow):
+                    deferred.append(info)  # its count / its defined names follow the rewrites
                 elif name in edits:
                     zout.writestr(_like(info), edits[name])
-                elif name == SHARED_STRINGS:
-                    deferred.append(info)  # its count follows the rewrites
                 else:
                     _copy(zin, zout, info)
             for info in deferred:
-                zout.writestr(_like(info), package.fewer_shared_strings(zin.read(info), dropped))
+                if info.filename == WORKBOOK:
+                    for sheet, (old_last, grown) in growth.items():
+                        workbook = package.grow_defined_names(workbook, sheet, old_last, grown)
+                    zout.writestr(_like(info), workbook)
+                else:
+                    zout.writestr(_like(info), package.fewer_shared_strings(zin.read(info), dropped))
             for sheet, part in new_parts.items():
                 info = zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
@@ -216,7 +228,7 @@ class PackageBook:
                 edits[name] = data
         return edits
 
-    def _rewrite_sheet(self, zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> int:
+    def _rewrite_sheet(self, zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str):
         moves = self._moves.get(sheet)
         preload = _rows_of(zin, info, sheet, {s for s in moves.values() if s is not None}) if moves else {}
         with zin.open(info) as fh:
@@ -231,7 +243,7 @@ class PackageBook:
                 f"sheet '{sheet}' memuat {shown} di baris yang diubah Renja XL (mulai baris {outcome.first_changed}); "
                 "objek itu tidak dapat dipindahkan bersama barisnya dengan aman, jadi berkas tidak diubah. "
                 "Pindahkan objek itu ke atas tabel atau ke sheet lain, lalu ulangi.")
-        return outcome.shared_strings_dropped
+        return outcome
 
     def _stream(self, zout, info, stream, sheet, block, moves, preload):
         scan = self._scan(sheet) if sheet not in self._new else formula_scan.SheetFormulas()

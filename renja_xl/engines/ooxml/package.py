@@ -132,3 +132,43 @@ def anchored_objects(zf: zipfile.ZipFile, sheet_part: str, first_row: int) -> li
                     what = "tabel Excel" if kind == "table" else "tabel pivot"
                     found.append(f"{what} {m.group(1).decode()}")
     return found
+
+
+_DEFINED_NAME = re.compile(rb"(<definedName\b[^>]*>)([^<]*)(</definedName>)")
+_AREA = re.compile(r"(\$?[A-Z]{1,3}\$?)([0-9]+)(:\$?[A-Z]{1,3}\$?)([0-9]+)")
+
+
+def grow_defined_names(workbook: bytes, sheet: str, old_last: int, growth: int) -> bytes:
+    """Defined names (print areas, named ranges) over the sheet's table grow with it, as Excel's would."""
+    if growth <= 0:
+        return workbook
+    quoted = "'" + sheet.replace("'", "''") + "'!"
+    prefixes = [html_escape(quoted, quote=False), html_escape(sheet, quote=False) + "!"]
+
+    def area(m: re.Match) -> str:
+        r1, r2 = int(m.group(2)), int(m.group(4))
+        if r1 <= old_last <= r2 and r1 < r2:  # a one-row area is a header (the autofilter's), not the table
+            r2 = min(1_048_576, r2 + growth)
+        return f"{m.group(1)}{r1}{m.group(3)}{r2}"
+
+    def name(m: re.Match) -> bytes:
+        text = m.group(2).decode("utf-8")
+        out, i = [], 0
+        for prefix in prefixes:
+            if prefix not in text:
+                continue
+            out, i = [], 0
+            while (at := text.find(prefix, i)) >= 0:
+                start = at + len(prefix)
+                ref = _AREA.match(text, start)
+                out.append(text[i:start])
+                if ref:
+                    out.append(area(ref))
+                    i = ref.end()
+                else:
+                    i = start
+            out.append(text[i:])
+            text = "".join(out)
+        return m.group(1) + text.encode("utf-8") + m.group(3)
+
+    return _DEFINED_NAME.sub(name, workbook)

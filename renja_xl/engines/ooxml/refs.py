@@ -43,13 +43,14 @@ def parse_range(text: str) -> tuple[int, int, int, int] | None:
 
 def grow_ranges(sqref: str, old_last: int, growth: int) -> str:
     """Ranges of a sqref list that reach the table's last row grow with it, as when Excel inserts rows inside
-    the table; ranges wholly above or below it stay."""
+    the table; ranges wholly above or below it stay, and so does a one-row range (a header row ending where
+    an empty table ends)."""
     if growth <= 0:
         return sqref
     out = []
     for token in sqref.split():
         rng = parse_range(token)
-        if rng is not None and rng[0] <= old_last <= rng[2] and rng[2] < MAX_ROW:
+        if rng is not None and rng[0] <= old_last <= rng[2] and rng[0] < rng[2] < MAX_ROW:
             r1, c1, r2, c2 = rng
             r2 = min(MAX_ROW, r2 + growth)
             token = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
