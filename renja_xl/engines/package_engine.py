@@ -76,13 +76,17 @@ class PackageBook:
         if sheet in self._new:
             return []
         block = self.reader.read(sheet)
-        for (r, c), text in self._scan(sheet).cells.items():
+        self._formulas.pop(sheet, None)  # a fresh scan: the one kept after a read holds shared formulas only
+        scan = self._scan(sheet)
+        for (r, c), text in scan.cells.items():
             while len(block) < r:
                 block.append([])
             line = block[r - 1]
             if len(line) < c:
                 line.extend([None] * (c - len(line)))
             line[c - 1] = Formula(text, line[c - 1])
+        # only a shared formula's text is needed again (to write it out plainly); the rest is in the block
+        scan.cells = {k: v for k, v in scan.cells.items() if k in scan.shared}
         self._blocks[sheet] = block
         return block
 

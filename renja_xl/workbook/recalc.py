@@ -78,12 +78,16 @@ def _same(a: Any, b: Any) -> bool:
 
 def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[Any]], report: RecalcReport,
           sources: list[int | None]) -> None:
-    old = [list(r) for r in block[FIRST_DATA_ROW - 1:]]
+    old = block[FIRST_DATA_ROW - 1:]  # the rows themselves, not copies: a 100k-row table is 100k lists
     while old and all(v is None or v == "" for v in old[-1]):
         old.pop()
     width = max([len(spec.columns)] + [len(r) for r in new] + [len(r) for r in old])
-    old = [r + [None] * (width - len(r)) for r in old]
-    new = [r + [None] * (width - len(r)) for r in new]
+    for r in old:  # padded in place with empty cells (what a shorter row means anyway)
+        if len(r) < width:
+            r.extend([None] * (width - len(r)))
+    for r in new:
+        if len(r) < width:
+            r.extend([None] * (width - len(r)))
     owned = set(_owned_columns(spec))
     in_place = len(old) == len(new) and all(
         _same(o[j], n[j]) for o, n in zip(old, new) for j in range(width) if j not in owned)
