@@ -261,6 +261,8 @@ class _Rows:
         known = self.old is not None
         rs = str(r)
         for c, v in vals.items():
+            if v == "" and type(v) is str:
+                v = None  # an empty text is an empty cell (openpyxl writes it so, and calamine reads it so)
             old_xml = cells.get(c)
             if old_xml is not None and known:
                 old_v = old_line[c - 1] if c <= n_old else None
