@@ -41,6 +41,9 @@ class Formula(str):
 def same_result(a: Any, b: Any) -> bool:
     """Whether two cached results are the same figure: None and '' are both empty; numbers compare by the text
     a cell stores (a float read back as 12.35 equals Decimal('12.35'))."""
+    ta, tb = type(a), type(b)
+    if (ta is tb or (ta in _NUMBERS and tb in _NUMBERS)) and a == b:
+        return True  # the common case, compared in C (a float equals the Decimal of the same integer)
     if a == "" or a is None:
         return b == "" or b is None
     if b == "" or b is None:
@@ -50,6 +53,9 @@ def same_result(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)):
         return number_text(a) == number_text(b)
     return a == b
+
+
+_NUMBERS = frozenset((int, float, Decimal))
 
 
 def number_text(v: int | float | Decimal) -> str:

@@ -89,8 +89,10 @@ def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[An
         if len(r) < width:
             r.extend([None] * (width - len(r)))
     owned = set(_owned_columns(spec))
-    in_place = len(old) == len(new) and all(
-        _same(o[j], n[j]) for o, n in zip(old, new) for j in range(width) if j not in owned)
+    inputs = [j for j in range(width) if j not in owned]
+    # rows compared whole first (in C); only the rows that differ are looked at cell by cell
+    differ = [i for i, (o, n) in enumerate(zip(old, new)) if o != n]
+    in_place = len(old) == len(new) and all(_same(old[i][j], new[i][j]) for i in differ for j in inputs)
     if not in_place:
         report.restructured.append(spec.name)
         moved = getattr(grid, "moved_rows", None)
@@ -105,7 +107,7 @@ def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[An
             report.writes += 1
         return
     for first, last in _runs(sorted(owned)):
-        if any(not _same(o[j], n[j]) for o, n in zip(old, new) for j in range(first, last + 1)):
+        if any(not _same(old[i][j], new[i][j]) for i in differ for j in range(first, last + 1)):
             grid.write(spec.name, FIRST_DATA_ROW, first + 1, [n[first:last + 1] for n in new])
             report.writes += 1
 
