@@ -499,3 +499,47 @@ def test_cli_validate_tulis_keeps_the_macro_workbook(tmp_path: Path) -> None:
     assert changed == {sheet_part(path, "Validasi")}, changed
     assert list((tmp_path / "cadangan").iterdir())  # the old file kept
     check_schema(path)
+
+
+def _python_totals_hold(path: Path) -> int:
+    """Every owned total's cached value is the model's figure; returns the number of cells checked."""
+    renja = read_renja(PackageBook(path))
+    checked = 0
+    for table in renja.hierarchy_tables():
+        block = renja.blocks[table.spec.key]
+        for r in table.rows:
+            line = block[r.source_row - 1]
+            for j, c in enumerate(table.spec.columns):
+                parent_total = not r.is_leaf and r.is_first and r.subtree
+                if (c.role == "total" and r.is_leaf) or (c.role in ("jumlah", "total") and parent_total):
+                    assert _num(line[j]) == table.money(r, c.key), (table.spec.name, r.source_row, c.key)
+                    checked += 1
+    return checked
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6),
+       ops=st.lists(st.sampled_from(["delete_parents", "reorder", "blank", "insert"]), min_size=1, max_size=4))
+def test_cached_values_on_generated_trees_are_python_totals(tmp_path: Path, seed: int, ops: list[str]) -> None:
+    d = tmp_path / f"{seed}-{'-'.join(ops)}"
+    d.mkdir()
+    edited = _edit(XLSX, d / "diedit.xlsx", seed, ops)
+    run_recalc(edited, d / "baru.xlsx")
+    assert _python_totals_hold(d / "baru.xlsx") > 50
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recomputes_the_cache_of_a_generated_tree(soffice: str, tmp_path: Path) -> None:
+    edited = _edit(XLSX, tmp_path / "diedit.xlsx", 7, ["delete_parents", "insert", "reorder", "blank", "insert"])
+    out = tmp_path / "baru.xlsx"
+    report = run_recalc(edited, out)
+    assert report.inserted[T6] > 0
+    lo = CalamineBook(libreoffice_convert(soffice, out, "xlsx", tmp_path / "lo"))
+    compared = 0
+    for name in FORMULA_SHEETS:
+        theirs = lo.read(name)
+        for (r, c), f in _formula_cells(out, name).items():
+            assert _num(f) == _num(theirs[r - 1][c - 1]), (name, r, c, str(f), f.value)
+            compared += 1
+    assert compared > 150
+    check_schema(out)
