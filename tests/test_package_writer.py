@@ -149,20 +149,7 @@ FORMULA_SHEETS = [sheet(k).name for k in ("tabel1", "tabel2", "tabel4", "tabel6"
 def test_cached_values_equal_python_and_libreoffice(macro_case, soffice: str, tmp_path: Path) -> None:
     _, out = macro_case
     # Python's totals: every parent's subtotal and every leaf's total as the model computes them
-    renja = read_renja(PackageBook(out))
-    checked = 0
-    for table in renja.hierarchy_tables():
-        block = renja.blocks[table.spec.key]
-        for r in table.rows:
-            line = block[r.source_row - 1]
-            for j, c in enumerate(table.spec.columns):
-                v = line[j] if j < len(line) else None
-                parent_total = not r.is_leaf and r.is_first and r.subtree
-                if (c.role == "total" and r.is_leaf) or (c.role in ("jumlah", "total") and parent_total):
-                    assert isinstance(v, Formula), (table.spec.name, r.source_row, c.key)
-                    assert _num(v) == table.money(r, c.key), (table.spec.name, r.source_row, c.key, v)
-                    checked += 1
-    assert checked > 100
+    assert _python_totals_hold(out) > 100
     # LibreOffice's recomputation of the same file, every formula cell of every sheet
     lo = libreoffice_convert(soffice, out, "xlsx", tmp_path / "lo")
     lo_book = CalamineBook(lo)
@@ -417,6 +404,7 @@ def test_old_openpyxl_path_and_package_writer_agree(tmp_path: Path, seed: int, o
     for name in a:
         assert a[name] == b[name], (name, set(a[name].items()) ^ set(b[name].items()))
     check_schema(d / "baru.xlsx")
+    assert _python_totals_hold(d / "baru.xlsx") > 50  # and the cached values are Python's totals
 
 
 # ------------------------------------------------------------------ what a rewrite must carry along
@@ -515,17 +503,6 @@ def _python_totals_hold(path: Path) -> int:
                     assert _num(line[j]) == table.money(r, c.key), (table.spec.name, r.source_row, c.key)
                     checked += 1
     return checked
-
-
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 10**6),
-       ops=st.lists(st.sampled_from(["delete_parents", "reorder", "blank", "insert"]), min_size=1, max_size=4))
-def test_cached_values_on_generated_trees_are_python_totals(tmp_path: Path, seed: int, ops: list[str]) -> None:
-    d = tmp_path / f"{seed}-{'-'.join(ops)}"
-    d.mkdir()
-    edited = _edit(XLSX, d / "diedit.xlsx", seed, ops)
-    run_recalc(edited, d / "baru.xlsx")
-    assert _python_totals_hold(d / "baru.xlsx") > 50
 
 
 @pytest.mark.libreoffice
