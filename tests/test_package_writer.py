@@ -520,3 +520,24 @@ def test_libreoffice_recomputes_the_cache_of_a_generated_tree(soffice: str, tmp_
             compared += 1
     assert compared > 150
     check_schema(out)
+
+
+def test_moved_rows_keep_their_xml_whatever_the_attribute_order() -> None:
+    from renja_xl.engines.ooxml.sheetwrite import Write, rewrite
+    from renja_xl.engines.ooxml.sheetxml import SheetStream
+
+    xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:B3"/>'
+           b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+           b'<row r="2" ht="30" customHeight="1"><c s="3" r="A2" t="s"><v>0</v></c><c r="B2"><v>2</v></c></row>'
+           b'<row r="3"><c r="A3" s="4" t="inlineStr"><is><t>tiga</t></is></c><c r="B3"><v>3</v></c></row>'
+           b'</sheetData></worksheet>')
+    old = [["x"], ["dua", 2.0], ["tiga", 3.0]]
+    out: list[bytes] = []
+    result = rewrite(SheetStream(io.BytesIO(xml), "S"), out.append, [Write(2, 1, [["tiga", 3.0], ["dua", 20]], 2, 2)],
+                     old, {}, set(), False, {2: 3, 3: 2}, {2: xml[xml.find(b'<row r="2"'):xml.find(b'<row r="3"')],
+                                                            3: xml[xml.find(b'<row r="3"'):xml.find(b"</sheetData>")]})
+    new = b"".join(out)
+    assert b'<row r="2"><c r="A2" s="4" t="inlineStr"><is><t>tiga</t></is></c><c r="B2"><v>3</v></c></row>' in new
+    # row 3 is old row 2 moved: its height, its shared string cell (s before r) kept, B rewritten with 20
+    assert b'<row r="3" ht="30" customHeight="1"><c s="3" r="A3" t="s"><v>0</v></c><c r="B3"><v>20</v></c></row>' in new
+    assert result.first_changed == 2 and result.shared_strings_dropped == 0

@@ -235,6 +235,11 @@ class _Rows:
                 row = None
             else:
                 row = self.preload.get(src)
+                if row is not None and src != r:
+                    if row.count(b"<c") == row.count(b'<c r="'):
+                        row = _CELL_NUMBER.sub(b"%d" % r, row)  # every <c r="B12" of the row, in one C pass
+                    else:  # a writer that puts r= elsewhere in the tag
+                        row = _CELL_ROW.sub(b"\\g<1>%d\"" % r, row)
         old_line = None
         if src is not None and self.old is not None and src <= len(self.old):
             old_line = self.old[src - 1]
@@ -247,14 +252,6 @@ class _Rows:
             if src != r:
                 tag = _ROW_R.sub(b' r="%d"' % r, tag, 1)
             cells, styles = ({}, {}) if self_closing else self._old_cells(row, gt + 1)
-            if src != r and cells:
-                old_r, new_r = b'%d"' % src, b'%d"' % r
-                for c, xml in cells.items():
-                    if xml.startswith(b'<c r="'):
-                        at = xml.find(old_r, 6)  # <c r="A12": the row number ends the reference
-                        cells[c] = xml[:at] + new_r + xml[at + len(old_r):]
-                    else:
-                        cells[c] = _CELL_ROW.sub(b"\\g<1>%d\"" % r, xml, 1)
         else:
             cells, styles = {}, {}
         result, style_of, date1904 = self.result, self.style_of, self.date1904
@@ -328,7 +325,9 @@ class _Rows:
 
 
 _ROW_R = re.compile(rb'\sr="[0-9]+"')
-_CELL_ROW = re.compile(rb'(\sr="[A-Z]{1,3})[0-9]+"')
+_CELL_ROW = re.compile(rb'(<c\b[^>]*?\sr="[A-Z]{1,3})[0-9]+"')
+# the row number of a cell reference (<c r="B12"): fixed-width lookbehinds, so the replacement is literal
+_CELL_NUMBER = re.compile(rb'(?:(?<=<c r="[A-Z])|(?<=<c r="[A-Z][A-Z])|(?<=<c r="[A-Z][A-Z][A-Z]))[0-9]+(?=")')
 _CELL_FAST = re.compile(rb'(<c r="([A-Z]{1,3})[0-9]+"([^>]*?)(?:/>|>.*?</c>))', re.S)
 class _Styles(dict):
     """Column -> a cell's attributes; `get` gives its style, parsed only for the cells that are rewritten."""
