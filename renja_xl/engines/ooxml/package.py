@@ -12,7 +12,6 @@ from renja_xl.engines.ooxml.refs import parse_range
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_TYPE = REL_NS + "/worksheet"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-CALC_CHAIN_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*?)/?>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _CALC_PR = re.compile(rb"<calcPr\b([^>]*?)(/?)>")
