@@ -46,12 +46,12 @@ def recalc_grid(grid: Grid) -> RecalcOutcome:
 
 def recalc_file(path: Path, output: Path | None = None) -> RecalcOutcome:
     """Recalc a workbook file; saved (atomically, with a backup) to `output` or in place when anything changed."""
-    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+    from renja_xl.engines.package_engine import PackageBook
     from renja_xl.fileio.paths import check_output
 
     # -o: the same kind as the file (a macro workbook named .xlsx is refused by Excel), checked before any work
     created = check_output(output, (path.suffix.lower(),)) if output is not None else None
-    book = OpenpyxlBook(path)
+    book = PackageBook(path)
     outcome = recalc_grid(book)
     outcome.created_folder = created
     if outcome.changed or output is not None:

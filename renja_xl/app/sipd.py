@@ -55,10 +55,10 @@ def import_into(grid: Grid, source: Path, printed: SipdPrint | None = None) -> S
 
 def import_sipd_file(source: Path, workbook: Path) -> SipdOutcome:
     """Read the print, write it into the workbook file (atomically, with a backup)."""
-    from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+    from renja_xl.engines.package_engine import PackageBook
 
     printed = read_print(source)
-    book = OpenpyxlBook(workbook)
+    book = PackageBook(workbook)
     outcome = import_into(book, source, printed)
     outcome.backup = book.save(workbook)
     outcome.saved_to = workbook

@@ -44,9 +44,9 @@ def validate_file(path: Path, write_sheet: bool = False) -> ValidateOutcome:
 
     outcome = ValidateOutcome(validate_grid(CalamineBook(path)))
     if write_sheet:
-        from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+        from renja_xl.engines.package_engine import PackageBook
     
-        book = OpenpyxlBook(path)
+        book = PackageBook(path)
         write_validasi(book, outcome.findings)
         outcome.backup = book.save(path)
         outcome.sheet_written, outcome.saved_to = True, path

@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import Any, Callable
 
 from renja_xl.domain.cells import column_letter
+from renja_xl.domain.formula import Formula
 from renja_xl.domain.kode import Kode, Level
 from renja_xl.domain.layout import FIRST_DATA_ROW, Column, SheetSpec
 from renja_xl.domain.money import round_half_up
@@ -254,8 +255,10 @@ def letters(n: int) -> str:
 
 
 def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
-    """For each row, the value (or live formula) of every cell recalc owns, by 0-based column."""
+    """For each row, the value (or live formula: a `Formula` carrying the figure Python computed for it) of
+    every cell recalc owns, by 0-based column."""
     letter = {c.key: column_letter(i + 1) for i, c in enumerate(spec.columns)}
+    index = {c.key: i for i, c in enumerate(spec.columns)}
     out = []
     for i, r in enumerate(rows):
         sheet_row = FIRST_DATA_ROW + i
@@ -268,19 +271,32 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
             elif c.role in ("jumlah", "total"):
                 if r.is_leaf:
                     if c.role == "total":
-                        cells[j] = f"={letter[c.source[0]]}{sheet_row}"
+                        source = c.source[0]
+                        cells[j] = Formula(f"={letter[source]}{sheet_row}",
+                                           _reference_value(r, source, index[source]))
                     continue  # a sub kegiatan's money is the user's input
-                cells[j] = _subtotal(letter[c.key], r) if r.is_first else None
+                cells[j] = _subtotal(letter[c.key], r, c.key) if r.is_first else None
             elif c.role == "persen":
                 base, part = (letter[k] for k in c.source)
-                cells[j] = (f'=IF(OR(N({base}{sheet_row})=0,{part}{sheet_row}=""),"",'
-                            f"ROUND({part}{sheet_row}/{base}{sheet_row}*100,2))") if r.is_first else None
+                cells[j] = Formula(f'=IF(OR(N({base}{sheet_row})=0,{part}{sheet_row}=""),"",'
+                                   f"ROUND({part}{sheet_row}/{base}{sheet_row}*100,2))",
+                                   "" if r.persen is None else r.persen) if r.is_first else None
         out.append(cells)
     return out
 
 
-def _subtotal(col: str, r: HierRow) -> Any:
+def _reference_value(r: HierRow, key: str, j: int) -> Any:
+    """What `=G12` shows: the typed number (exact), 0 for an empty cell, the text itself for a text."""
+    amount = r.amounts.get(key)
+    raw = r.cells[j] if j < len(r.cells) else None
+    if amount is not None and not isinstance(raw, str):
+        return amount
+    return 0 if raw is None or raw == "" else raw
+
+
+def _subtotal(col: str, r: HierRow, key: str) -> Any:
     if r.subtree is None:
         return 0
     a, b = r.subtree
-    return f"=SUBTOTAL(9,{col}{FIRST_DATA_ROW + a}:{col}{FIRST_DATA_ROW + b})"
+    total = r.totals.get(key, Decimal(0)) if r.totals is not None else Decimal(0)
+    return Formula(f"=SUBTOTAL(9,{col}{FIRST_DATA_ROW + a}:{col}{FIRST_DATA_ROW + b})", total)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from renja_xl.domain.cells import column_letter
+from renja_xl.domain.formula import Formula
 from renja_xl.domain.layout import FIRST_DATA_ROW, PREDIKAT, SheetSpec, list_ranges
 from renja_xl.domain.money import round_half_up
 
@@ -131,18 +132,18 @@ def block(table: IkuTable, width: int) -> list[list[Any]]:
             # regard to case); an unknown polarity with a predicate target is a predicate indicator; numbers
             # typed as text are not numbers. IFERROR: where Python has no value (target 0, text, an unknown
             # predicate) the cell is empty, not #DIV/0!/#VALUE!/#N/A, so the averages skip it as Python's mean does.
-            cells[kem] = (
+            cells[kem] = Formula(
                 f'=IFERROR(IF(OR({t}="",{x}=""),"",IF(OR({p}="Predikat",AND({p}<>"Positif",{p}<>"Negatif",'
                 f"ISNUMBER({rank_t}))),IF({rank_x}>={rank_t},100,ROUND({rank_x}/{rank_t}*100,2)),"
                 f'IF(AND(ISNUMBER({t}),ISNUMBER({x})),'
-                f'IF({p}="Negatif",ROUND({t}/{x}*100,2),ROUND({x}/{t}*100,2)),""))),"")'
-            )
+                f'IF({p}="Negatif",ROUND({t}/{x}*100,2),ROUND({x}/{t}*100,2)),""))),"")',
+                _shown(item.kemajuan))
             cells[baris] = ROW_IKU
         elif kind == ROW_AVERAGE:
             cells = [None] * width
             cells[spec.col("sasaran")] = AVERAGE_LABEL.format(no=item.no)
             k = col["kemajuan"]
-            cells[kem] = f'=IFERROR(ROUND(AVERAGE({k}{group_start}:{k}{r - 1}),2),"")'
+            cells[kem] = Formula(f'=IFERROR(ROUND(AVERAGE({k}{group_start}:{k}{r - 1}),2),"")', _shown(item.rerata))
             cells[baris] = ROW_AVERAGE
             average_rows.append(r)
             group_start = r + 1
@@ -151,7 +152,12 @@ def block(table: IkuTable, width: int) -> list[list[Any]]:
             cells[spec.col("sasaran")] = TOTAL_LABEL
             k = col["kemajuan"]
             refs = ",".join(f"{k}{a}" for a in average_rows)
-            cells[kem] = f'=IFERROR(ROUND(AVERAGE({refs}),2),"")'
+            cells[kem] = Formula(f'=IFERROR(ROUND(AVERAGE({refs}),2),"")', _shown(table.total))
             cells[baris] = ROW_TOTAL
         out.append(cells)
     return out
+
+
+def _shown(value: Decimal | None) -> Decimal | str:
+    """The cell's result: the figure, or '' where the formula's IFERROR/IF leaves the cell empty."""
+    return "" if value is None else value

@@ -51,10 +51,11 @@ def _recalc(grid: Grid) -> RecalcReport:
         new_rows = _hier_block(table)
         report.inserted[spec.name] = sum(1 for r in table.rows if r.inserted)
         _note_typed_totals(table, report)
-        _sync(grid, spec, renja.blocks[spec.key], new_rows, report)
+        _sync(grid, spec, renja.blocks[spec.key], new_rows, report, [r.source_row for r in table.rows])
     spec2 = sheet("tabel2")
     width2 = max([len(spec2.columns)] + [len(r) for r in renja.blocks["tabel2"][FIRST_DATA_ROW - 1:]])
-    _sync(grid, spec2, renja.blocks["tabel2"], iku.block(renja.tabel2, width2), report)
+    sources2 = [item.source_row if kind == iku.ROW_IKU else None for kind, item in iku.layout_rows(renja.tabel2)]
+    _sync(grid, spec2, renja.blocks["tabel2"], iku.block(renja.tabel2, width2), report, sources2)
     _year_headers(grid, renja, report)
     return report
 
@@ -78,18 +79,29 @@ def _same(a: Any, b: Any) -> bool:
     return (None if a == "" else a) == (None if b == "" else b)
 
 
-def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[Any]], report: RecalcReport) -> None:
-    old = [list(r) for r in block[FIRST_DATA_ROW - 1:]]
+def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[Any]], report: RecalcReport,
+          sources: list[int | None]) -> None:
+    old = block[FIRST_DATA_ROW - 1:]  # the rows themselves, not copies: a 100k-row table is 100k lists
     while old and all(v is None or v == "" for v in old[-1]):
         old.pop()
     width = max([len(spec.columns)] + [len(r) for r in new] + [len(r) for r in old])
-    old = [r + [None] * (width - len(r)) for r in old]
-    new = [r + [None] * (width - len(r)) for r in new]
+    for r in old:  # padded in place with empty cells (what a shorter row means anyway)
+        if len(r) < width:
+            r.extend([None] * (width - len(r)))
+    for r in new:
+        if len(r) < width:
+            r.extend([None] * (width - len(r)))
     owned = set(_owned_columns(spec))
-    in_place = len(old) == len(new) and all(
-        _same(o[j], n[j]) for o, n in zip(old, new) for j in range(width) if j not in owned)
+    inputs = [j for j in range(width) if j not in owned]
+    # rows compared whole first (in C); only the rows that differ are looked at cell by cell
+    differ = [i for i, (o, n) in enumerate(zip(old, new)) if o != n]
+    in_place = len(old) == len(new) and all(_same(old[i][j], new[i][j]) for i in differ for j in inputs)
     if not in_place:
         report.restructured.append(spec.name)
+        moved = getattr(grid, "moved_rows", None)
+        if moved is not None and new:
+            # an engine that can move a row's own XML (the package writer) keeps its typed cells byte for byte
+            moved(spec.name, FIRST_DATA_ROW, sources)
         if new:
             grid.write(spec.name, FIRST_DATA_ROW, 1, new)
             report.writes += 1
@@ -98,7 +110,7 @@ def _sync(grid: Grid, spec: SheetSpec, block: list[list[Any]], new: list[list[An
             report.writes += 1
         return
     for first, last in _runs(sorted(owned)):
-        if any(not _same(o[j], n[j]) for o, n in zip(old, new) for j in range(first, last + 1)):
+        if any(not _same(old[i][j], new[i][j]) for i in differ for j in range(first, last + 1)):
             grid.write(spec.name, FIRST_DATA_ROW, first + 1, [n[first:last + 1] for n in new])
             report.writes += 1
 
