@@ -16,6 +16,7 @@ from typing import Any, Callable, Sequence
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.workbook.grid import Block
 from renja_xl.fileio.files import check_extent, check_workbook_file
+from renja_xl.fileio.sheet_extent import check_sheet_xml
 
 # (pattern, callback): texts a caller wants handed over while the sheets are scanned (see CalamineBook.prefetch)
 TextHook = tuple[re.Pattern[bytes], Callable[[str], Any]]
@@ -132,9 +133,13 @@ class CalamineBook:
     def _parse(self, wb, sheet: str):
         from python_calamine import CalamineError
 
-        extent = _dimension(self.path, self._parts.get(sheet))
+        part = self._parts.get(sheet)
+        extent = _dimension(self.path, part)
         if extent:
-            check_extent(sheet, *extent)
+            check_extent(sheet, *extent, self.path)
+        if part:  # the <dimension> may be missing, stale or late: the cells themselves are bounded too
+            check_sheet_xml(self.path, part, f"sheet '{sheet}' di berkas '{self.path.name}'",
+                            lambda rows, cols: check_extent(sheet, rows, cols, self.path))
         try:
             return wb.get_sheet_by_name(sheet)
         except CalamineError as exc:  # a damaged sheet: its XML cut short, a broken zip member
@@ -153,7 +158,11 @@ class CalamineBook:
         return [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in ranges]
 
 
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)([0-9]+)"[^>]*?\st="e"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
+# An error cell and its content up to its own </c>: the content never holds another <c, so the search for the
+# end stops there (a self-closing `<c t="e"/>` has no content; `(.*?)</c>` ran to the next cell's end instead,
+# quadratic in a sheet of such cells).
+_ERROR_CELL = re.compile(
+    rb'<(?:\w+:)?c r="([A-Z]+)([0-9]+)"[^>]*?\st="e"[^>]*?(?:/>|>((?:[^<]|<(?!/?(?:\w+:)?c[\s/>]))*)</(?:\w+:)?c>)')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
@@ -195,7 +204,7 @@ def _error_cells(path: Path, sheets: Sequence[str],
                 data = zf.read(part)
                 cells = out[sheet] = []
                 for m in _ERROR_CELL.finditer(data):
-                    value = _VALUE.search(m.group(3))
+                    value = _VALUE.search(m.group(3) or b"")
                     if value is None:
                         continue
                     col = 0

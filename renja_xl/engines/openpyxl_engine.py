@@ -38,7 +38,7 @@ class OpenpyxlBook:
             return []
         cells = ws._cells
         width, height = ws.max_column, ws.max_row  # each scans every cell: once
-        check_extent(sheet, height, width)
+        check_extent(sheet, height, width, self.path)
         block: Block = [[None] * width for _ in range(height)]
         for (r, c), cell in cells.items():
             value = cell._value

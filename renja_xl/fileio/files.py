@@ -18,13 +18,14 @@ MAX_CELLS = 30_000_000
 BACKUP_DIR = "cadangan"
 
 
-def check_extent(sheet: str, rows: int, cols: int) -> None:
+def check_extent(sheet: str, rows: int, cols: int, path: Path | None = None) -> None:
     """Refuse a sheet whose used range reaches far beyond any table (read from A1, it would not fit in memory)."""
     if rows * cols > MAX_CELLS:
         from renja_xl.domain.cells import cell_ref
 
+        where = f" di berkas '{Path(path).name}'" if path is not None else ""
         raise WorkbookError(
-            f"sheet '{sheet}' terpakai sampai sel {cell_ref(rows, cols)} ({rows:,} baris × {cols:,} kolom)".replace(",", ".")
+            f"sheet '{sheet}'{where} terpakai sampai sel {cell_ref(rows, cols)} ({rows:,} baris × {cols:,} kolom)".replace(",", ".")
             + ": ada isian atau format jauh di luar tabel. Hapus baris di bawah dan kolom di kanan tabel (pilih, "
             "klik kanan, Hapus), simpan, lalu coba lagi."
         )
