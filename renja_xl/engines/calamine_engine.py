@@ -16,7 +16,8 @@ from typing import Any, Callable, Sequence
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.workbook.grid import Block
 from renja_xl.fileio.files import check_extent, check_workbook_file
-from renja_xl.fileio.sheet_extent import check_sheet_xml
+from renja_xl.fileio.sheet_extent import check_sheet_xml, sheet_parts as _sheet_parts
+from renja_xl.fileio.zip_members import check_members
 
 # (pattern, callback): texts a caller wants handed over while the sheets are scanned (see CalamineBook.prefetch)
 TextHook = tuple[re.Pattern[bytes], Callable[[str], Any]]
@@ -29,15 +30,19 @@ class CalamineBook:
         self.path = Path(path)
         check_workbook_file(self.path)
         try:
+            with zipfile.ZipFile(self.path) as zf:
+                parts = _sheet_parts(zf)  # sheet name -> its XML in the zip
+                # what calamine inflates on opening (the sheets are measured before each is read)
+                check_members(zf, [n for n in zf.namelist()
+                                   if n.endswith((".xml", ".rels")) and n not in parts.values()])
+        except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
+            parts = {}
+        try:
             self.wb = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:  # calamine raises its own error types for damaged files
             raise WorkbookError(f"berkas '{self.path.name}' tidak dapat dibaca ({exc}).") from exc
         self._names = list(self.wb.sheet_names)
-        try:
-            with zipfile.ZipFile(self.path) as zf:
-                self._parts = _sheet_parts(zf)  # sheet name -> its XML in the zip
-        except (KeyError, OSError, zipfile.BadZipFile):
-            self._parts = {}
+        self._parts = parts
         self._sheets: dict = {}  # calamine parses a whole sheet on every get_sheet_by_name: once is enough
         self._pending: dict[str, Future] = {}  # sheets being parsed in the background (prefetch)
         self._local = threading.local()
@@ -270,23 +275,3 @@ def _apply_errors(block: Block, cells: list[tuple[int, int, str]]) -> None:
         line = block[row - 1]
         line.extend([None] * (col - len(line)))
         line[col - 1] = value
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its zip member, through xl/workbook.xml and its relationships."""
-    from html import unescape
-
-    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    targets = {}
-    for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)/?>", rels):
-        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
-        target = attrs.get("Target", "")
-        targets[attrs.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-    parts = {}
-    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
-        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
-        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
-        if rid in targets:
-            parts.setdefault(unescape(attrs.get("name", "")), targets[rid])
-    return parts

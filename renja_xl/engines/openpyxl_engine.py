@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from copy import copy
 from pathlib import Path
 from typing import Any, Sequence
@@ -9,7 +10,7 @@ from typing import Any, Sequence
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.workbook.grid import Block
 from renja_xl.support.memory import paused_gc
-from renja_xl.fileio.files import atomic_save, check_extent, check_workbook_file
+from renja_xl.fileio.files import atomic_save, check_cells, check_extent, check_workbook_file
 
 
 class OpenpyxlBook:
@@ -91,12 +92,29 @@ def load(path: Path):
     from openpyxl.utils.exceptions import InvalidFileException
 
     check_workbook_file(path)
+    _check_sheet_sizes(path)
     try:
         with paused_gc():
             return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     # SyntaxError: a sheet's XML cut short (ElementTree's ParseError and lxml's XMLSyntaxError derive from it)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as exc:
         raise WorkbookError(f"berkas '{path.name}' tidak dapat dibaca sebagai buku kerja Excel ({exc}).") from exc
+
+
+def _check_sheet_sizes(path: Path) -> None:
+    """Rows and cells of every sheet bounded before openpyxl builds an object for each (a Tabel 6 of a million
+    rows would exhaust memory inside load_workbook)."""
+    from renja_xl.fileio.sheet_extent import count_tags, sheet_parts
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name, part in sheet_parts(zf).items():
+                if part in zf.NameToInfo:
+                    rows, cells = count_tags(zf, part)
+                    check_extent(name, rows, 1, path)
+                    check_cells(name, cells, path)
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError):
+        return  # a damaged file: load_workbook below says so
 
 
 def _column_styles(ws) -> dict:

@@ -11,24 +11,45 @@ from typing import Callable
 
 from renja_xl.domain.errors import WorkbookError
 
-MAX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before a library inflates them
+# What a Renja can hold, documented in README ("Batas ukuran"): every sheet the toolkit reads is bounded by
+# these before a library holds it. The bench's Tabel 6 of 100,000 rows is half of MAX_ROWS.
+MAX_ROWS = 200_000
 # A sheet is read as one block from A1 to its last used cell: a stray entry in XFD1048576 would ask for 17
-# billion cells. 30 million is a Renja of a million rows by 30 columns.
-MAX_CELLS = 30_000_000
+# billion cells. 8 million is MAX_ROWS rows by 40 columns (the widest table has 16).
+MAX_CELLS = 8_000_000
+# Zip bombs are refused before a library inflates them: the inflated parts of a Renja at its limit, at a
+# generous 48 bytes per cell (a filled 100k-row Tabel 6 takes 53 bytes per cell it holds, and no sheet fills its
+# whole extent): 384 MB. A 6 MB file that inflates to 2 GB is refused here.
+BYTES_PER_CELL = 48
+MAX_UNCOMPRESSED = MAX_CELLS * BYTES_PER_CELL
 BACKUP_DIR = "cadangan"
 
 
 def check_extent(sheet: str, rows: int, cols: int, path: Path | None = None) -> None:
     """Refuse a sheet whose used range reaches far beyond any table (read from A1, it would not fit in memory)."""
+    where = f" di berkas '{Path(path).name}'" if path is not None else ""
+    if rows > MAX_ROWS:
+        raise WorkbookError(
+            f"sheet '{sheet}'{where} memuat {rows:,} baris; Renja XL membaca paling banyak {MAX_ROWS:,} baris per "
+            "sheet. Hapus baris kosong atau berformat di bawah tabel, atau pecah tabel, lalu coba lagi.".replace(",", ".")
+        )
     if rows * cols > MAX_CELLS:
         from renja_xl.domain.cells import cell_ref
 
-        where = f" di berkas '{Path(path).name}'" if path is not None else ""
         raise WorkbookError(
             f"sheet '{sheet}'{where} terpakai sampai sel {cell_ref(rows, cols)} ({rows:,} baris × {cols:,} kolom)".replace(",", ".")
             + ": ada isian atau format jauh di luar tabel. Hapus baris di bawah dan kolom di kanan tabel (pilih, "
             "klik kanan, Hapus), simpan, lalu coba lagi."
         )
+
+
+def check_cells(sheet: str, cells: int, path: Path | None = None) -> None:
+    """Refuse a sheet holding more cells than a Renja can (counted in its XML before a library builds them)."""
+    if cells > MAX_CELLS:
+        where = f" di berkas '{Path(path).name}'" if path is not None else ""
+        raise WorkbookError(
+            f"sheet '{sheet}'{where} memuat {cells:,} sel; Renja XL membaca paling banyak {MAX_CELLS:,} sel per "
+            "sheet. Hapus isian di luar tabel, lalu coba lagi.".replace(",", "."))
 
 
 def check_workbook_file(path: Path) -> None:
@@ -51,7 +72,9 @@ def check_workbook_file(path: Path) -> None:
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         raise WorkbookError(f"berkas '{path.name}' adalah arsip zip, tetapi bukan buku kerja Excel.")
     if total > MAX_UNCOMPRESSED:
-        raise WorkbookError(f"berkas '{path.name}' terlalu besar setelah diekstrak ({total:,} bita); ditolak.")
+        raise WorkbookError(
+            f"berkas '{path.name}' terlalu besar setelah diekstrak ({total:,} bita; batas Renja XL "
+            f"{MAX_UNCOMPRESSED:,} bita); ditolak.".replace(",", "."))
 
 
 def backup_path(path: Path, when: datetime | None = None) -> Path:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from html import unescape
 import zlib
 
 from renja_xl.domain.errors import WorkbookError
+from renja_xl.fileio.zip_members import inflated
 
 # Inside this the honest case needs no counting: 26 columns x 999,999 rows (26 million cells, below MAX_CELLS).
 SAFE_ROWS, SAFE_COLS = 999_999, 26
@@ -41,28 +43,28 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, label: str) -> tuple[int, int]:
     exact = _Exact(label)
     irregular = False
     tail = b""
-    with zf.open(part) as fh:
-        while True:
-            piece = fh.read(_PIECE)
-            data = tail + piece
-            tail = b""
-            if piece:
-                # From the last '<' on, the piece may end inside a tag (a '>' may stand in an attribute value,
-                # so it proves nothing): that rest goes with the next piece, unless it is long, which only a
-                # text can be.
-                cut = data.rfind(b"<")
-                if cut != -1 and len(data) - cut <= _MAX_TAG:
-                    data, tail = data[:cut], data[cut:]
-                elif cut != -1 and _TAG_START.match(data, cut):
-                    raise WorkbookError(f"{label} rusak (tag XML terlalu panjang).")
-            if not irregular and any(rx.search(data) for rx in _IRREGULAR):
-                irregular = True
-            if irregular:
-                exact.feed(data)
-            else:
-                exact.honest(data)
-            if not piece:
-                break
+    pieces = inflated(zf, zf.getinfo(part), _PIECE)
+    while True:
+        piece = next(pieces, b"")
+        data = tail + piece
+        tail = b""
+        if piece:
+            # From the last '<' on, the piece may end inside a tag (a '>' may stand in an attribute value,
+            # so it proves nothing): that rest goes with the next piece, unless it is long, which only a
+            # text can be.
+            cut = data.rfind(b"<")
+            if cut != -1 and len(data) - cut <= _MAX_TAG:
+                data, tail = data[:cut], data[cut:]
+            elif cut != -1 and _TAG_START.match(data, cut):
+                raise WorkbookError(f"{label} rusak (tag XML terlalu panjang).")
+        if not irregular and any(rx.search(data) for rx in _IRREGULAR):
+            irregular = True
+        if irregular:
+            exact.feed(data)
+        else:
+            exact.honest(data)
+        if not piece:
+            break
     return exact.rows, exact.cols
 
 
@@ -121,3 +123,37 @@ def check_sheet_xml(path, part: str, label: str, check) -> None:
     except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError):
         return
     check(rows, cols)
+
+
+def count_tags(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(rows, cells) a sheet's XML holds at most (its <row and <c tags, counted in C): what openpyxl would
+    build as objects, known before it builds them."""
+    rows = cells = 0
+    tail = b""
+    with zf.open(part) as fh:  # zipfile stops at the declared size: no need for `inflated` here
+        while piece := fh.read(_PIECE):
+            data = tail + piece
+            rows += data.count(b"<row")
+            cells += data.count(b"<c")
+            tail = data[-4:]
+            rows -= tail.count(b"<row")  # counted again with the next piece
+            cells -= tail.count(b"<c")
+    return rows + tail.count(b"<row"), cells + tail.count(b"<c")
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its zip member, through xl/workbook.xml and its relationships."""
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = {}
+    for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)/?>", rels):
+        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
+        target = attrs.get("Target", "")
+        targets[attrs.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+    parts = {}
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
+        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+        if rid in targets:
+            parts.setdefault(unescape(attrs.get("name", "")), targets[rid])
+    return parts
