@@ -257,7 +257,7 @@ def nomenklatur_import_cmd(file: Path, versi: str, digit_sub: str) -> None:
       renja-xl nomenklatur import lampiran_1317_2023.xlsx --versi "Kepmendagri 900.1.15.5-1317 Tahun 2023"
       renja-xl nomenklatur import nomenklatur_2020.csv --versi "Kepmendagri 050-3708 Tahun 2020"
     """
-    from renja_xl.nomenklatur import NomenklaturError, parse_csv_text, parse_lampiran_block, save_version
+    from renja_xl.nomenklatur import NomenklaturError, parse_csv_rows, parse_lampiran_block, save_version
 
     if not file.exists():
         raise NomenklaturError(f"berkas '{file}' tidak ditemukan.")
@@ -276,11 +276,9 @@ def nomenklatur_import_cmd(file: Path, versi: str, digit_sub: str) -> None:
         if result is None:
             raise NomenklaturError("; ".join(problems) or f"{file.name}: tidak ada sheet.")
     elif file.suffix.lower() in (".csv", ".txt"):
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise NomenklaturError(f"berkas '{file.name}' bukan teks UTF-8 ({exc}); simpan sebagai CSV UTF-8.") from exc
-        result = parse_csv_text(text, versi, file.name)
+        from renja_xl.fileio.csv_text import read_csv_file
+
+        result = parse_csv_rows(read_csv_file(file), versi, file.name)
     else:
         raise NomenklaturError(f"berkas '{file.name}': gunakan lampiran .xlsx atau .csv (kode,level,nama,...).")
     for note in result.notes:
@@ -332,16 +330,15 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
     """
     from renja_xl.engines.openpyxl_engine import OpenpyxlBook
     from renja_xl.domain.errors import WorkbookError
-    from renja_xl.sipd.usulan import import_print, parse_print, read_csv_text
+    from renja_xl.sipd.usulan import import_print, parse_print
 
     if not sipd_file.exists():
         raise WorkbookError(f"berkas '{sipd_file}' tidak ditemukan.")
     printed = None
     if sipd_file.suffix.lower() in (".csv", ".txt"):
-        try:
-            block = read_csv_text(sipd_file.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError:
-            block = read_csv_text(sipd_file.read_text(encoding="cp1252"))
+        from renja_xl.fileio.csv_text import read_csv_file
+
+        block = read_csv_file(sipd_file)
     else:
         from renja_xl.engines.calamine_engine import CalamineBook
         from renja_xl.sipd.usulan import SipdError

@@ -300,13 +300,10 @@ def _import_sipd(book) -> Result:
 
 def _read_sipd_file(path: Path) -> list[list]:
     """The SIPD-RI print as one block (CSV in UTF-8 or Windows-1252, or the first sheet of a workbook)."""
-    from renja_xl.sipd.usulan import read_csv_text
-
     if path.suffix.lower() in (".csv", ".txt"):
-        try:
-            return read_csv_text(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError:
-            return read_csv_text(path.read_text(encoding="cp1252"))
+        from renja_xl.fileio.csv_text import read_csv_file
+
+        return read_csv_file(path)
     from renja_xl.engines.calamine_engine import CalamineBook
 
     source = CalamineBook(path)
