@@ -84,7 +84,12 @@ class OpenpyxlBook:
             with paused_gc():
                 self.wb.save(tmp)
 
-        return atomic_save(Path(target or self.path), save, keep_backup)
+        target = Path(target or self.path)
+        try:
+            return atomic_save(target, save, keep_backup)
+        except PermissionError as exc:  # Windows: the file is open in Excel; elsewhere a read-only file or folder
+            raise WorkbookError(f"berkas '{target.name}' tidak dapat ditulis ({exc.strerror}); tutup dulu di Excel, "
+                                "lalu ulangi. Berkas tidak berubah.") from exc
 
 
 def load(path: Path):

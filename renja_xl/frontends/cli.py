@@ -14,14 +14,30 @@ from renja_xl.domain.findings import Finding, has_errors
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _print_findings(findings: list[Finding], stream=None) -> None:
+# Findings printed per rule; the rest are counted (all of them are in --json and the Validasi sheet): a table of
+# 100,000 rows with one mistake repeated would otherwise print 100,000 lines.
+MAX_PER_RULE = 20
+# Exit statuses (README, `renja-xl --help`): 1 the workbook has errors, 2 the input cannot be used (a message
+# says why), 3 the program itself failed (a bug: its traceback is printed for the report).
+EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 1, 2, 3
+
+
+def _print_findings(findings: list[Finding], stream=None, per_rule: int = MAX_PER_RULE) -> None:
     stream = stream or sys.stdout
+    shown: dict[str, int] = {}
     for f in findings:
-        click.echo(f.line(), file=stream)
+        n = shown[f.rule] = shown.get(f.rule, 0) + 1
+        if n <= per_rule:
+            click.echo(f.line(), file=stream)
+    for rule, n in shown.items():
+        if n > per_rule:
+            click.echo(f"... dan {n - per_rule:,} temuan '{rule}' lainnya (semua ada di --json dan di sheet "
+                       "Validasi dengan --tulis).".replace(",", "."), file=stream)
 
 
 class RenjaGroup(click.Group):
-    """Maps the library's user errors to Indonesian messages and exit codes (a bug keeps its traceback)."""
+    """Maps the library's user errors to Indonesian messages and exit codes; a bug keeps its traceback and gets
+    its own exit status, so that scripts (the Bappeda rekap) can tell it from a workbook with errors."""
 
     def invoke(self, ctx):
         try:
@@ -29,10 +45,19 @@ class RenjaGroup(click.Group):
         except InputErrors as exc:
             _print_findings(exc.findings, sys.stderr)
             click.echo(f"Galat: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(EXIT_FINDINGS)
         except RenjaError as exc:
             click.echo(f"Galat: {exc}", err=True)
-            sys.exit(2)
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except Exception:  # noqa: BLE001 - a bug: the traceback is printed, and the status says it was one
+            import traceback
+
+            traceback.print_exc()
+            click.echo(f"Galat internal Renja XL (bukan kesalahan isian; status {EXIT_INTERNAL}). Laporkan pesan di "
+                       "atas beserta berkasnya.", err=True)
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=RenjaGroup, context_settings=CONTEXT)
@@ -45,6 +70,10 @@ def main() -> None:
       renja-xl example keluaran/contoh.xlsx
       renja-xl recalc renja.xlsx
       renja-xl validate renja.xlsx --json
+
+    \b
+    Status keluar: 0 berhasil; 1 buku kerja memuat galat; 2 berkas atau isian tidak dapat
+    dipakai (pesan menyebut sebabnya); 3 galat internal Renja XL (laporkan).
     """
 
 
@@ -129,6 +158,10 @@ def recalc_cmd(file: Path, output: Path | None) -> None:
 def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
     """Validasi: kode, nomenklatur, isian, uang dan kecocokan antartabel. Keluar dengan status 1 bila ada galat.
 
+    Status keluar: 0 tanpa galat, 1 ada galat di buku kerja, 2 berkas tidak dapat dibaca,
+    3 galat internal Renja XL. Temuan dicetak paling banyak 20 per aturan (sisanya dihitung);
+    --json dan --tulis memuat semuanya.
+
     Semua aturan dijalankan, lalu semua temuan dilaporkan (galat lebih dulu). Aturan dapat
     dimatikan atau diubah tingkatnya di sheet 'Pengaturan Validasi'. Kode dan nama dibandingkan
     dengan nomenklatur versi yang dipilih di Identitas (impor dulu dengan 'renja-xl nomenklatur import').
@@ -150,7 +183,7 @@ def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
 
         book = OpenpyxlBook(file)
         write_validasi(book, findings)
-        backup = _save(book, file)
+        backup = book.save()
         if not as_json:
             click.echo(f"Temuan ditulis ke sheet 'Validasi' di {file}" + (f" (cadangan: {backup})" if backup else "") + ".")
     if as_json:
@@ -160,7 +193,7 @@ def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
         c = counts(findings)
         click.echo(f"{c['error']} galat, {c['warning']} peringatan, {c['info']} info.")
     if has_errors(findings):
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command("chapters")
@@ -210,17 +243,6 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
         raise InputErrors(renja.findings)
     written = write_chapters(renja, output, fmt, templates_dir, pdf)
     click.echo("Narasi ditulis ke " + ", ".join(str(p) for p in written) + ".")
-
-
-def _save(book, path: Path):
-    """Save atomically with a backup; a file Excel holds open becomes a plain message."""
-    from renja_xl.domain.errors import WorkbookError
-
-    try:
-        return book.save()
-    except PermissionError as exc:
-        raise WorkbookError(f"berkas '{path.name}' tidak dapat ditulis ({exc.strerror}); tutup dulu di Excel, "
-                            "lalu ulangi. Berkas tidak berubah.") from exc
 
 
 @main.group("nomenklatur", cls=RenjaGroup)
@@ -357,7 +379,7 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
         printed = parse_print(block)
     book = OpenpyxlBook(workbook)
     result = import_print(book, printed)
-    backup = _save(book, workbook)
+    backup = book.save()
     _print_findings(result.notes)
     from renja_xl.domain.fmt import rupiah
 
