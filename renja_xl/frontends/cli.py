@@ -40,8 +40,11 @@ class RenjaGroup(click.Group):
     its own exit status, so that scripts (the Bappeda rekap) can tell it from a workbook with errors."""
 
     def invoke(self, ctx):
+        from renja_xl.support.memory import paused_gc
+
         try:
-            return super().invoke(ctx)
+            with paused_gc():  # one pause for the whole command: a short-lived process never collects
+                return super().invoke(ctx)
         except InputErrors as exc:
             _print_findings(exc.findings, sys.stderr)
             click.echo(f"Galat: {exc}", err=True)

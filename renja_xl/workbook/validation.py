@@ -106,6 +106,12 @@ def read_settings(grid: Grid) -> tuple[dict[str, str], list[Finding]]:
 
 
 def validate_grid(grid: Grid, nomenklatur: Nomenklatur | None = None) -> list[Finding]:
+    # one pause around reading and the rules (two would collect the whole model in between: support/memory.py)
+    with paused_gc():
+        return _validate_grid(grid, nomenklatur)
+
+
+def _validate_grid(grid: Grid, nomenklatur: Nomenklatur | None) -> list[Finding]:
     start_reading(grid, [PENGATURAN.name])
     renja = read_renja(grid, number=False)
     settings, notes = read_settings(grid)
