@@ -144,7 +144,7 @@ class CalamineBook:
             check_extent(sheet, *extent, self.path)
         if part:  # the <dimension> may be missing, stale or late: the cells themselves are bounded too
             check_sheet_xml(self.path, part, f"sheet '{sheet}' di berkas '{self.path.name}'",
-                            lambda rows, cols: check_extent(sheet, rows, cols, self.path))
+                            lambda rows, cols, exact: check_extent(sheet, rows, cols, self.path, exact))
         try:
             return wb.get_sheet_by_name(sheet)
         except CalamineError as exc:  # a damaged sheet: its XML cut short, a broken zip member

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 from renja_xl.domain.errors import WorkbookError
-from renja_xl.fileio.files import MAX_ROWS
+from renja_xl.fileio.files import MAX_ROWS, _n
 
 MAX_CSV_BYTES = 128 * 1024**2  # a SIPD print of MAX_ROWS rows is about 60 MB
 ENCODINGS = ("utf-8-sig", "cp1252")  # SIPD-RI and Excel on Windows write one of these
@@ -27,8 +27,8 @@ def read_csv_file(path: Path) -> list[list[str]]:
         raise WorkbookError(f"'{path}' adalah folder, bukan berkas CSV.")
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
-        raise WorkbookError(f"berkas '{path.name}' terlalu besar ({size:,} bita; batas Renja XL {MAX_CSV_BYTES:,} "
-                            "bita).".replace(",", "."))
+        raise WorkbookError(f"berkas '{path.name}' terlalu besar ({_n(size)} bita; batas Renja XL "
+                            f"{_n(MAX_CSV_BYTES)} bita).")
     return csv_rows(decode(path.read_bytes(), path.name), path.name)
 
 
@@ -40,7 +40,7 @@ def decode(data: bytes, name: str) -> str:
             error = exc
     raise WorkbookError(
         f"berkas '{name}' bukan teks UTF-8 maupun Windows-1252 (bita 0x{data[error.start]:02X} di posisi "
-        f"{error.start + 1:,}); buka di Excel dan simpan sebagai 'CSV UTF-8'.".replace(",", "."))
+        f"{_n(error.start + 1)}); buka di Excel dan simpan sebagai 'CSV UTF-8'.")
 
 
 def csv_rows(text: str, name: str = "CSV") -> list[list[str]]:
@@ -55,8 +55,8 @@ def csv_rows(text: str, name: str = "CSV") -> list[list[str]]:
     try:
         for row in reader:
             if len(rows) >= MAX_ROWS:
-                raise WorkbookError(f"berkas '{name}' memuat lebih dari {MAX_ROWS:,} baris; Renja XL membaca paling "
-                                    "banyak sebanyak itu. Pecah berkasnya, lalu coba lagi.".replace(",", "."))
+                raise WorkbookError(f"berkas '{name}' memuat lebih dari {_n(MAX_ROWS)} baris; Renja XL membaca "
+                                    "paling banyak sebanyak itu. Pecah berkasnya, lalu coba lagi.")
             rows.append(row)
     except csv.Error as exc:  # a field over the module's limit, a NUL byte, a quote left open at the end
         raise WorkbookError(f"berkas '{name}' baris {reader.line_num}: CSV tidak terbaca ({exc}); periksa isinya "

@@ -37,9 +37,9 @@ _TAG = re.compile(rb'''<(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*'
 _R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*(["\'])\s*([A-Za-z]*)([0-9]*)\s*\1')
 
 
-def sheet_extent(zf: zipfile.ZipFile, part: str, label: str) -> tuple[int, int]:
-    """(last row, last column) that calamine would hold for this sheet's cells, or an upper bound of it
-    (an honest sheet is only bounded: at most SAFE_COLS columns); streams the part."""
+def sheet_extent(zf: zipfile.ZipFile, part: str, label: str) -> tuple[int, int, bool]:
+    """(last row, last column, exact) that calamine would hold for this sheet's cells; an honest sheet is only
+    bounded (exact False: at most SAFE_COLS columns). Streams the part."""
     exact = _Exact(label)
     irregular = False
     tail = b""
@@ -65,7 +65,7 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, label: str) -> tuple[int, int]:
             exact.honest(data)
         if not piece:
             break
-    return exact.rows, exact.cols
+    return exact.rows, exact.cols, irregular
 
 
 class _Exact:
@@ -116,13 +116,14 @@ class _Exact:
 
 
 def check_sheet_xml(path, part: str, label: str, check) -> None:
-    """Run `check(rows, cols)` on a sheet's real extent; a damaged member is left for the reader to report."""
+    """Run `check(rows, cols, exact)` on a sheet's real extent; a damaged member is left for the reader to
+    report."""
     try:
         with zipfile.ZipFile(path) as zf:
-            rows, cols = sheet_extent(zf, part, label)
+            rows, cols, exact = sheet_extent(zf, part, label)
     except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError):
         return
-    check(rows, cols)
+    check(rows, cols, exact)
 
 
 def count_tags(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
