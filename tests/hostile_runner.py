@@ -1,9 +1,9 @@
 """Runs CLI commands in child processes with a time and a memory bound, quickly: a fork server.
 
 Started once (`python tests/hostile_runner.py`), it imports the toolkit and its libraries, then reads jobs as
-JSON lines on stdin and, for each, forks a child that sets its limits (RLIMIT_DATA: every heap and anonymous
+JSON on stdin and, for each, forks a child that sets its limits (RLIMIT_DATA: every heap and anonymous
 mapping, so a Rust allocation failure aborts the child and is seen as a signal) and runs `renja-xl ARGS` as the
-console script would. The parent waits with a timeout (SIGKILL beyond it) and answers one JSON line: exit
+console script would. The parent waits with a timeout (SIGKILL beyond it), a child per core at a time, and answers: exit
 status or signal, seconds, peak RSS of the child (wait4), and its output. A fresh interpreter per run costs a
 second of imports; a fork costs milliseconds, and each child still starts from the same clean state.
 """
@@ -42,36 +42,51 @@ def _child(job: dict) -> None:
     os._exit(code)
 
 
-def _run(job: dict) -> dict:
-    start = time.monotonic()
+def _start(job: dict) -> dict:
     pid = os.fork()
     if pid == 0:
         try:
             _child(job)
         finally:
             os._exit(120)
-    deadline = start + float(job["timeout"])
-    timed_out = False
-    while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            _, status, usage = os.wait4(pid, 0)
-            timed_out = True
-            break
-        time.sleep(0.01)
-    with open(job["stdout"], encoding="utf-8", errors="replace") as fh:
+    return {"pid": pid, "job": job, "start": time.monotonic()}
+
+
+def _finish(run: dict, status: int, usage, timed_out: bool) -> dict:
+    with open(run["job"]["stdout"], encoding="utf-8", errors="replace") as fh:
         output = fh.read()
     return {
         "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "timed_out": timed_out,
-        "seconds": time.monotonic() - start,
+        "seconds": time.monotonic() - run["start"],
         "max_rss_bytes": usage.ru_maxrss * 1024,
         "output": output[-4000:],
     }
+
+
+def run_all(jobs: list[dict], parallel: int) -> list[dict]:
+    """Every job, `parallel` children at a time (one per core); results in the order of the jobs."""
+    results: list[dict | None] = [None] * len(jobs)
+    running: dict[int, tuple[int, dict]] = {}
+    todo = list(enumerate(jobs))
+    while todo or running:
+        while todo and len(running) < parallel:
+            i, job = todo.pop(0)
+            run = _start(job)
+            running[run["pid"]] = (i, run)
+        for pid, (i, run) in list(running.items()):
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+            timed_out = False
+            if not done and time.monotonic() - run["start"] > float(run["job"]["timeout"]):
+                os.kill(pid, signal.SIGKILL)
+                _, status, usage = os.wait4(pid, 0)
+                done, timed_out = pid, True
+            if done:
+                results[i] = _finish(run, status, usage, timed_out)
+                del running[pid]
+        time.sleep(0.005)
+    return results  # type: ignore[return-value]
 
 
 def main() -> None:
@@ -91,9 +106,10 @@ def main() -> None:
             pass
 
     print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
+    for line in sys.stdin:  # one line: {"jobs": [...], "parallel": N}; one line back: the results
         if line.strip():
-            print(json.dumps(_run(json.loads(line))), flush=True)
+            request = json.loads(line)
+            print(json.dumps(run_all(request["jobs"], int(request.get("parallel", 1)))), flush=True)
 
 
 if __name__ == "__main__":

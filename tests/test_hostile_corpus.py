@@ -61,10 +61,10 @@ def runner():
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert json.loads(proc.stdout.readline()) == {"ready": True}
 
-    def run(args: list[str], cwd: Path, env: dict[str, str]) -> dict:
-        job = {"args": args, "cwd": str(cwd), "stdout": str(cwd / "keluaran.txt"), "timeout": TIMEOUT_S,
-               "memory_bytes": MEMORY_BYTES, "env": env}
-        proc.stdin.write(json.dumps(job) + "\n")
+    def run(batch: list[tuple[list[str], Path, dict[str, str]]]) -> list[dict]:
+        jobs = [{"args": args, "cwd": str(cwd), "stdout": str(cwd / "keluaran.txt"), "timeout": TIMEOUT_S,
+                 "memory_bytes": MEMORY_BYTES, "env": env} for args, cwd, env in batch]
+        proc.stdin.write(json.dumps({"jobs": jobs, "parallel": os.cpu_count() or 1}) + "\n")
         proc.stdin.flush()
         return json.loads(proc.stdout.readline())
 
@@ -92,7 +92,7 @@ def _secret_in_outputs(work: Path) -> list[str]:
 
 
 def test_every_hostile_file_through_every_command(corpus, runner, tmp_path) -> None:
-    failures, results = [], []
+    cases = []
     for name, path in sorted(corpus.items()):
         for command, make_args in COMMANDS.items():
             if path.suffix == ".csv" and command not in CSV_COMMANDS:
@@ -103,41 +103,42 @@ def test_every_hostile_file_through_every_command(corpus, runner, tmp_path) -> N
             _sipd_print(work / "cetakan_sipd.csv")
             subject = work / path.name
             shutil.copy(path, subject)
-            before = _digest(subject)
-            target_before = _digest(work / "target.xlsx")
-            r = runner(make_args(subject, work), work, {"RENJA_XL_HOME": str(work / "home")})
-            results.append((name, command, r))
-            problems = []
-            if r["signal"] is not None:
-                problems.append(f"signal {r['signal']}" + (" (timeout)" if r["timed_out"] else ""))
-            if r["exit"] == 3:
-                problems.append("status 3 (internal failure)")
-            if "Traceback" in r["output"]:
-                problems.append("traceback")
-            if SECRET in r["output"] or _secret_in_outputs(work):
-                problems.append("XXE: /etc/passwd in the output")
-            if r["max_rss_bytes"] > MAX_RSS_BYTES:
-                problems.append(f"peak RSS {r['max_rss_bytes'] / 1e6:.0f} MB")
-            if command != "import_sipd_target" and _digest(subject) != before:
-                problems.append("input changed")
-            if command == "import_sipd_target" and r["exit"] != 0 and _digest(subject) != before:
-                problems.append("refused target changed")
-            if command == "import_sipd_source" and r["exit"] != 0 and _digest(work / "target.xlsx") != target_before:
-                problems.append("target changed although the source was refused")
-            if r["exit"] not in (0, 1, 2, None):
-                problems.append(f"exit {r['exit']}")
-            if r["exit"] != 0 and "Galat" not in r["output"] and command not in ("validate", "validate_json"):
-                problems.append("no message")
-            if problems:
-                failures.append(f"{name} / {command}: {', '.join(problems)}\n    {r['output'][-600:]}")
-    summary = (f"{len(corpus)} files x {len(COMMANDS)} commands ({len(CSV_COMMANDS)} for a CSV) = {len(results)} runs; "
-               f"slowest {max(r['seconds'] for *_, r in results):.1f} s, "
-               f"peak RSS {max(r['max_rss_bytes'] for *_, r in results) / 1e6:.0f} MB")
+            cases.append((name, command, work, subject, _digest(subject), _digest(work / "target.xlsx"),
+                          make_args(subject, work)))
+    results = runner([(args, work, {"RENJA_XL_HOME": str(work / "home")}) for _, _, work, _, _, _, args in cases])
+    failures = []
+    for (name, command, work, subject, before, target_before, _), r in zip(cases, results):
+        problems = []
+        if r["signal"] is not None:
+            problems.append(f"signal {r['signal']}" + (" (timeout)" if r["timed_out"] else ""))
+        if r["exit"] == 3:
+            problems.append("status 3 (internal failure)")
+        if "Traceback" in r["output"]:
+            problems.append("traceback")
+        if SECRET in r["output"] or _secret_in_outputs(work):
+            problems.append("XXE: /etc/passwd in the output")
+        if r["max_rss_bytes"] > MAX_RSS_BYTES:
+            problems.append(f"peak RSS {r['max_rss_bytes'] / 1e6:.0f} MB")
+        if command != "import_sipd_target" and _digest(subject) != before:
+            problems.append("input changed")
+        if command == "import_sipd_target" and r["exit"] != 0 and _digest(subject) != before:
+            problems.append("refused target changed")
+        if command == "import_sipd_source" and r["exit"] != 0 and _digest(work / "target.xlsx") != target_before:
+            problems.append("target changed although the source was refused")
+        if r["exit"] not in (0, 1, 2, None):
+            problems.append(f"exit {r['exit']}")
+        if r["exit"] != 0 and "Galat" not in r["output"] and command != "validate":
+            problems.append("no message")
+        if problems:
+            failures.append(f"{name} / {command}: {', '.join(problems)}\n    {r['output'][-600:]}")
+    summary = (f"{len(corpus)} files x {len(COMMANDS)} commands ({len(CSV_COMMANDS)} for a CSV) = {len(results)} "
+               f"runs; slowest {max(r['seconds'] for r in results):.1f} s, "
+               f"peak RSS {max(r['max_rss_bytes'] for r in results) / 1e6:.0f} MB")
     print(summary)
     report = os.environ.get("RENJA_XL_CORPUS_REPORT")  # a file to keep every run's figures in
     if report:
-        Path(report).write_text(json.dumps([[n, c, {k: v for k, v in r.items() if k != "output"}] for n, c, r in results],
-                                     indent=0))
+        Path(report).write_text(json.dumps([[c[0], c[1], {k: v for k, v in r.items() if k != "output"}]
+                                            for c, r in zip(cases, results)], indent=0))
     assert not failures, summary + "\n" + "\n".join(failures)
 
 
@@ -153,7 +154,7 @@ def test_hostile_files_are_refused_with_a_reason(corpus, runner, tmp_path) -> No
     for name, needle in expected.items():
         work = tmp_path / name
         work.mkdir()
-        r = runner(["validate", str(corpus[name])], work, {"RENJA_XL_HOME": str(work / "home")})
+        (r,) = runner([(["validate", str(corpus[name])], work, {"RENJA_XL_HOME": str(work / "home")})])
         assert r["exit"] == 2, (name, r)
         assert needle in r["output"] and corpus[name].name in r["output"], (name, r["output"])
         assert len(r["output"].strip().splitlines()) == 1, (name, r["output"])
