@@ -359,27 +359,32 @@ def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
 
     if not sipd_file.exists():
         raise WorkbookError(f"berkas '{sipd_file}' tidak ditemukan.")
+    from renja_xl.sipd.usulan import SipdError
+
     printed = None
-    if sipd_file.suffix.lower() in (".csv", ".txt"):
-        from renja_xl.fileio.csv_text import read_csv_file
+    try:
+        if sipd_file.suffix.lower() in (".csv", ".txt"):
+            from renja_xl.fileio.csv_text import read_csv_file
 
-        block = read_csv_file(sipd_file)
-    else:
-        from renja_xl.engines.calamine_engine import CalamineBook
-        from renja_xl.sipd.usulan import SipdError
+            printed = parse_print(read_csv_file(sipd_file))
+        else:
+            from renja_xl.engines.calamine_engine import CalamineBook
 
-        source = CalamineBook(sipd_file)
-        names = source.sheet_names()
-        for name in names:  # the print is usually the first sheet; take the first that has its header
-            try:
-                printed = parse_print(source.read(name))
-                break
-            except SipdError:
-                if name == names[-1]:
-                    raise
-        block = []
-    if printed is None:
-        printed = parse_print(block)
+            source = CalamineBook(sipd_file)
+            names = source.sheet_names()
+            for name in names:  # the print is usually the first sheet; take the first that has its header
+                try:
+                    printed = parse_print(source.read(name))
+                    break
+                except SipdError:
+                    if name == names[-1]:
+                        raise
+            if printed is None:
+                printed = parse_print([])
+    except SipdError as exc:  # the print's own message names rows, not the file
+        if sipd_file.name in str(exc):
+            raise
+        raise SipdError(f"berkas '{sipd_file.name}': {exc}") from exc
     book = OpenpyxlBook(workbook)
     result = import_print(book, printed)
     backup = book.save()
