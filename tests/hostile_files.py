@@ -277,36 +277,31 @@ def million_rows(folder: Path) -> Path:
 
 # ---------------------------------------------------------------- CSV
 
-def csv_bad_bytes(folder: Path) -> Path:
-    path = folder / "csv_bita_asing.csv"
-    path.write_bytes(b"NO;KODE;URAIAN\n1;5.03;Penunjang \x81\x8d\x8f\x90\x9d urusan\n")
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
     return path
+
+
+def csv_bad_bytes(folder: Path) -> Path:
+    return _write(folder, "csv_bita_asing.csv", b"NO;KODE;URAIAN\n1;5.03;Penunjang \x81\x8d\x8f\x90\x9d urusan\n")
 
 
 def csv_huge_field(folder: Path) -> Path:
-    path = folder / "csv_sel_raksasa.csv"
-    path.write_bytes(b"kode,level,nama\n5.03,bidang,\"" + b"A" * 200_000 + b"\"\n")
-    return path
+    return _write(folder, "csv_sel_raksasa.csv", b'kode,level,nama\n5.03,bidang,"' + b"A" * 200_000 + b'"\n')
 
 
 def csv_million_lines(folder: Path) -> Path:
-    path = folder / "csv_sejuta_baris.csv"
-    with open(path, "wb") as fh:
-        fh.write(b"kode,level,nama\n")
-        fh.write(b"5.03.01.1.01.0001,sub_kegiatan,Nama\n" * 1_000_000)
-    return path
+    return _write(folder, "csv_sejuta_baris.csv",
+                  b"kode,level,nama\n" + b"5.03.01.1.01.0001,sub_kegiatan,Nama\n" * 1_000_000)
 
 
 def csv_nul(folder: Path) -> Path:
-    path = folder / "csv_nul.csv"
-    path.write_bytes(b"kode,level,nama\n5.03,bidang,\x00\x00\x00\n")
-    return path
+    return _write(folder, "csv_nul.csv", b"kode,level,nama\n5.03,bidang,\x00\x00\x00\n")
 
 
 def csv_open_quote(folder: Path) -> Path:
-    path = folder / "csv_kutip_terbuka.csv"
-    path.write_bytes(b'kode,level,nama\n5.03,bidang,"tidak ditutup\n' + b"x" * 1000)
-    return path
+    return _write(folder, "csv_kutip_terbuka.csv", b'kode,level,nama\n5.03,bidang,"tidak ditutup\n' + b"x" * 1000)
 
 
 CORPUS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
