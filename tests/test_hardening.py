@@ -86,10 +86,11 @@ def test_bombs_honest_and_lying_are_refused_quickly(tmp_path: Path) -> None:
     for make, needle in ((H.bomb_honest, "terlalu besar"), (H.bomb_lying, "bom zip")):
         path = make(tmp_path)
         assert path.stat().st_size < 3_000_000
-        start = time.monotonic()
-        code, out = run_process("validate", path)
-        assert code == 2 and needle in out and "Traceback" not in out, out
-        assert time.monotonic() - start < 30
+        for command in ("validate", "recalc"):  # calamine inflates a whole stream; openpyxl stops where it is told
+            start = time.monotonic()
+            code, out = run_process(command, path)
+            assert code == 2 and needle in out and "Traceback" not in out, (command, out)
+            assert time.monotonic() - start < 30
 
 
 def test_honest_large_workbook_is_not_refused(tmp_path: Path) -> None:

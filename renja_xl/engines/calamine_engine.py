@@ -33,8 +33,7 @@ class CalamineBook:
             with zipfile.ZipFile(self.path) as zf:
                 parts = _sheet_parts(zf)  # sheet name -> its XML in the zip
                 # what calamine inflates on opening (the sheets are measured before each is read)
-                check_members(zf, [n for n in zf.namelist()
-                                   if n.endswith((".xml", ".rels")) and n not in parts.values()])
+                check_members(zf, skip=parts.values())
         except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
             parts = {}
         try:

@@ -108,12 +108,17 @@ def load(path: Path):
 
 def _check_sheet_sizes(path: Path) -> None:
     """Rows and cells of every sheet bounded before openpyxl builds an object for each (a Tabel 6 of a million
-    rows would exhaust memory inside load_workbook)."""
+    rows would exhaust memory inside load_workbook); a part that inflates beyond its declared size refused, as
+    the fast reader refuses it."""
     from renja_xl.fileio.sheet_extent import count_tags, sheet_parts
+
+    from renja_xl.fileio.zip_members import check_members
 
     try:
         with zipfile.ZipFile(path) as zf:
-            for name, part in sheet_parts(zf).items():
+            parts = sheet_parts(zf)
+            check_members(zf, skip=parts.values())
+            for name, part in parts.items():
                 if part in zf.NameToInfo:
                     rows, cells = count_tags(zf, part)
                     check_extent(name, rows, 1, path, exact=False)

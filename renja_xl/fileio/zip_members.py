@@ -67,11 +67,12 @@ def inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, piece: int = 1 << 20) -
         yield pending
 
 
-def check_members(zf: zipfile.ZipFile, names) -> None:
-    """Inflate these members once (bounded by their declared sizes) so that a lying one is refused."""
-    for name in names:
-        info = zf.NameToInfo.get(name)
-        if info is not None:
+def check_members(zf: zipfile.ZipFile, skip=()) -> None:
+    """Inflate the XML parts (but `skip`, the sheets, which their readers measure) once, bounded by their declared
+    sizes, so that a lying one is refused before a library opens the workbook."""
+    skip = set(skip)
+    for info in zf.infolist():
+        if info.filename.endswith((".xml", ".rels")) and info.filename not in skip:
             for _ in inflated(zf, info):
                 pass
 
