@@ -169,13 +169,15 @@ def openpyxl_load_save(path: Path, out: Path, gc_paused: bool = False) -> None:
 
 
 def recalc_file(path: Path, output: Path | None = None) -> int:
-    """What `renja-xl recalc FILE [-o OUTPUT]` does (without printing); returns the blocks written."""
-    book = OpenpyxlBook(path)
-    report = recalc(book)
-    if report.writes == 0 and output is None:
-        return 0  # already up to date: the CLI leaves the file alone
-    book.save(output or path)
-    return report.writes
+    """What `renja-xl recalc FILE [-o OUTPUT]` does (without printing); returns the blocks written. Like the
+    CLI, the whole command is one pause of the garbage collector (support/memory.py)."""
+    with paused_gc():
+        book = OpenpyxlBook(path)
+        report = recalc(book)
+        if report.writes == 0 and output is None:
+            return 0  # already up to date: the CLI leaves the file alone
+        book.save(output or path)
+        return report.writes
 
 
 def validate_file(path: Path) -> int:

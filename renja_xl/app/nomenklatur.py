@@ -12,7 +12,7 @@ from typing import Any
 from renja_xl.domain.findings import Finding, has_errors
 from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, NOTE_ROW, TITLE_ROW, sheet
 from renja_xl.domain.versi import KNOWN_VERSIONS, KnownVersion
-from renja_xl.nomenklatur import NomenklaturError, jenis_key, parse_csv_text, parse_lampiran_block, save_version
+from renja_xl.nomenklatur import NomenklaturError, jenis_key, parse_csv_rows, parse_lampiran_block, save_version
 from renja_xl.nomenklatur.builtin import builtin_versions
 from renja_xl.nomenklatur.changes import apply_changes, parse_changes_csv
 from renja_xl.nomenklatur.diff import KIND_LABELS, Diff, diff
@@ -34,13 +34,6 @@ class ImportOutcome:
     dasar: str = ""          # the base version a change list was applied to
     perubahan: int = 0       # rows of the change list
     dihapus: int = 0         # codes the change list deleted
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise NomenklaturError(f"berkas '{path.name}' bukan teks UTF-8 ({exc}); simpan sebagai CSV UTF-8.") from exc
 
 
 def _sheet_as_csv(path: Path) -> str:
@@ -71,7 +64,9 @@ def _full_list(path: Path, versi: str, digit_sub: int):
                 problems.append(str(exc))
         raise NomenklaturError("; ".join(problems) or f"{path.name}: tidak ada sheet.")
     if suffix in (".csv", ".txt"):
-        return parse_csv_text(_read_text(path), versi, path.name)
+        from renja_xl.fileio.csv_text import read_csv_file  # bounded, UTF-8 or Windows-1252, else a message
+
+        return parse_csv_rows(read_csv_file(path), versi, path.name)
     raise NomenklaturError(f"berkas '{path.name}': gunakan lampiran .xlsx atau .csv (kode,level,nama,...).")
 
 
@@ -92,7 +87,9 @@ def import_list(path: Path, versi: str, digit_sub: int = 4, dasar: str | None = 
     if suffix in (".xlsx", ".xlsm"):
         text = _sheet_as_csv(path)
     elif suffix in (".csv", ".txt"):
-        text = _read_text(path)
+        from renja_xl.fileio.csv_text import read_text_file
+
+        text = read_text_file(path)
     else:
         raise NomenklaturError(f"berkas '{path.name}': daftar perubahan berupa .csv atau .xlsx "
                                "(aksi,kode,level,nama,indikator,satuan,kinerja,jenis_pemda,kode_baru).")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.fmt import angka, rupiah
-from renja_xl.sipd.usulan import SipdError, SipdImport, SipdPrint, import_print, parse_print, read_csv_text
+from renja_xl.sipd.usulan import SipdError, SipdImport, SipdPrint, import_print, parse_print
 from renja_xl.workbook.grid import Grid
 
 
@@ -25,15 +25,22 @@ class SipdOutcome:
 
 def read_print(path: Path) -> SipdPrint:
     """The print as people save it: CSV (UTF-8 or Windows-1252) or a workbook whose print is on any sheet
-    (usually the first: the first sheet that has the SIPD header is taken)."""
+    (usually the first: the first sheet that has the SIPD header is taken). A message names the file."""
     if not path.exists():
         raise WorkbookError(f"berkas '{path}' tidak ditemukan.")
+    try:
+        return _read_print(path)
+    except SipdError as exc:  # the print's own message names rows, not the file
+        if path.name in str(exc):
+            raise
+        raise SipdError(f"berkas '{path.name}': {exc}") from exc
+
+
+def _read_print(path: Path) -> SipdPrint:
     if path.suffix.lower() in (".csv", ".txt"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            text = path.read_text(encoding="cp1252")
-        return parse_print(read_csv_text(text))
+        from renja_xl.fileio.csv_text import read_csv_file  # bounded, UTF-8 or Windows-1252, else a message
+
+        return parse_print(read_csv_file(path))
     from renja_xl.engines.calamine_engine import CalamineBook
 
     source = CalamineBook(path)
@@ -44,7 +51,7 @@ def read_print(path: Path) -> SipdPrint:
         except SipdError:
             if name == names[-1]:
                 raise
-    raise SipdError(f"berkas '{path.name}' tidak memuat sheet.")
+    return parse_print([])  # a workbook without sheets: the print's own message
 
 
 def import_into(grid: Grid, source: Path, printed: SipdPrint | None = None) -> SipdOutcome:

@@ -6,6 +6,7 @@ Shared by the Word, Markdown and HTML writers, so each says the same.
 from __future__ import annotations
 
 from renja_xl.domain.findings import Finding
+from renja_xl.domain.fmt import angka
 from renja_xl.domain.model import Renja
 from renja_xl.chapters.blocks import Block
 from renja_xl.chapters.filters import tanggal
@@ -24,15 +25,21 @@ def finding_line(f: Finding) -> str:
     return f"{where}{code}: {f.message}"
 
 
+MAX_LISTED = 200  # errors listed in the appendix; a workbook with thousands is a DRAF for the same reason
+
+
 def draft_blocks(errors: list[Finding]) -> list[Block]:
-    """The closing appendix listing every error with its sheet and cell."""
+    """The closing appendix listing the errors with their sheet and cell (the first MAX_LISTED, then a count)."""
     if not errors:
         return []
     out = [Block("page_break"), Block("heading", "CATATAN VALIDASI", level=1),
            Block("paragraph", f"Dokumen ini **DRAF**: validasi buku kerja menemukan {len(errors)} galat berikut. "
                               "Perbaiki isiannya (renja-xl validate menunjukkan hal yang sama), lalu buat ulang "
                               "narasi; catatan ini hilang bila validasi lulus.")]
-    out += [Block("item", finding_line(f), label=f"{i}.") for i, f in enumerate(errors, 1)]
+    out += [Block("item", finding_line(f), label=f"{i}.") for i, f in enumerate(errors[:MAX_LISTED], 1)]
+    if len(errors) > MAX_LISTED:
+        out.append(Block("paragraph", f"... dan {angka(len(errors) - MAX_LISTED)} galat lainnya; daftar lengkapnya: "
+                                      "renja-xl validate BERKAS --tulis (sheet Validasi) atau --json."))
     return out
 
 

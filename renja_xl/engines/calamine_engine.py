@@ -16,6 +16,8 @@ from typing import Any, Callable, Sequence
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.workbook.grid import Block
 from renja_xl.fileio.files import check_extent, check_workbook_file
+from renja_xl.fileio.sheet_extent import check_sheet_xml, sheet_parts as _sheet_parts
+from renja_xl.fileio.zip_members import check_members
 
 # A sub kegiatan code as the text of a cell in a sheet's XML or a shared string: `<t>5.03.01.1.01.0001</t>`
 # (a code has no spaces, so no writer adds xml:space; the literal `<t>` lets the search skip ahead quickly).
@@ -32,15 +34,18 @@ class CalamineBook:
         self.path = Path(path)
         check_workbook_file(self.path)
         try:
+            with zipfile.ZipFile(self.path) as zf:
+                parts = _sheet_parts(zf)  # sheet name -> its XML in the zip
+                # what calamine inflates on opening (the sheets are measured before each is read)
+                check_members(zf, skip=parts.values())
+        except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
+            parts = {}
+        try:
             self.wb = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:  # calamine raises its own error types for damaged files
             raise WorkbookError(f"berkas '{self.path.name}' tidak dapat dibaca ({exc}).") from exc
         self._names = list(self.wb.sheet_names)
-        try:
-            with zipfile.ZipFile(self.path) as zf:
-                self._parts = _sheet_parts(zf)  # sheet name -> its XML in the zip
-        except (KeyError, OSError, zipfile.BadZipFile):
-            self._parts = {}
+        self._parts = parts
         self._sheets: dict = {}  # calamine parses a whole sheet on every get_sheet_by_name: once is enough
         self._pending: dict[str, Future] = {}  # sheets being parsed in the background (prefetch)
         self._local = threading.local()
@@ -139,9 +144,13 @@ class CalamineBook:
     def _parse(self, wb, sheet: str):
         from python_calamine import CalamineError
 
-        extent = _dimension(self.path, self._parts.get(sheet))
+        part = self._parts.get(sheet)
+        extent = _dimension(self.path, part)
         if extent:
-            check_extent(sheet, *extent)
+            check_extent(sheet, *extent, self.path)
+        if part:  # the <dimension> may be missing, stale or late: the cells themselves are bounded too
+            check_sheet_xml(self.path, part, f"sheet '{sheet}' di berkas '{self.path.name}'",
+                            lambda rows, cols, exact: check_extent(sheet, rows, cols, self.path, exact))
         try:
             return wb.get_sheet_by_name(sheet)
         except CalamineError as exc:  # a damaged sheet: its XML cut short, a broken zip member
@@ -167,7 +176,11 @@ class CalamineBook:
         return [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in ranges]
 
 
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)([0-9]+)"[^>]*?\st="e"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
+# An error cell and its content up to its own </c>: the content never holds another <c, so the search for the
+# end stops there (a self-closing `<c t="e"/>` has no content; `(.*?)</c>` ran to the next cell's end instead,
+# quadratic in a sheet of such cells).
+_ERROR_CELL = re.compile(
+    rb'<(?:\w+:)?c r="([A-Z]+)([0-9]+)"[^>]*?\st="e"[^>]*?(?:/>|>((?:[^<]|<(?!/?(?:\w+:)?c[\s/>]))*)</(?:\w+:)?c>)')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
@@ -213,7 +226,7 @@ def _error_cells(path: Path, sheets: Sequence[str],
                 data = zf.read(part)
                 cells = out[sheet] = []
                 for m in _ERROR_CELL.finditer(data):
-                    value = _VALUE.search(m.group(3))
+                    value = _VALUE.search(m.group(3) or b"")
                     if value is None:
                         continue
                     col = 0
@@ -279,23 +292,3 @@ def _apply_errors(block: Block, cells: list[tuple[int, int, str]]) -> None:
         line = block[row - 1]
         line.extend([None] * (col - len(line)))
         line[col - 1] = value
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its zip member, through xl/workbook.xml and its relationships."""
-    from html import unescape
-
-    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    targets = {}
-    for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)/?>", rels):
-        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
-        target = attrs.get("Target", "")
-        targets[attrs.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-    parts = {}
-    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
-        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
-        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
-        if rid in targets:
-            parts.setdefault(unescape(attrs.get("name", "")), targets[rid])
-    return parts

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from copy import copy
 from pathlib import Path
 from typing import Any, Sequence
@@ -9,7 +10,7 @@ from typing import Any, Sequence
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.workbook.grid import Block
 from renja_xl.support.memory import paused_gc
-from renja_xl.fileio.files import atomic_save, check_extent, check_workbook_file
+from renja_xl.fileio.files import atomic_save, check_cells, check_extent, check_workbook_file
 
 
 class OpenpyxlBook:
@@ -40,7 +41,7 @@ class OpenpyxlBook:
             return []
         cells = ws._cells
         width, height = ws.max_column, ws.max_row  # each scans every cell: once
-        check_extent(sheet, height, width)
+        check_extent(sheet, height, width, self.path)
         block: Block = [[None] * width for _ in range(height)]
         for (r, c), cell in cells.items():
             value = cell._value
@@ -85,6 +86,7 @@ class OpenpyxlBook:
             with paused_gc():
                 self.wb.save(tmp)
 
+        # a file Excel holds open (or a read-only one) becomes one Indonesian line in atomic_save
         return atomic_save(Path(target or self.path), save, keep_backup)
 
 
@@ -93,6 +95,7 @@ def load(path: Path):
     from openpyxl.utils.exceptions import InvalidFileException
 
     check_workbook_file(path)
+    _check_sheet_sizes(path)
     try:
         with paused_gc():
             wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
@@ -113,6 +116,25 @@ def _finish_vba_archive(wb) -> None:
     buffer = archive.fp
     archive.close()
     wb.vba_archive = zipfile.ZipFile(buffer)
+def _check_sheet_sizes(path: Path) -> None:
+    """Rows and cells of every sheet bounded before openpyxl builds an object for each (a Tabel 6 of a million
+    rows would exhaust memory inside load_workbook); a part that inflates beyond its declared size refused, as
+    the fast reader refuses it."""
+    from renja_xl.fileio.sheet_extent import count_tags, sheet_parts
+
+    from renja_xl.fileio.zip_members import check_members
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = sheet_parts(zf)
+            check_members(zf, skip=parts.values())
+            for name, part in parts.items():
+                if part in zf.NameToInfo:
+                    rows, cells = count_tags(zf, part)
+                    check_extent(name, rows, 1, path, exact=False)
+                    check_cells(name, cells, path)
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError):
+        return  # a damaged file: load_workbook below says so
 
 
 def _column_styles(ws) -> dict:

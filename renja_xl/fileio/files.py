@@ -12,23 +12,51 @@ from typing import Callable
 
 from renja_xl.domain.errors import OutputError, WorkbookError
 
-MAX_UNCOMPRESSED = 2 * 1024**3  # refuse zip bombs before a library inflates them
+# What a Renja can hold, documented in README ("Batas ukuran"): every sheet the toolkit reads is bounded by
+# these before a library holds it. The bench's Tabel 6 of 100,000 rows is half of MAX_ROWS.
+MAX_ROWS = 200_000
 # A sheet is read as one block from A1 to its last used cell: a stray entry in XFD1048576 would ask for 17
-# billion cells. 30 million is a Renja of a million rows by 30 columns.
-MAX_CELLS = 30_000_000
+# billion cells. 8 million is MAX_ROWS rows by 40 columns (the widest table has 16).
+MAX_CELLS = 8_000_000
+# Zip bombs are refused before a library inflates them: the inflated parts of a Renja at its limit, at a
+# generous 48 bytes per cell (a filled 100k-row Tabel 6 takes 53 bytes per cell it holds, and no sheet fills its
+# whole extent): 384 MB. A 6 MB file that inflates to 2 GB is refused here.
+BYTES_PER_CELL = 48
+MAX_UNCOMPRESSED = MAX_CELLS * BYTES_PER_CELL
 BACKUP_DIR = "cadangan"
 
 
-def check_extent(sheet: str, rows: int, cols: int) -> None:
-    """Refuse a sheet whose used range reaches far beyond any table (read from A1, it would not fit in memory)."""
-    if rows * cols > MAX_CELLS:
-        from renja_xl.domain.cells import cell_ref
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
+
+def check_extent(sheet: str, rows: int, cols: int, path: Path | None = None, exact: bool = True) -> None:
+    """Refuse a sheet whose used range reaches far beyond any table (read from A1, it would not fit in memory).
+    `exact=False`: `cols` is only a bound (the cell is then not named)."""
+    from renja_xl.domain.cells import cell_ref
+
+    where = f" di berkas '{Path(path).name}'" if path is not None else ""
+    reach = f"sampai sel {cell_ref(rows, cols)} ({_n(rows)} baris × {_n(cols)} kolom)" if exact else (
+        f"sampai baris {_n(rows)}")
+    if rows > MAX_ROWS:
         raise WorkbookError(
-            f"sheet '{sheet}' terpakai sampai sel {cell_ref(rows, cols)} ({rows:,} baris × {cols:,} kolom)".replace(",", ".")
-            + ": ada isian atau format jauh di luar tabel. Hapus baris di bawah dan kolom di kanan tabel (pilih, "
-            "klik kanan, Hapus), simpan, lalu coba lagi."
+            f"sheet '{sheet}'{where} terpakai {reach}; Renja XL membaca paling banyak {_n(MAX_ROWS)} baris per "
+            "sheet. Hapus baris di bawah tabel (pilih, klik kanan, Hapus) atau pecah tabelnya, simpan, lalu coba lagi."
         )
+    if rows * cols > MAX_CELLS:
+        raise WorkbookError(
+            f"sheet '{sheet}'{where} terpakai {reach}: ada isian atau format jauh di luar tabel. Hapus baris di "
+            "bawah dan kolom di kanan tabel (pilih, klik kanan, Hapus), simpan, lalu coba lagi."
+        )
+
+
+def check_cells(sheet: str, cells: int, path: Path | None = None) -> None:
+    """Refuse a sheet holding more cells than a Renja can (counted in its XML before a library builds them)."""
+    if cells > MAX_CELLS:
+        where = f" di berkas '{Path(path).name}'" if path is not None else ""
+        raise WorkbookError(
+            f"sheet '{sheet}'{where} memuat {_n(cells)} sel; Renja XL membaca paling banyak {_n(MAX_CELLS)} sel per "
+            "sheet. Hapus isian di luar tabel, lalu coba lagi.")
 
 
 def check_workbook_file(path: Path) -> None:
@@ -37,6 +65,13 @@ def check_workbook_file(path: Path) -> None:
         raise WorkbookError(f"berkas '{path}' tidak ditemukan.")
     if path.is_dir():
         raise WorkbookError(f"'{path}' adalah folder, bukan buku kerja.")
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    if magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: an .xls, or an .xlsx with a password to open
+        raise WorkbookError(
+            f"berkas '{path.name}' bukan buku kerja Excel .xlsx/.xlsm: berkas .xls lama atau buku kerja yang "
+            "dilindungi sandi. Buka di Excel, hapus sandinya bila ada, lalu Simpan Sebagai 'Buku Kerja Excel (.xlsx)'."
+        )
     if not zipfile.is_zipfile(path):
         raise WorkbookError(
             f"berkas '{path.name}' bukan buku kerja Excel .xlsx/.xlsm (mungkin .xls lama, CSV, atau rusak). "
@@ -46,12 +81,18 @@ def check_workbook_file(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
             total = sum(i.file_size for i in zf.infolist())
+            encrypted = any(i.flag_bits & 0x1 for i in zf.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
         raise WorkbookError(f"berkas '{path.name}' rusak dan tidak dapat dibuka ({exc}).") from exc
+    if encrypted:  # zipfile would raise RuntimeError ("password required") on the first read
+        raise WorkbookError(f"berkas '{path.name}' adalah arsip zip bersandi, bukan buku kerja Excel yang dapat "
+                            "dibaca; buka di Excel, hapus sandinya, lalu simpan sebagai .xlsx.")
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         raise WorkbookError(f"berkas '{path.name}' adalah arsip zip, tetapi bukan buku kerja Excel.")
     if total > MAX_UNCOMPRESSED:
-        raise WorkbookError(f"berkas '{path.name}' terlalu besar setelah diekstrak ({total:,} bita); ditolak.")
+        raise WorkbookError(
+            f"berkas '{path.name}' terlalu besar setelah diekstrak ({_n(total)} bita; batas Renja XL "
+            f"{_n(MAX_UNCOMPRESSED)} bita); ditolak.")
 
 
 def backup_path(path: Path, when: datetime | None = None) -> Path:

@@ -19,10 +19,25 @@ click_id.install()  # before the commands below are declared: click's own texts 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _print_findings(findings: list[Finding], stream=None) -> None:
+# Findings printed per rule; the rest are counted (all of them are in --json and the Validasi sheet): a table of
+# 100,000 rows with one mistake repeated would otherwise print 100,000 lines.
+MAX_PER_RULE = 20
+# Exit statuses (README, `renja-xl --help`): 1 the workbook has errors, 2 the input cannot be used (a message
+# says why), 3 the program itself failed (a bug: its traceback is printed for the report).
+EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 1, 2, 3
+
+
+def _print_findings(findings: list[Finding], stream=None, per_rule: int = MAX_PER_RULE) -> None:
     stream = stream or sys.stdout
+    shown: dict[str, int] = {}
     for f in findings:
-        click.echo(f.line(), file=stream)
+        n = shown[f.rule] = shown.get(f.rule, 0) + 1
+        if n <= per_rule:
+            click.echo(f.line(), file=stream)
+    for rule, n in shown.items():
+        if n > per_rule:
+            click.echo(f"... dan {n - per_rule:,} temuan '{rule}' lainnya (semua ada di --json dan di sheet "
+                       "Validasi dengan --tulis).".replace(",", "."), file=stream)
 
 
 def _say_created(folder) -> None:
@@ -31,18 +46,31 @@ def _say_created(folder) -> None:
 
 
 class RenjaGroup(click_id.Group):
-    """Maps the library's user errors to Indonesian messages and exit codes (a bug keeps its traceback)."""
+    """Maps the library's user errors to Indonesian messages and exit codes; a bug keeps its traceback and gets
+    its own exit status, so that scripts (the Bappeda rekap) can tell it from a workbook with errors."""
 
     def invoke(self, ctx):
+        from renja_xl.support.memory import paused_gc
+
         try:
-            return super().invoke(ctx)
+            with paused_gc():  # one pause for the whole command: a short-lived process never collects
+                return super().invoke(ctx)
         except InputErrors as exc:
             _print_findings(exc.findings, sys.stderr)
             click.echo(f"Galat: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(EXIT_FINDINGS)
         except RenjaError as exc:
             click.echo(f"Galat: {exc}", err=True)
-            sys.exit(2)
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except Exception:  # noqa: BLE001 - a bug: the traceback is printed, and the status says it was one
+            import traceback
+
+            traceback.print_exc()
+            click.echo(f"Galat internal Renja XL (bukan kesalahan isian; status {EXIT_INTERNAL}). Laporkan pesan di "
+                       "atas beserta berkasnya.", err=True)
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=RenjaGroup, context_settings=CONTEXT, invoke_without_command=True)
@@ -56,6 +84,10 @@ def main(ctx: click.Context) -> None:
       renja-xl example keluaran/contoh.xlsx
       renja-xl recalc renja.xlsx
       renja-xl validate renja.xlsx --json
+
+    \b
+    Status keluar: 0 berhasil; 1 buku kerja memuat galat; 2 berkas atau isian tidak dapat
+    dipakai (pesan menyebut sebabnya); 3 galat internal Renja XL (laporkan).
     """
     if ctx.invoked_subcommand is None:  # bare `renja-xl`: the help, and success
         click.echo(ctx.get_help())
@@ -103,7 +135,7 @@ def _present_chapters(outcome) -> None:
     if outcome.missing:
         click.echo("Dicetak 'belum diisi': " + "; ".join(outcome.missing) + ".")
     if outcome.draft:
-        click.echo(f"Dokumen ini DRAF: validasi menemukan {len(outcome.errors)} galat (tercantum di Catatan "
+        click.echo(f"Dokumen ini DRAF: validasi menemukan {angka(len(outcome.errors))} galat (tercantum di Catatan "
                    "Validasi di akhir dokumen). Perbaiki lalu buat ulang; --final menolak dokumen yang belum lulus.")
 
 
@@ -142,6 +174,10 @@ def recalc_cmd(file: Path, output: Path | None) -> None:
 def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
     """Validasi: kode, nomenklatur, isian, uang dan kecocokan antartabel. Keluar dengan status 1 bila ada galat.
 
+    Status keluar: 0 tanpa galat, 1 ada galat di buku kerja, 2 berkas tidak dapat dibaca,
+    3 galat internal Renja XL. Temuan dicetak paling banyak 20 per aturan (sisanya dihitung);
+    --json dan --tulis memuat semuanya.
+
     Semua aturan dijalankan, lalu semua temuan dilaporkan (galat lebih dulu). Aturan dapat
     dimatikan atau diubah tingkatnya di sheet 'Pengaturan Validasi'. Kode dan nama dibandingkan
     dengan nomenklatur versi yang dipilih di Identitas (impor dulu dengan 'renja-xl nomenklatur import').
@@ -168,7 +204,7 @@ def validate_cmd(file: Path, as_json: bool, tulis: bool) -> None:
     if tulis:
         click.echo(written, err=as_json)  # after the findings, where it is seen; off stdout when that is JSON
     if outcome.has_errors:
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command("chapters")
@@ -207,7 +243,7 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
     """
     from renja_xl.app.chapters import write_chapters
     from renja_xl.chapters import copy_templates
-    from renja_xl.chapters.draft import finding_line
+    from renja_xl.chapters.draft import MAX_LISTED, finding_line
     from renja_xl.engines.calamine_engine import CalamineBook
 
     if copy_to is not None:
@@ -223,10 +259,12 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
         raise click.UsageError("--pdf hanya untuk keluaran docx.")
     outcome = write_chapters(CalamineBook(file), output, fmt, templates_dir, pdf, outline, final)
     if outcome.refused:
-        click.echo(f"Narasi TIDAK ditulis (--final): validasi menemukan {len(outcome.errors)} galat:", err=True)
-        for f in outcome.errors:
+        click.echo(f"Narasi TIDAK ditulis (--final): validasi menemukan {angka(len(outcome.errors))} galat:", err=True)
+        for f in outcome.errors[:MAX_LISTED]:
             click.echo("  " + finding_line(f), err=True)
-        sys.exit(1)
+        if len(outcome.errors) > MAX_LISTED:
+            click.echo(f"  ... dan {angka(len(outcome.errors) - MAX_LISTED)} galat lainnya (renja-xl validate).", err=True)
+        sys.exit(EXIT_FINDINGS)
     _present_chapters(outcome)
 
 
@@ -531,7 +569,7 @@ def rekap_cmd(inputs: tuple[str, ...], output: Path | None, pagu: Path | None, p
                    f"ditulis ke {outcome.output}" + (f" dan {outcome.html}" if outcome.html else "")
                    + f" dalam {outcome.seconds:.1f} s ({outcome.runner}).")
     if any(r.counts["error"] for r in outcome.records) or any(f.severity == "error" for _, f in outcome.cross):
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 def _rekap_progress():

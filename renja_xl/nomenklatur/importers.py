@@ -41,13 +41,18 @@ def _entry_from(kode_raw: Any, level_raw: Any, nama: Any, indikator: Any = "", s
 def parse_csv_text(text: str, versi: str, source: str = "CSV") -> ImportResult:
     """A clean list: header `kode,level,nama` plus optional indikator, satuan, jenis_pemda, kinerja (other columns
     ignored)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    return parse_csv_rows(csv.reader(io.StringIO(text.lstrip("\ufeff"))), versi, source)
+
+
+def parse_csv_rows(lines, versi: str, source: str = "CSV") -> ImportResult:
+    """The same from rows already read (renja_xl.fileio.csv_text reads a file, bounded)."""
+    lines = iter(lines)
+    header = [str(h).strip().lower() for h in next(lines, [])]
     if "kode" not in header or "nama" not in header:
         raise NomenklaturError(f"{source}: baris judul harus memuat kolom 'kode' dan 'nama' (tertulis: {', '.join(header)}).")
-    reader.fieldnames = header
     entries, notes = [], []
-    for line_no, row in enumerate(reader, start=2):
+    for line_no, line in enumerate(lines, start=2):
+        row = dict(zip(header, line))
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         try:

@@ -14,8 +14,6 @@ when any cannot be read, nothing is written.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -80,13 +78,10 @@ class SipdPrint:
 # ---------------------------------------------------------------- reading the print
 
 def read_csv_text(text: str) -> list[list[Any]]:
-    text = text.lstrip("\ufeff")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    """The print saved as CSV text, as a block (renja_xl.fileio.csv_text reads the files, bounded)."""
+    from renja_xl.fileio.csv_text import csv_rows
+
+    return csv_rows(text, SOURCE)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -122,6 +122,12 @@ def validate_grid(grid: Grid, nomenklatur: Nomenklatur | None = None) -> list[Fi
 
 def check_grid(grid: Grid, nomenklatur: Nomenklatur | None = None) -> tuple[Renja, list[Finding]]:
     """What validate_grid does, with the Renja it read (the rekap needs both from one read)."""
+    # one pause around reading and the rules (two would collect the whole model in between: support/memory.py)
+    with paused_gc():
+        return _check_grid(grid, nomenklatur)
+
+
+def _check_grid(grid: Grid, nomenklatur: Nomenklatur | None) -> tuple[Renja, list[Finding]]:
     start_reading(grid, [PENGATURAN.name])
     renja = read_renja(grid, number=False)
     settings, notes = read_settings(grid)
