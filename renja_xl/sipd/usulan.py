@@ -77,13 +77,6 @@ class SipdPrint:
 
 # ---------------------------------------------------------------- reading the print
 
-def read_csv_text(text: str) -> list[list[Any]]:
-    """The print saved as CSV text, as a block (renja_xl.fileio.csv_text reads the files, bounded)."""
-    from renja_xl.fileio.csv_text import csv_rows
-
-    return csv_rows(text, SOURCE)
-
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 
