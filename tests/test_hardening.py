@@ -56,9 +56,12 @@ def _extent_of(xml_rows: bytes) -> tuple[int, int, bool]:
     (b'<row r="3">' + b"<c/>" * 300 + b"</row><row><c/></row>", (4, 300, True)),
     (b'<x:row r="5"><x:c r="AB5"/></x:row>', (5, 28, True)),
     (b'<row r="1"><c foo=">" r="ZZ9"/></row>', (9, 702, True)),
+    # the standard Tabel 6 ends at AF: still the honest form (no Python work per cell)
+    (b'<row r="4"><c r="A4"><v>1</v></c><c r="AF4"><v>1</v></c></row>', (4, SAFE_COLS, False)),
+    (b'<row r="4"><c r="BA4"><v>1</v></c></row>', (4, 53, True)),
 ])
 def test_sheet_extent_is_where_calamine_puts_the_cells(rows, expected) -> None:
-    """Honest sheets are only bounded (26 columns); anything else is measured as calamine places cells: the
+    """Honest sheets are only bounded (columns up to AZ); anything else is measured as calamine places cells: the
     r attribute in any quoting or case, one after the last cell without it, namespaced tags."""
     assert _extent_of(rows) == expected
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from renja_xl.domain.errors import OutputError
 from renja_xl.domain.findings import Finding
+from renja_xl.fileio.paths import check_output
 from renja_xl.workbook.grid import Grid
+
+FORMATS = {".docx": "docx", ".md": "md", ".html": "html", ".htm": "html"}  # output suffix -> format
 
 
 @dataclass
@@ -17,6 +21,7 @@ class ChaptersOutcome:
     outline: str = ""
     refused: bool = False  # --final with errors: nothing written
     missing: list[str] = field(default_factory=list)  # what the outline places but the workbook leaves empty
+    created_folder: Path | None = None  # a missing folder made for the output
 
     @property
     def draft(self) -> bool:
@@ -61,19 +66,26 @@ def missing_parts(renja, outline) -> list[str]:
     return out
 
 
-def write_chapters(grid: Grid, output: str | Path, fmt: str = "docx", templates_dir: str | Path | None = None,
+def write_chapters(grid: Grid, output: str | Path, fmt: str | None = None, templates_dir: str | Path | None = None,
                    pdf: bool = False, outline: str | Path | None = None, final: bool = False,
                    learn_pages: bool = True) -> ChaptersOutcome:
+    """`fmt`: docx, md or html; by default from the output's suffix. `pdf`: a PDF beside the .docx."""
     from renja_xl.chapters import load_outline, write_chapters as write
 
+    output = Path(output)
+    created = check_output(output, tuple(FORMATS), hint=f"untuk PDF tulis -o {output.with_suffix('.docx')} --pdf "
+                                                        "(PDF dibuat di sampingnya)")
+    fmt = fmt or FORMATS[output.suffix.lower()]
+    if pdf and fmt != "docx":
+        raise OutputError("PDF hanya dibuat dari keluaran docx (-o NAMA.docx --pdf). Tidak ada yang ditulis.")
     renja, findings = validated_renja(grid)
     errors = [f for f in findings if f.severity == "error"]
     chosen = load_outline(outline_choice(renja, outline))
     outcome = ChaptersOutcome(errors=errors, findings=findings, outline=chosen.nama,
-                              missing=missing_parts(renja, chosen))
+                              missing=missing_parts(renja, chosen), created_folder=created)
     if final and errors:
         outcome.refused = True
         return outcome
-    outcome.written = write(renja, Path(output), fmt, templates_dir, pdf, chosen, errors,
+    outcome.written = write(renja, output, fmt, templates_dir, pdf, chosen, errors,
                             learn_pages=learn_pages and fmt == "docx")
     return outcome

@@ -17,7 +17,7 @@ from renja_xl.domain.errors import WorkbookError
 from renja_xl.workbook.grid import Block
 from renja_xl.fileio.files import check_extent, check_workbook_file
 from renja_xl.fileio.sheet_extent import check_sheet_xml, sheet_parts as _sheet_parts
-from renja_xl.fileio.zip_members import check_members
+from renja_xl.fileio.zip_members import check_members, inflated
 
 # A sub kegiatan code as the text of a cell in a sheet's XML or a shared string: `<t>5.03.01.1.01.0001</t>`
 # (a code has no spaces, so no writer adds xml:space; the literal `<t>` lets the search skip ahead quickly).
@@ -223,7 +223,7 @@ def _error_cells(path: Path, sheets: Sequence[str],
                 part = parts.get(sheet)
                 if not part or not _scan(zf, part, texts):
                     continue
-                data = zf.read(part)
+                data = b"".join(inflated(zf, zf.getinfo(part)))
                 cells = out[sheet] = []
                 for m in _ERROR_CELL.finditer(data):
                     value = _VALUE.search(m.group(3) or b"")
@@ -271,17 +271,16 @@ def _scan(zf: zipfile.ZipFile, part: str, texts: TextHook | None = None) -> bool
     marker = b't="e"'
     found = False
     tail = b""
-    with zf.open(part) as fh:
-        while chunk := fh.read(1 << 18):
-            if not found and (marker in tail + chunk[:8] or marker in chunk):
-                found = True
-                if texts is None:
-                    break
-            tail = chunk[-8:]
-            if texts is not None:
-                pattern, callback = texts
-                for m in pattern.finditer(chunk):
-                    callback(m.group(1).decode("utf-8", "replace"))
+    for chunk in inflated(zf, zf.getinfo(part), 1 << 18):
+        if not found and (marker in tail + chunk[:8] or marker in chunk):
+            found = True
+            if texts is None:
+                break
+        tail = chunk[-8:]
+        if texts is not None:
+            pattern, callback = texts
+            for m in pattern.finditer(chunk):
+                callback(m.group(1).decode("utf-8", "replace"))
     return found
 
 

@@ -19,12 +19,13 @@ from typing import Any, Callable, Sequence
 
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.formula import Formula
-from renja_xl.engines.calamine_engine import CalamineBook, _sheet_parts
+from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.ooxml import formulas as formula_scan
 from renja_xl.engines.ooxml import package
 from renja_xl.engines.ooxml.sheetwrite import Write, rewrite
 from renja_xl.engines.ooxml.sheetxml import SheetStream
 from renja_xl.fileio.files import atomic_save
+from renja_xl.fileio.sheet_extent import sheet_parts
 from renja_xl.support.memory import paused_gc
 from renja_xl.workbook.grid import Block
 
@@ -48,7 +49,7 @@ class PackageBook:
         self.reader = CalamineBook(self.path)  # the file checks (missing, not a workbook, zip bomb) are its
         try:
             with zipfile.ZipFile(self.path) as zf:
-                self._parts = _sheet_parts(zf)
+                self._parts = sheet_parts(zf)
                 workbook = zf.read(WORKBOOK)
         except (KeyError, OSError, zipfile.BadZipFile, zlib.error) as exc:
             raise WorkbookError(f"berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja Excel ({exc}).") from exc

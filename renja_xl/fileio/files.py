@@ -16,11 +16,11 @@ from renja_xl.domain.errors import OutputError, WorkbookError
 # these before a library holds it. The bench's Tabel 6 of 100,000 rows is half of MAX_ROWS.
 MAX_ROWS = 200_000
 # A sheet is read as one block from A1 to its last used cell: a stray entry in XFD1048576 would ask for 17
-# billion cells. 8 million is MAX_ROWS rows by 40 columns (the widest table has 16).
-MAX_CELLS = 8_000_000
+# billion cells. MAX_ROWS rows by 52 columns (A to AZ; the widest table, Tabel 6, ends at AF): 10.4 million.
+MAX_CELLS = MAX_ROWS * 52
 # Zip bombs are refused before a library inflates them: the inflated parts of a Renja at its limit, at a
 # generous 48 bytes per cell (a filled 100k-row Tabel 6 takes 53 bytes per cell it holds, and no sheet fills its
-# whole extent): 384 MB. A 6 MB file that inflates to 2 GB is refused here.
+# whole extent): 499 MB. A 6 MB file that inflates to 2 GB is refused here.
 BYTES_PER_CELL = 48
 MAX_UNCOMPRESSED = MAX_CELLS * BYTES_PER_CELL
 BACKUP_DIR = "cadangan"

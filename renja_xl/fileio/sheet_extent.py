@@ -6,7 +6,7 @@ exception). The sheet's <dimension> cannot be trusted for that: it may be missin
 XML is streamed once, in pieces, and every cell reference is bounded before calamine is asked for the sheet.
 
 Written by hand because no library gives the extent without building the cells: the honest case (every `<c>`
-and `<row>` carrying its `r` first, one-letter columns and rows below 1,000,000, as Excel, LibreOffice and
+and `<row>` carrying its `r` first, columns up to AZ and rows below 1,000,000, as Excel, LibreOffice and
 openpyxl write them) is recognised in C by one search per piece; anything else, including a cell without `r`
 (calamine places it after its neighbour), lowercase or quoted-oddly references and namespaced tags, is
 measured exactly the way calamine places cells.
@@ -21,16 +21,17 @@ import zlib
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.fileio.zip_members import inflated
 
-# Inside this the honest case needs no counting: 26 columns x 999,999 rows (26 million cells, below MAX_CELLS).
-SAFE_ROWS, SAFE_COLS = 999_999, 26
+# Inside this the honest case needs no counting: columns A to AZ (the widest table, Tabel 6, ends at AF), rows
+# below a million; the rows it holds are bounded by the last <row> seen.
+SAFE_ROWS, SAFE_COLS = 999_999, 52
 _PIECE = 1 << 20
 _MAX_TAG = 1 << 16  # a start tag longer than this is not a worksheet's
 
-# A <c> or <row> start tag that is not in the honest form (r first, A-Z and up to 6 digits): found by one
+# A <c> or <row> start tag that is not in the honest form (r first, A-AZ and up to 6 digits): found by one
 # search in C, with no Python work per cell in an honest file.
 # Three searches, each with its own literal start (one pattern with alternatives tries every '<' of the XML, 4x
 # slower); the third catches namespaced tags (and, harmlessly, a text like "10:c ").
-_IRREGULAR = (re.compile(rb'<c(?! r="[A-Z][0-9]{1,6}")[\s/>]'), re.compile(rb'<row(?! r="[0-9]{1,6}")[\s/>]'),
+_IRREGULAR = (re.compile(rb'<c(?! r="A?[A-Z][0-9]{1,6}")[\s/>]'), re.compile(rb'<row(?! r="[0-9]{1,6}")[\s/>]'),
               re.compile(rb':(?:c|row)[\s/>]'))
 _TAG_START = re.compile(rb'<(?:[\w.-]+:)?(?:row|c)[\s/>]')
 _TAG = re.compile(rb'''<(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>''')

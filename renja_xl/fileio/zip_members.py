@@ -13,6 +13,7 @@ import zlib
 from typing import Iterator
 
 from renja_xl.domain.errors import WorkbookError
+from renja_xl.fileio import deflate
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # zipfile's own layout of a local file header (30 bytes)
 _RAW_PIECE = 1 << 18
@@ -39,10 +40,11 @@ def inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, piece: int = 1 << 20) -
     fields = _LOCAL_HEADER.unpack(header)
     fp.seek(info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10])  # past the name and extra field
     left = info.compress_size
-    decoder = zlib.decompressobj(-15)
+    decoder = deflate.decompressobj()
     produced = 0
     limit = info.file_size
-    pending = b""
+    pending: list[bytes] = []
+    size = 0
     while left > 0 or decoder.unconsumed_tail:
         if not decoder.unconsumed_tail:
             raw = fp.read(min(_RAW_PIECE, left))
@@ -52,19 +54,23 @@ def inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, piece: int = 1 << 20) -
         else:
             raw = decoder.unconsumed_tail
         # at most one byte beyond the declared size is ever made: enough to know the entry lies
-        data = decoder.decompress(raw, limit + 1 - produced)
+        try:
+            data = decoder.decompress(raw, limit + 1 - produced)
+        except deflate.errors as exc:  # ISA-L has its own error type; callers expect zipfile's (zlib.error)
+            raise zlib.error(str(exc)) from exc
         produced += len(data)
         if produced > limit:
             raise WorkbookError(
                 f"{label} berisi lebih banyak data daripada yang dinyatakan (bom zip); berkas ditolak.")
-        pending += data
-        if len(pending) >= piece:
-            yield pending
-            pending = b""
+        pending.append(data)
+        size += len(data)
+        if size >= piece:
+            yield b"".join(pending)
+            pending, size = [], 0
         if decoder.eof:
             break
     if pending:
-        yield pending
+        yield b"".join(pending)
 
 
 def check_members(zf: zipfile.ZipFile, skip=()) -> None:

@@ -11,7 +11,7 @@ from renja_xl import __version__
 from renja_xl.domain.errors import InputErrors, RenjaError
 from renja_xl.domain.findings import Finding
 from renja_xl.domain.fmt import angka
-from renja_xl.fileio.paths import check_output, created_note
+from renja_xl.fileio.paths import created_note
 from renja_xl.frontends import click_id
 
 click_id.install()  # before the commands below are declared: click's own texts in Indonesian
@@ -252,12 +252,8 @@ def chapters_cmd(file: Path, output: Path | None, templates_dir: Path | None, fm
         return
     if output is None:
         raise click.UsageError("sebutkan berkas keluaran dengan -o, misalnya -o renja.docx.")
-    _say_created(check_output(output, (".docx", ".md", ".html", ".htm"),
-                              hint=f"untuk PDF tulis -o {output.with_suffix('.docx')} --pdf (PDF dibuat di sampingnya)"))
-    fmt = fmt or {".md": "md", ".html": "html", ".htm": "html"}.get(output.suffix.lower(), "docx")
-    if pdf and fmt != "docx":
-        raise click.UsageError("--pdf hanya untuk keluaran docx.")
     outcome = write_chapters(CalamineBook(file), output, fmt, templates_dir, pdf, outline, final)
+    _say_created(outcome.created_folder)
     if outcome.refused:
         click.echo(f"Narasi TIDAK ditulis (--final): validasi menemukan {angka(len(outcome.errors))} galat:", err=True)
         for f in outcome.errors[:MAX_LISTED]:

@@ -9,7 +9,7 @@ from renja_xl.domain.layout import FIRST_DATA_ROW, MONEY_FORMAT, PERCENT_FORMAT
 from renja_xl.engines.rekap_xlsx import ChartOut, Formula, SheetOut
 from renja_xl.rekap import program
 from renja_xl.rekap.merge import Merge, Record
-from renja_xl.workbook.validation import _safe
+from renja_xl.workbook.validation import plain_text
 
 RINGKASAN = "Ringkasan per OPD"
 REKAP_PROGRAM = "Rekap Program"
@@ -29,7 +29,7 @@ SUM_COLS = "HIKLMNOPQR"
 
 
 def text(value: Any) -> Any:
-    return _safe(str(value)) if isinstance(value, str) else value
+    return plain_text(str(value)) if isinstance(value, str) else value
 
 
 def _ringkasan_rows(records: list[Record]) -> Iterator[tuple[list[Any], bool]]:

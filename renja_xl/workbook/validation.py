@@ -155,7 +155,7 @@ def hyperlink(sheet_name: str, cell: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _safe(value: str) -> str:
+def plain_text(value: str) -> str:
     """Text that a writer must not take for a formula (a code typed as '=...' in a hostile file), without the
     control characters no worksheet can hold."""
     value = _CONTROL.sub("", value)
@@ -165,8 +165,8 @@ def _safe(value: str) -> str:
 def validasi_rows(findings: list[Finding]) -> list[list[Any]]:
     rows = []
     for i, f in enumerate(sort_findings(findings), start=1):
-        link = hyperlink(f.sheet, f.cell) if f.sheet else _safe(f.cell)
-        rows.append([i, SEVERITY_LABELS[f.severity], f.rule, _safe(f.sheet), link, _safe(f.code), _safe(f.message)])
+        link = hyperlink(f.sheet, f.cell) if f.sheet else plain_text(f.cell)
+        rows.append([i, SEVERITY_LABELS[f.severity], f.rule, plain_text(f.sheet), link, plain_text(f.code), plain_text(f.message)])
     return rows
 
 
