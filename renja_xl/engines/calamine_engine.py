@@ -83,17 +83,23 @@ class CalamineBook:
         # Two threads, no more busy ones than cores (a third slowed the largest sheet by ~5 %): one scans for
         # error cells and then parses the smaller sheets, the other parses the largest sheet from the start.
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="renja-xl-calamine")
-        errors = pool.submit(_error_cells, self.path, todo, texts)
+        # The scan waits until the largest sheet's extent is measured (Python-level searches that hold the GIL
+        # on that sheet's critical path); it then runs while calamine parses, which releases the GIL.
+        measured = threading.Event()
+        errors = pool.submit(_error_cells, self.path, todo, texts, measured)
         for i, name in enumerate(todo):
-            self._pending[name] = pool.submit(self._read_in_thread, name, errors, i == 0)
+            self._pending[name] = pool.submit(self._read_in_thread, name, errors, measured if i == 0 else None)
         pool.shutdown(wait=False)
 
-    def _read_in_thread(self, sheet: str, errors: Future, shared_handle: bool):
+    def _read_in_thread(self, sheet: str, errors: Future, measured: threading.Event | None):
         from python_calamine import CalamineWorkbook
 
-        if shared_handle:
-            with self._wb_lock:
-                ws = self._parse(self.wb, sheet)
+        if measured is not None:  # the largest sheet, with the handle already open
+            try:
+                with self._wb_lock:
+                    ws = self._parse(self.wb, sheet, measured)
+            finally:
+                measured.set()
         else:
             wb = getattr(self._local, "wb", None)
             if wb is None:
@@ -141,7 +147,7 @@ class CalamineBook:
                 ws = self._sheets[sheet] = self._parse(self.wb, sheet)
         return ws
 
-    def _parse(self, wb, sheet: str):
+    def _parse(self, wb, sheet: str, measured: threading.Event | None = None):
         from python_calamine import CalamineError
 
         part = self._parts.get(sheet)
@@ -151,6 +157,8 @@ class CalamineBook:
         if part:  # the <dimension> may be missing, stale or late: the cells themselves are bounded too
             check_sheet_xml(self.path, part, f"sheet '{sheet}' di berkas '{self.path.name}'",
                             lambda rows, cols, exact: check_extent(sheet, rows, cols, self.path, exact))
+        if measured is not None:
+            measured.set()
         try:
             return wb.get_sheet_by_name(sheet)
         except CalamineError as exc:  # a damaged sheet: its XML cut short, a broken zip member
@@ -209,11 +217,13 @@ def _read_with_openpyxl(path: Path, sheet: str) -> Block:
             wb.close()
 
 
-def _error_cells(path: Path, sheets: Sequence[str],
-                 texts: TextHook | None = None) -> dict[str, list[tuple[int, int, str]]]:
+def _error_cells(path: Path, sheets: Sequence[str], texts: TextHook | None = None,
+                 after: threading.Event | None = None) -> dict[str, list[tuple[int, int, str]]]:
     """(row, column, error text) of every error cell of these sheets; a sheet's XML is only scanned for `t="e"`
-    (and, with `texts`, for the texts the caller wants handed over, see prefetch)."""
+    (and, with `texts`, for the texts the caller wants handed over, see prefetch); `after`: start once it is set."""
     out: dict[str, list[tuple[int, int, str]]] = {}
+    if after is not None:
+        after.wait()
     try:
         with zipfile.ZipFile(path) as zf:
             parts = _sheet_parts(zf)
