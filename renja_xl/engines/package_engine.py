@@ -26,6 +26,7 @@ from renja_xl.engines.ooxml.sheetwrite import Write, rewrite
 from renja_xl.engines.ooxml.sheetxml import SheetStream
 from renja_xl.fileio.files import atomic_save
 from renja_xl.fileio.sheet_extent import sheet_parts
+from renja_xl.fileio.zip_members import MemberReader
 from renja_xl.support.memory import paused_gc
 from renja_xl.workbook.grid import Block
 
@@ -238,7 +239,7 @@ class PackageBook:
     def _rewrite_sheet(self, zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str):
         moves = self._moves.get(sheet)
         preload = _rows_of(zin, info, sheet, {s for s in moves.values() if s is not None}) if moves else {}
-        with zin.open(info) as fh:
+        with MemberReader(zin, info) as fh:
             stream = SheetStream(fh, sheet)
             outcome = self._stream(zout, _like(info), stream, sheet, self._blocks.get(sheet), moves, preload)
         objects = list(outcome.objects)
@@ -264,7 +265,7 @@ class PackageBook:
 def _rows_of(zin: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, wanted: set[int]) -> dict[int, bytes]:
     """The XML of these rows of a sheet (the rows a moved block is made of)."""
     out = {}
-    with zin.open(info) as fh:
+    with MemberReader(zin, info) as fh:
         for r, row in SheetStream(fh, sheet).rows():
             if r in wanted:
                 out[r] = row

@@ -22,3 +22,7 @@ errors: tuple[type[BaseException], ...] = (zlib.error,) if _fast is None else (z
 def decompressobj():
     """A decoder of a zip member's raw deflate stream (`decompress(data, max_length)`, `unconsumed_tail`, `eof`)."""
     return (_fast or zlib).decompressobj(RAW)
+
+
+def crc32(data: bytes, value: int = 0) -> int:
+    return (_fast or zlib).crc32(data, value)

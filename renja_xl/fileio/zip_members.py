@@ -38,19 +38,22 @@ def inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, piece: int = 1 << 20) -
     if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
         raise WorkbookError(f"{label} rusak (kepala zip).")
     fields = _LOCAL_HEADER.unpack(header)
-    fp.seek(info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10])  # past the name and extra field
+    at = info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10]  # past the name and extra field
     left = info.compress_size
     decoder = deflate.decompressobj()
     produced = 0
+    crc = 0
     limit = info.file_size
     pending: list[bytes] = []
     size = 0
     while left > 0 or decoder.unconsumed_tail:
         if not decoder.unconsumed_tail:
+            fp.seek(at)  # every time: another reader of the same zip may have moved the file between pieces
             raw = fp.read(min(_RAW_PIECE, left))
             if not raw:
                 break
             left -= len(raw)
+            at += len(raw)
         else:
             raw = decoder.unconsumed_tail
         # at most one byte beyond the declared size is ever made: enough to know the entry lies
@@ -59,6 +62,7 @@ def inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, piece: int = 1 << 20) -
         except deflate.errors as exc:  # ISA-L has its own error type; callers expect zipfile's (zlib.error)
             raise zlib.error(str(exc)) from exc
         produced += len(data)
+        crc = deflate.crc32(data, crc)
         if produced > limit:
             raise WorkbookError(
                 f"{label} berisi lebih banyak data daripada yang dinyatakan (bom zip); berkas ditolak.")
@@ -69,8 +73,40 @@ def inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, piece: int = 1 << 20) -
             pending, size = [], 0
         if decoder.eof:
             break
+    if produced == limit and crc != info.CRC:  # as zipfile checks it (a short stream is the reader's to report)
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
     if pending:
         yield b"".join(pending)
+
+
+class MemberReader:
+    """A file-like `read(n)` over `inflated`: what readers written for `zipfile.ZipFile.open` take."""
+
+    def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo | str, piece: int = 1 << 20):
+        info = zf.getinfo(info) if isinstance(info, str) else info
+        self._pieces = inflated(zf, info, piece)
+        self._buf = b""
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self._buf) < n:
+            piece = next(self._pieces, None)
+            if piece is None:
+                break
+            self._buf = self._buf + piece if self._buf else piece
+        if n < 0 or len(self._buf) <= n:
+            data, self._buf = self._buf, b""
+        else:
+            data, self._buf = self._buf[:n], self._buf[n:]
+        return data
+
+    def close(self) -> None:
+        self._pieces.close()
+
+    def __enter__(self) -> "MemberReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def check_members(zf: zipfile.ZipFile, skip=()) -> None:

@@ -8,6 +8,7 @@ import zipfile
 
 from renja_xl.engines.ooxml.refs import col_index, col_letter
 from renja_xl.engines.ooxml.sheetxml import SheetStream
+from renja_xl.fileio.zip_members import MemberReader
 
 _CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]+)"')
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -34,7 +35,7 @@ def scan(zf: zipfile.ZipFile, part: str, name: str) -> SheetFormulas:
     masters: dict[bytes, tuple[str, int, int]] = {}
     pending: list[tuple[bytes, int, int]] = []
     cells = out.cells
-    with zf.open(part) as fh:
+    with MemberReader(zf, part) as fh:
         stream = SheetStream(fh, name)
         if stream.empty:
             return out
