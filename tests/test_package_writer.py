@@ -300,15 +300,38 @@ def test_image_chart_and_comment_are_kept(tmp_path: Path) -> None:
     check_schema(out)
 
 
+def _row_of_moved_code() -> int:
+    """The row of the sub kegiatan with_new_kegiatan recodes: recalc moves it down under its new parent."""
+    return next(i for i, line in enumerate(CalamineBook(XLSX).read(T6), 1) if line[1] == MOVED_CODE[0])
+
+
+def test_a_comment_in_the_table_stays_where_rows_do_not_move(tmp_path: Path) -> None:
+    """A perencana's comment on a table cell whose row keeps its place: recalc changes values around it and
+    inserts a parent further down, and the comment stays on its cell (was refused for any change below it)."""
+    row = _row_of_moved_code()
+    source = _add_objects(XLSX, tmp_path / "objek.xlsx", f"C{row - 20}")
+    edited = with_new_kegiatan(source, tmp_path / "diedit.xlsx")
+    out = tmp_path / "hasil.xlsx"
+    report = run_recalc(edited, out)
+    assert report.inserted.get(T6)
+    before, after = parts(edited), parts(out)
+    comments = [n for n in before if "comments" in n]
+    assert comments and all(after[n] == before[n] for n in comments)
+    assert CalamineBook(out).read(T6)[row - 21][:3] == CalamineBook(edited).read(T6)[row - 21][:3]
+    check_schema(out)
+
+
 def test_a_refused_file_is_left_untouched(tmp_path: Path) -> None:
-    source = _add_objects(XLSX, tmp_path / "objek.xlsx", "C40")  # a comment inside the table
-    data = source.read_bytes()
-    book = PackageBook(source)
-    recalc(book)  # its formulas get their values: rows from 4 on change, the comment would not follow a move
-    with pytest.raises(WorkbookError, match=r"sheet 'Tabel 6 Rencana Kerja' memuat komentar di sel C40"):
+    row = _row_of_moved_code()
+    source = _add_objects(XLSX, tmp_path / "objek.xlsx", f"C{row}")  # on the row recalc moves down
+    edited = with_new_kegiatan(source, tmp_path / "diedit.xlsx")
+    data = edited.read_bytes()
+    book = PackageBook(edited)
+    recalc(book)
+    with pytest.raises(WorkbookError, match=rf"sheet 'Tabel 6 Rencana Kerja' memuat komentar di sel C{row}"):
         book.save()
-    assert source.read_bytes() == data
-    assert [p.name for p in tmp_path.iterdir()] == ["objek.xlsx"]  # no temporary file, no backup left
+    assert edited.read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["diedit.xlsx", "objek.xlsx"]  # no temporary file, no backup
 
 
 def test_text_starting_with_equals_stays_text(tmp_path: Path) -> None:

@@ -244,7 +244,7 @@ class PackageBook:
             outcome = self._stream(zout, _like(info), stream, sheet, self._blocks.get(sheet), moves, preload)
         objects = list(outcome.objects)
         if outcome.first_changed is not None:
-            objects += package.anchored_objects(zin, info.filename, outcome.first_changed)
+            objects += package.anchored_objects(zin, info.filename, outcome.displaced)
         if objects:
             shown = ", ".join(objects[:5]) + (f", dan {len(objects) - 5} lainnya" if len(objects) > 5 else "")
             raise WorkbookError(

@@ -6,8 +6,9 @@ import posixpath
 import re
 import zipfile
 from html import escape as html_escape
+from typing import Callable
 
-from renja_xl.engines.ooxml.refs import parse_range
+from renja_xl.engines.ooxml.refs import any_displaced, parse_range
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_TYPE = REL_NS + "/worksheet"
@@ -103,8 +104,8 @@ _VML_ROW = re.compile(rb"<x:Row>([0-9]+)</x:Row>")
 _TABLE_REF = re.compile(rb'<(?:\w+:)?(?:table|location)\b[^>]*?\sref="([^"]*)"')
 
 
-def anchored_objects(zf: zipfile.ZipFile, sheet_part: str, first_row: int) -> list[str]:
-    """Objects of the sheet's related parts whose anchor is at or below `first_row` (1-based)."""
+def anchored_objects(zf: zipfile.ZipFile, sheet_part: str, displaced: Callable[[int], bool]) -> list[str]:
+    """Objects of the sheet's related parts anchored in a row (1-based) whose content moves."""
     found: list[str] = []
     for rel in relationships(zf, sheet_part):
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
@@ -115,19 +116,19 @@ def anchored_objects(zf: zipfile.ZipFile, sheet_part: str, first_row: int) -> li
         if kind == "comments":
             for m in _COMMENT.finditer(data):
                 rng = parse_range(m.group(1).decode())
-                if rng and rng[0] >= first_row:
+                if rng and displaced(rng[0]):
                     found.append(f"komentar di sel {m.group(1).decode()}")
         elif kind == "drawing":
             rows = [int(m.group(1)) + 1 for m in _FROM_ROW.finditer(data)]
-            found += [f"gambar/diagram/bentuk di baris {r}" for r in rows if r >= first_row]
+            found += [f"gambar/diagram/bentuk di baris {r}" for r in rows if displaced(r)]
         elif kind == "vmlDrawing":
             rows = [int(m.group(1)) + 1 for m in _VML_ANCHOR.finditer(data)]
             rows += [int(m.group(1)) + 1 for m in _VML_ROW.finditer(data)]
-            found += [f"tombol/kontrol atau catatan (VML) di baris {r}" for r in sorted(set(rows)) if r >= first_row]
+            found += [f"tombol/kontrol atau catatan (VML) di baris {r}" for r in sorted(set(rows)) if displaced(r)]
         elif kind in ("table", "pivotTable"):
             for m in _TABLE_REF.finditer(data):
                 rng = parse_range(m.group(1).decode())
-                if rng and rng[2] >= first_row:
+                if rng and any_displaced(displaced, rng[0], rng[2]):
                     what = "tabel Excel" if kind == "table" else "tabel pivot"
                     found.append(f"{what} {m.group(1).decode()}")
     return found

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 MAX_ROW = 1_048_576
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
@@ -56,3 +57,23 @@ def grow_ranges(sqref: str, old_last: int, growth: int) -> str:
             token = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
         out.append(token)
     return " ".join(out)
+
+
+def displaced_rows(moves: dict[int, int | None], old_last: int, new_last: int) -> Callable[[int], bool]:
+    """Whether the content of an old row ends up in another row, or in none: an object anchored there (a
+    comment, a picture, a merge) would stay behind on other data. Rows changed where they are, and rows below
+    what was written, keep what is anchored to them."""
+    dest = {src: r for r, src in moves.items() if src is not None}
+    first, last = (min(moves), max(max(moves), old_last)) if moves else (0, -1)
+
+    def displaced(x: int) -> bool:
+        if x in dest:
+            return dest[x] != x
+        if first <= x <= last:
+            return True  # the row now holds another row's content, a new one, or nothing (a row removed)
+        return old_last < x <= new_last  # below the table it had: the table has grown into it
+    return displaced
+
+
+def any_displaced(displaced: Callable[[int], bool], r1: int, r2: int) -> bool:
+    return any(displaced(x) for x in range(r1, min(r2, MAX_ROW) + 1))
