@@ -12,7 +12,8 @@ in random order, no owned cells. Every step runs in-process through the same lib
   (a) calamine   read of every sheet with python-calamine (the floor of validate)
   (b) openpyxl   load_workbook + save (the floor of recalc); also with the garbage collector paused, as the
                  toolkit's openpyxl engine does, to show the toolkit's own share
-  (c) recalc     `recalc FILE -o OUT` on the typed file (parents inserted, rows reordered: full rewrite)
+  (c) recalc     `recalc FILE -o OUT` on the typed file (parents inserted, rows reordered: full rewrite), through
+                 the package writer as the CLI does (bench_writer.py compares it with the calamine read)
   (d) recalc     `recalc FILE` in place on the output of (c) (rows in order: owned columns only; like the CLI,
                  the file is not saved again when nothing changed)
   (e) validate   validate_grid(CalamineBook(...)) on the output of (c), as `renja-xl validate`
@@ -42,13 +43,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from renja_xl.engines.calamine_engine import CalamineBook  # noqa: E402
-from renja_xl.engines.openpyxl_engine import OpenpyxlBook  # noqa: E402
 try:
     from renja_xl.support.memory import paused_gc  # noqa: E402
 except ImportError:  # an older checkout, for a figure before the optimisations
     from contextlib import nullcontext as paused_gc  # noqa: E402
 from renja_xl.domain.layout import FIRST_DATA_ROW, LISTS, sheet  # noqa: E402
-from renja_xl.workbook.recalc import recalc  # noqa: E402
+from renja_xl.app.recalc import recalc_file as recalc_app  # noqa: E402
 from renja_xl.workbook.validation import validate_grid  # noqa: E402
 
 BIDANG = "5.03"  # the example's bidang urusan (Identitas), so every code belongs to the agency
@@ -169,15 +169,11 @@ def openpyxl_load_save(path: Path, out: Path, gc_paused: bool = False) -> None:
 
 
 def recalc_file(path: Path, output: Path | None = None) -> int:
-    """What `renja-xl recalc FILE [-o OUTPUT]` does (without printing); returns the blocks written. Like the
-    CLI, the whole command is one pause of the garbage collector (support/memory.py)."""
+    """What `renja-xl recalc FILE [-o OUTPUT]` does (without printing): app.recalc.recalc_file, the package
+    writer; returns the blocks written. Like the CLI, the whole command is one pause of the garbage collector
+    (support/memory.py), and a file already up to date is left alone."""
     with paused_gc():
-        book = OpenpyxlBook(path)
-        report = recalc(book)
-        if report.writes == 0 and output is None:
-            return 0  # already up to date: the CLI leaves the file alone
-        book.save(output or path)
-        return report.writes
+        return recalc_app(path, output).report.writes
 
 
 def validate_file(path: Path) -> int:
