@@ -321,17 +321,49 @@ def test_a_comment_in_the_table_stays_where_rows_do_not_move(tmp_path: Path) -> 
     check_schema(out)
 
 
-def test_a_refused_file_is_left_untouched(tmp_path: Path) -> None:
+@pytest.mark.libreoffice
+def test_a_comment_follows_its_row_when_recalc_moves_it(soffice: str, tmp_path: Path) -> None:
+    """A comment on the sub kegiatan recalc moves down under its new parent goes with it: the comments part
+    and its note (VML) name the new row, and the cell there holds what the commented cell held."""
     row = _row_of_moved_code()
-    source = _add_objects(XLSX, tmp_path / "objek.xlsx", f"C{row}")  # on the row recalc moves down
+    source = _add_objects(XLSX, tmp_path / "objek.xlsx", f"C{row}")
+    edited = with_new_kegiatan(source, tmp_path / "diedit.xlsx")
+    before_text = CalamineBook(edited).read(T6)[row - 1][2]
+    out = tmp_path / "hasil.xlsx"
+    run_recalc(edited, out)
+    ws = openpyxl.load_workbook(out)[T6]
+    moved_to = next(r for r in range(row, row + 5) if ws.cell(r, 3).comment is not None)
+    assert moved_to == row + 1 and ws.cell(moved_to, 3).value == before_text
+    assert ws.cell(moved_to, 3).comment.text == "catatan perencana"
+    vml = next(data for name, data in parts(out).items() if name.endswith(".vml") and b"Note" in data)
+    assert b"<ns2:Row>%d</ns2:Row>" % row in vml  # 0-based: the row below
+    check_schema(out)
+    # LibreOffice shows the note on the new cell too
+    lo = libreoffice_convert(soffice, out, "xlsx", tmp_path / "lo")
+    assert openpyxl.load_workbook(lo)[T6].cell(moved_to, 3).comment is not None
+
+
+def test_a_refused_file_is_left_untouched(tmp_path: Path) -> None:
+    """A picture on a row recalc moves cannot follow it (yet): the writer names it and writes nothing."""
+    from openpyxl.drawing.image import Image
+    from PIL import Image as PILImage
+
+    row = _row_of_moved_code()
+    source = tmp_path / "gambar.xlsx"
+    wb = openpyxl.load_workbook(XLSX)
+    png = io.BytesIO()
+    PILImage.new("RGB", (40, 20), (30, 30, 200)).save(png, format="PNG")
+    png.seek(0)
+    wb[T6].add_image(Image(png), f"M{row}")
+    wb.save(source)
     edited = with_new_kegiatan(source, tmp_path / "diedit.xlsx")
     data = edited.read_bytes()
     book = PackageBook(edited)
     recalc(book)
-    with pytest.raises(WorkbookError, match=rf"sheet 'Tabel 6 Rencana Kerja' memuat komentar di sel C{row}"):
+    with pytest.raises(WorkbookError, match=rf"sheet 'Tabel 6 Rencana Kerja' memuat gambar/diagram/bentuk di baris {row}"):
         book.save()
     assert edited.read_bytes() == data
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["diedit.xlsx", "objek.xlsx"]  # no temporary file, no backup
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["diedit.xlsx", "gambar.xlsx"]  # no temporary file, no backup
 
 
 def test_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
@@ -579,3 +611,19 @@ def test_libreoffice_binds_every_button_after_recalc(macro_case, soffice: str, t
         label = re.search(r'form:label="([^"]*)"', button).group(1)
         bound[label] = re.search(r'xlink:href="vnd\.sun\.star\.script:VBAProject\.RenjaXL\.(\w+)\?', button).group(1)
     assert bound == {b.caption: b.macro for b in BUTTONS}
+
+
+def test_an_excel_note_moves_its_anchor_with_its_row_and_a_button_is_refused() -> None:
+    """Excel writes a note's place twice (x:Anchor rows, x:Row, both 0-based): both follow the row."""
+    from renja_xl.engines.ooxml.package import _follow_vml
+
+    note = (b'<v:shape><x:ClientData ObjectType="Note"><x:MoveWithCells/>'
+            b"<x:Anchor>\n 3, 15, 95, 2, 5, 15, 99, 16</x:Anchor><x:AutoFill>False</x:AutoFill>"
+            b"<x:Row>95</x:Row><x:Column>2</x:Column></x:ClientData></v:shape>")
+    button = b'<v:shape><x:ClientData ObjectType="Button"><x:Anchor>1, 0, 95, 0, 3, 0, 97, 0</x:Anchor></x:ClientData></v:shape>'
+    refused: list[str] = []
+    moved = _follow_vml(note, lambda r: r + 1 if r >= 96 else r, refused)
+    assert b"<x:Row>96</x:Row>" in moved and b"3, 15, 96, 2, 5, 15, 100, 16" in moved and not refused
+    assert _follow_vml(button, lambda r: r + 1 if r >= 96 else r, refused) == button
+    assert refused == ["tombol/kontrol atau catatan (VML) di baris 96"]
+    assert _follow_vml(note, lambda r: r, refused) == note

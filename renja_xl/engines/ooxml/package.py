@@ -97,16 +97,24 @@ def fewer_shared_strings(sst: bytes, dropped: int) -> bytes:
     return sst[:m.start(2)] + str(count).encode() + sst[m.end(2):]
 
 
-_COMMENT = re.compile(rb'<(?:\w+:)?comment\b[^>]*?\sref="([A-Z]+[0-9]+)"')
+_COMMENT_REF = re.compile(rb'(<(?:\w+:)?comment\b[^>]*?\sref=")([A-Z]{1,3})([0-9]+)(")')
 _FROM_ROW = re.compile(rb"<(?:\w+:)?from>.*?<(?:\w+:)?row>([0-9]+)</(?:\w+:)?row>", re.S)
-_VML_ANCHOR = re.compile(rb"<x:Anchor>\s*[0-9]+\s*,\s*[0-9]+\s*,\s*([0-9]+)")
-_VML_ROW = re.compile(rb"<x:Row>([0-9]+)</x:Row>")
+# one VML object's anchoring (Excel writes the prefix x:, openpyxl ns2:): its type, its Anchor, its Row
+_CLIENT_DATA = re.compile(rb"<((?:[\w.-]+:)?)ClientData\b([^>]*)>(.*?)</\1ClientData>", re.S)
+_OBJECT_TYPE = re.compile(rb'ObjectType="([^"]*)"')
+_VML_ANCHOR = re.compile(rb"(<(?:[\w.-]+:)?Anchor>)([^<]*)(</(?:[\w.-]+:)?Anchor>)")
+_VML_ROW = re.compile(rb"(<(?:[\w.-]+:)?Row>)\s*([0-9]+)\s*(</(?:[\w.-]+:)?Row>)")
 _TABLE_REF = re.compile(rb'<(?:\w+:)?(?:table|location)\b[^>]*?\sref="([^"]*)"')
 
+Where = Callable[[int], "int | None"]
 
-def anchored_objects(zf: zipfile.ZipFile, sheet_part: str, displaced: Callable[[int], bool]) -> list[str]:
-    """Objects of the sheet's related parts anchored in a row (1-based) whose content moves."""
-    found: list[str] = []
+
+def follow_rows(zf: zipfile.ZipFile, sheet_part: str, where: Where) -> tuple[dict[str, bytes], list[str]]:
+    """The sheet's related parts whose objects are anchored to rows whose content moved: the comments and
+    their notes (VML) rewritten to follow their rows (part -> new bytes), and the objects that cannot follow
+    (pictures, charts, shapes, form controls, tables, a note whose row went nowhere), named for the user."""
+    edits: dict[str, bytes] = {}
+    refused: list[str] = []
     for rel in relationships(zf, sheet_part):
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         target = rel.get("target")
@@ -114,24 +122,64 @@ def anchored_objects(zf: zipfile.ZipFile, sheet_part: str, displaced: Callable[[
             continue
         data = zf.read(target)
         if kind == "comments":
-            for m in _COMMENT.finditer(data):
-                rng = parse_range(m.group(1).decode())
-                if rng and displaced(rng[0]):
-                    found.append(f"komentar di sel {m.group(1).decode()}")
-        elif kind == "drawing":
-            rows = [int(m.group(1)) + 1 for m in _FROM_ROW.finditer(data)]
-            found += [f"gambar/diagram/bentuk di baris {r}" for r in rows if displaced(r)]
+            new = _follow_comments(data, where, refused)
         elif kind == "vmlDrawing":
-            rows = [int(m.group(1)) + 1 for m in _VML_ANCHOR.finditer(data)]
-            rows += [int(m.group(1)) + 1 for m in _VML_ROW.finditer(data)]
-            found += [f"tombol/kontrol atau catatan (VML) di baris {r}" for r in sorted(set(rows)) if displaced(r)]
-        elif kind in ("table", "pivotTable"):
-            for m in _TABLE_REF.finditer(data):
-                rng = parse_range(m.group(1).decode())
-                if rng and any_displaced(displaced, rng[0], rng[2]):
-                    what = "tabel Excel" if kind == "table" else "tabel pivot"
-                    found.append(f"{what} {m.group(1).decode()}")
-    return found
+            new = _follow_vml(data, where, refused)
+        else:
+            new = data
+            if kind == "drawing":
+                rows = [int(m.group(1)) + 1 for m in _FROM_ROW.finditer(data)]
+                refused += [f"gambar/diagram/bentuk di baris {r}" for r in rows if where(r) != r]
+            elif kind in ("table", "pivotTable"):
+                for m in _TABLE_REF.finditer(data):
+                    rng = parse_range(m.group(1).decode())
+                    if rng and any_displaced(where, rng[0], rng[2]):
+                        what = "tabel Excel" if kind == "table" else "tabel pivot"
+                        refused.append(f"{what} {m.group(1).decode()}")
+        if new != data:
+            edits[target] = new
+    return edits, refused
+
+
+def _follow_comments(data: bytes, where: Where, refused: list[str]) -> bytes:
+    def ref(m: re.Match) -> bytes:
+        row = int(m.group(3))
+        to = where(row)
+        if to is None:
+            refused.append(f"komentar di sel {m.group(2).decode()}{row}")
+            return m.group(0)
+        return m.group(1) + m.group(2) + b"%d" % to + m.group(4)
+    return _COMMENT_REF.sub(ref, data)
+
+
+def _follow_vml(data: bytes, where: Where, refused: list[str]) -> bytes:
+    """A note (the box of a comment) moves with its row, its anchor by as many rows; buttons and other
+    controls on moving rows cannot (their macro and place are the user's)."""
+    def client(m: re.Match) -> bytes:
+        body = m.group(3)
+        row_m = _VML_ROW.search(body)
+        anchor_m = _VML_ANCHOR.search(body)
+        rows = [int(row_m.group(2)) + 1] if row_m else []
+        anchor = [p.strip() for p in anchor_m.group(2).decode().split(",")] if anchor_m else []
+        if not rows and len(anchor) == 8 and anchor[2].isdigit():
+            rows = [int(anchor[2]) + 1]
+        if not rows or where(rows[0]) == rows[0]:
+            return m.group(0)
+        kind = _OBJECT_TYPE.search(m.group(2))
+        to = where(rows[0])
+        if kind is None or kind.group(1) != b"Note" or to is None:
+            refused.append(f"tombol/kontrol atau catatan (VML) di baris {rows[0]}")
+            return m.group(0)
+        shift = to - rows[0]
+        if row_m:
+            body = body[:row_m.start(2)] + b"%d" % (to - 1) + body[row_m.end(2):]
+            anchor_m = _VML_ANCHOR.search(body)
+        if anchor_m and len(anchor) == 8 and anchor[2].isdigit() and anchor[6].isdigit():
+            anchor[2], anchor[6] = str(int(anchor[2]) + shift), str(int(anchor[6]) + shift)
+            body = body[:anchor_m.start(2)] + ", ".join(anchor).encode() + body[anchor_m.end(2):]
+        whole, start = m.group(0), m.start(3) - m.start(0)
+        return whole[:start] + body + whole[start + len(m.group(3)):]
+    return _CLIENT_DATA.sub(client, data)
 
 
 _DEFINED_NAME = re.compile(rb"(<definedName\b[^>]*>)([^<]*)(</definedName>)")

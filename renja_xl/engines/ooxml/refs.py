@@ -59,21 +59,21 @@ def grow_ranges(sqref: str, old_last: int, growth: int) -> str:
     return " ".join(out)
 
 
-def displaced_rows(moves: dict[int, int | None], old_last: int, new_last: int) -> Callable[[int], bool]:
-    """Whether the content of an old row ends up in another row, or in none: an object anchored there (a
-    comment, a picture, a merge) would stay behind on other data. Rows changed where they are, and rows below
-    what was written, keep what is anchored to them."""
+def destinations(moves: dict[int, int | None], old_last: int, new_last: int) -> Callable[[int], int | None]:
+    """Where the content of an old row goes: its own row when recalc changes it in place or leaves it alone,
+    the row it moved to, or None when it goes nowhere (a row removed, or a row the grown table now covers).
+    What is anchored to the row (a comment, a picture, a merge) must go there too, or stay behind on other data."""
     dest = {src: r for r, src in moves.items() if src is not None}
     first, last = (min(moves), max(max(moves), old_last)) if moves else (0, -1)
 
-    def displaced(x: int) -> bool:
+    def where(x: int) -> int | None:
         if x in dest:
-            return dest[x] != x
+            return dest[x]
         if first <= x <= last:
-            return True  # the row now holds another row's content, a new one, or nothing (a row removed)
-        return old_last < x <= new_last  # below the table it had: the table has grown into it
-    return displaced
+            return None  # the row now holds another row's content, a new one, or nothing
+        return None if old_last < x <= new_last else x
+    return where
 
 
-def any_displaced(displaced: Callable[[int], bool], r1: int, r2: int) -> bool:
-    return any(displaced(x) for x in range(r1, min(r2, MAX_ROW) + 1))
+def any_displaced(where: Callable[[int], int | None], r1: int, r2: int) -> bool:
+    return any(where(x) != x for x in range(r1, min(r2, MAX_ROW) + 1))

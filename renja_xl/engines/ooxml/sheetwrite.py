@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.formula import Formula, number_text
 from renja_xl.engines.ooxml import cellxml
-from renja_xl.engines.ooxml.refs import (MAX_ROW, any_displaced, col_index, col_letter, displaced_rows, grow_ranges,
+from renja_xl.engines.ooxml.refs import (MAX_ROW, any_displaced, col_index, col_letter, destinations, grow_ranges,
                                          parse_range)
 from renja_xl.engines.ooxml.sheetxml import SheetStream
 
@@ -49,7 +49,7 @@ class Outcome:
     shared_strings_dropped: int = 0
     formulas: bool = False
     objects: list[str] = field(default_factory=list)  # anchored objects in the sheet part, by Indonesian name
-    displaced: Callable[[int], bool] = lambda row: False  # whether what is anchored in an old row would be left behind
+    where: Callable[[int], int | None] = lambda row: row  # where an old row's content went (refs.destinations)
 
 
 def column_styles(head: bytes) -> Callable[[int], str | None]:
@@ -139,8 +139,8 @@ def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write
     tail = stream.tail()
     if result.first_changed is not None:
         tail = _grow(tail, result.old_last, result.new_last - result.old_last)
-        result.displaced = displaced_rows(moves or {}, result.old_last, result.new_last)
-        result.objects += _anchored(tail, result.displaced)
+        result.where = destinations(moves or {}, result.old_last, result.new_last)
+        result.objects += _anchored(tail, result.where)
     out(b"</sheetData>" + tail)
     return result
 
@@ -392,12 +392,12 @@ def _grow(tail: bytes, old_last: int, growth: int) -> bytes:
     return _XM_SQREF.sub(sub, tail)
 
 
-def _anchored(tail: bytes, displaced: Callable[[int], bool]) -> list[str]:
+def _anchored(tail: bytes, where: Callable[[int], int | None]) -> list[str]:
     """Objects of the sheet part tied to a row whose content moves: they would not follow."""
     found = []
     for pattern, what in ((_HYPERLINK, "tautan (hyperlink)"), (_MERGE, "sel tergabung (merge)")):
         for m in pattern.finditer(tail):
             rng = parse_range(m.group(1).decode())
-            if rng and any_displaced(displaced, rng[0], rng[2]):
+            if rng and any_displaced(where, rng[0], rng[2]):
                 found.append(f"{what} {m.group(1).decode()}")
     return found
