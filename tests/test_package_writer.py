@@ -627,3 +627,35 @@ def test_an_excel_note_moves_its_anchor_with_its_row_and_a_button_is_refused() -
     assert _follow_vml(button, lambda r: r + 1 if r >= 96 else r, refused) == button
     assert refused == ["tombol/kontrol atau catatan (VML) di baris 96"]
     assert _follow_vml(note, lambda r: r, refused) == note
+
+
+def test_links_follow_the_rows_recalc_moves(tmp_path: Path) -> None:
+    """A link typed on the moved sub kegiatan's row goes down with it, as Excel moves it when rows are inserted
+    above; a link on a row that stays, stays. (A merged range inside a table is refused by the reader.)"""
+    row = _row_of_moved_code()
+    source = tmp_path / "tautan.xlsx"
+    wb = openpyxl.load_workbook(XLSX)
+    ws = wb[T6]
+    ws.cell(row, 13).hyperlink = "https://sipd.kemendagri.go.id/"
+    ws.cell(row, 13).value = "dokumen"
+    ws.cell(row - 30, 13).hyperlink = "https://example.org/"
+    wb.save(source)
+    edited = with_new_kegiatan(source, tmp_path / "diedit.xlsx")
+    out = tmp_path / "hasil.xlsx"
+    run_recalc(edited, out)
+    ws = openpyxl.load_workbook(out)[T6]
+    assert ws.cell(row + 1, 13).hyperlink.target == "https://sipd.kemendagri.go.id/"
+    assert ws.cell(row + 1, 13).value == "dokumen" and ws.cell(row, 13).hyperlink is None
+    assert ws.cell(row - 30, 13).hyperlink.target == "https://example.org/"
+    check_schema(out)
+
+
+def test_a_merge_moves_when_all_its_rows_move_alike_and_is_refused_when_split() -> None:
+    from renja_xl.engines.ooxml.sheetwrite import _follow
+
+    tail = b'<mergeCells count="2"><mergeCell ref="M10:N11"/><mergeCell ref="M20:N21"/></mergeCells>'
+    objects: list[str] = []
+    down = _follow(tail, lambda r: r + 1 if r >= 10 else r, objects)  # rows 10 on moved down by one
+    assert b'ref="M11:N12"' in down and b'ref="M21:N22"' in down and not objects
+    _follow(tail, lambda r: r + 1 if r == 11 else r, objects)  # only the second row of the first merge moves
+    assert objects == ["sel tergabung (merge) M10:N11"]

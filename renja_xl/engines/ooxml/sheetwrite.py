@@ -28,8 +28,8 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _DIMENSION = re.compile(rb'(<dimension\s+ref=")([^"]*)(")')
 _SQREF = re.compile(rb'(<(?:conditionalFormatting|dataValidation|autoFilter|selection)\b[^>]*?\s(?:sqref|ref)=")([^"]*)(")')
 _XM_SQREF = re.compile(rb"(<xm:sqref>)([^<]*)(</xm:sqref>)")
-_HYPERLINK = re.compile(rb'<hyperlink\b[^>]*?\sref="([^"]*)"')
-_MERGE = re.compile(rb'<mergeCell\b[^>]*?\sref="([^"]*)"')
+_HYPERLINK = re.compile(rb'(<hyperlink\b[^>]*?\sref=")([^"]*)(")')
+_MERGE = re.compile(rb'(<mergeCell\b[^>]*?\sref=")([^"]*)(")')
 
 
 @dataclass
@@ -140,7 +140,7 @@ def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write
     if result.first_changed is not None:
         tail = _grow(tail, result.old_last, result.new_last - result.old_last)
         result.where = destinations(moves or {}, result.old_last, result.new_last)
-        result.objects += _anchored(tail, result.where)
+        tail = _follow(tail, result.where, result.objects)
     out(b"</sheetData>" + tail)
     return result
 
@@ -392,12 +392,22 @@ def _grow(tail: bytes, old_last: int, growth: int) -> bytes:
     return _XM_SQREF.sub(sub, tail)
 
 
-def _anchored(tail: bytes, where: Callable[[int], int | None]) -> list[str]:
-    """Objects of the sheet part tied to a row whose content moves: they would not follow."""
-    found = []
+def _follow(tail: bytes, where: Callable[[int], int | None], objects: list[str]) -> bytes:
+    """Hyperlinks and merged ranges on rows whose content moved go with them when every row of the range
+    moved by the same step (as Excel's cut and insert does); any other is named in `objects` (refused)."""
     for pattern, what in ((_HYPERLINK, "tautan (hyperlink)"), (_MERGE, "sel tergabung (merge)")):
-        for m in pattern.finditer(tail):
-            rng = parse_range(m.group(1).decode())
-            if rng and any_displaced(where, rng[0], rng[2]):
-                found.append(f"{what} {m.group(1).decode()}")
-    return found
+        def ref(m: re.Match) -> bytes:
+            text = m.group(2).decode()
+            rng = parse_range(text)
+            if rng is None or not any_displaced(where, rng[0], rng[2]):
+                return m.group(0)
+            steps = {(where(x) or 0) - x for x in range(rng[0], min(rng[2], MAX_ROW) + 1)}
+            if len(steps) != 1 or where(rng[0]) is None:
+                objects.append(f"{what} {text}")
+                return m.group(0)
+            step = steps.pop()
+            moved = f"{col_letter(rng[1])}{rng[0] + step}" + (
+                f":{col_letter(rng[3])}{rng[2] + step}" if ":" in text else "")
+            return m.group(1) + moved.encode() + m.group(3)
+        tail = pattern.sub(ref, tail)
+    return tail
