@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import shutil
 import zipfile
 from decimal import Decimal
@@ -343,27 +344,48 @@ def test_a_comment_follows_its_row_when_recalc_moves_it(soffice: str, tmp_path: 
     assert openpyxl.load_workbook(lo)[T6].cell(moved_to, 3).comment is not None
 
 
-def test_a_refused_file_is_left_untouched(tmp_path: Path) -> None:
-    """A picture on a row recalc moves cannot follow it (yet): the writer names it and writes nothing."""
+def _with_picture(target: Path, cell: str) -> Path:
     from openpyxl.drawing.image import Image
     from PIL import Image as PILImage
 
-    row = _row_of_moved_code()
-    source = tmp_path / "gambar.xlsx"
     wb = openpyxl.load_workbook(XLSX)
     png = io.BytesIO()
     PILImage.new("RGB", (40, 20), (30, 30, 200)).save(png, format="PNG")
     png.seek(0)
-    wb[T6].add_image(Image(png), f"M{row}")
-    wb.save(source)
-    edited = with_new_kegiatan(source, tmp_path / "diedit.xlsx")
+    wb[T6].add_image(Image(png), cell)
+    wb.save(target)
+    return target
+
+
+def test_a_picture_follows_its_row_when_recalc_moves_it(tmp_path: Path) -> None:
+    row = _row_of_moved_code()
+    edited = with_new_kegiatan(_with_picture(tmp_path / "gambar.xlsx", f"M{row}"), tmp_path / "diedit.xlsx")
+    out = tmp_path / "hasil.xlsx"
+    run_recalc(edited, out)
+    drawing = next(data for name, data in parts(out).items() if name.startswith("xl/drawings/drawing"))
+    assert re.search(rb"<(?:\w+:)?from>.*?<(?:\w+:)?row>%d</" % row, drawing, re.S)  # 0-based: the row below
+    images = openpyxl.load_workbook(out)[T6]._images
+    assert [(i.anchor._from.row + 1) for i in images] == [row + 1]
+    check_schema(out)
+
+
+def test_a_refused_file_is_left_untouched(tmp_path: Path) -> None:
+    """A picture on a row whose content goes nowhere (here the row below the table, which the grown table now
+    covers) cannot follow anything: the writer names it and writes nothing."""
+    row = _row_of_moved_code()
+    edited = with_new_kegiatan(_with_picture(tmp_path / "gambar.xlsx", f"M{row}"), tmp_path / "diedit.xlsx")
+    book = PackageBook(edited)
+    recalc(book)
+    where = book._moves[T6]
+    lost = next(r for r in range(4, row + 10) if r in where and r not in {s for s in where.values()})
+    edited = with_new_kegiatan(_with_picture(tmp_path / "gambar2.xlsx", f"M{lost}"), tmp_path / "diedit2.xlsx")
     data = edited.read_bytes()
     book = PackageBook(edited)
     recalc(book)
-    with pytest.raises(WorkbookError, match=rf"sheet 'Tabel 6 Rencana Kerja' memuat gambar/diagram/bentuk di baris {row}"):
+    with pytest.raises(WorkbookError, match=rf"sheet 'Tabel 6 Rencana Kerja' memuat gambar/diagram/bentuk di baris {lost}"):
         book.save()
     assert edited.read_bytes() == data
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["diedit.xlsx", "gambar.xlsx"]  # no temporary file, no backup
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or p.name == "cadangan"]
 
 
 def test_text_starting_with_equals_stays_text(tmp_path: Path) -> None:

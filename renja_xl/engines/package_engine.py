@@ -166,9 +166,9 @@ class PackageBook:
             workbook = edits.get(WORKBOOK) or zin.read(WORKBOOK)
             names_follow = b"<definedName" in workbook and any(
                 s.encode() in workbook for s in targets.values())
-            # comments and their notes of a rewritten sheet are written after it: they follow its moved rows
+            # comments, notes and drawings of a rewritten sheet are written after it: they follow its moved rows
             follows_rows = {rel["target"] for part in targets for rel in package.relationships(zin, part)
-                            if rel.get("target") and rel.get("Type", "").rsplit("/", 1)[-1] in ("comments", "vmlDrawing")}
+                            if rel.get("target") and rel.get("Type", "").rsplit("/", 1)[-1] in _FOLLOWING}
             moved_objects: dict[str, bytes] = {}
             for info in zin.infolist():
                 name = info.filename
@@ -269,6 +269,9 @@ class PackageBook:
         with zout.open(info, "w", force_zip64=True) as fh, _Deflating(fh) as out:
             return rewrite(stream, out.write, self._writes.get(sheet, []), block, scan.cells, scan.shared,
                            self._date1904, moves, preload)
+
+
+_FOLLOWING = ("comments", "vmlDrawing", "drawing")  # related parts whose objects follow the rows recalc moves
 
 
 def _rows_of(zin: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, wanted: set[int]) -> dict[int, bytes]:

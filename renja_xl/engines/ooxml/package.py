@@ -1,5 +1,6 @@
 """The package around the sheets: relationships, content types, workbook.xml, shared strings, and the objects
-of other parts anchored to a sheet's rows (comments, drawings, VML controls, tables)."""
+of other parts anchored to a sheet's rows (comments, drawings, VML notes and controls, tables), which follow
+the rows recalc moves or are refused by name."""
 from __future__ import annotations
 
 import posixpath
@@ -98,7 +99,9 @@ def fewer_shared_strings(sst: bytes, dropped: int) -> bytes:
 
 
 _COMMENT_REF = re.compile(rb'(<(?:\w+:)?comment\b[^>]*?\sref=")([A-Z]{1,3})([0-9]+)(")')
-_FROM_ROW = re.compile(rb"<(?:\w+:)?from>.*?<(?:\w+:)?row>([0-9]+)</(?:\w+:)?row>", re.S)
+# a picture, chart or shape anchored to cells, and the row (0-based) of its from / to corner
+_CELL_ANCHOR = re.compile(rb"<((?:[\w.-]+:)?)(twoCellAnchor|oneCellAnchor)\b.*?</\1\2>", re.S)
+_CORNER_ROW = re.compile(rb"(<(?:[\w.-]+:)?(from|to)>.*?<(?:[\w.-]+:)?row>)([0-9]+)(</(?:[\w.-]+:)?row>)", re.S)
 # one VML object's anchoring (Excel writes the prefix x:, openpyxl ns2:): its type, its Anchor, its Row
 _CLIENT_DATA = re.compile(rb"<((?:[\w.-]+:)?)ClientData\b([^>]*)>(.*?)</\1ClientData>", re.S)
 _OBJECT_TYPE = re.compile(rb'ObjectType="([^"]*)"')
@@ -128,8 +131,7 @@ def follow_rows(zf: zipfile.ZipFile, sheet_part: str, where: Where) -> tuple[dic
         else:
             new = data
             if kind == "drawing":
-                rows = [int(m.group(1)) + 1 for m in _FROM_ROW.finditer(data)]
-                refused += [f"gambar/diagram/bentuk di baris {r}" for r in rows if where(r) != r]
+                new = _follow_drawing(data, where, refused)
             elif kind in ("table", "pivotTable"):
                 for m in _TABLE_REF.finditer(data):
                     rng = parse_range(m.group(1).decode())
@@ -139,6 +141,26 @@ def follow_rows(zf: zipfile.ZipFile, sheet_part: str, where: Where) -> tuple[dic
         if new != data:
             edits[target] = new
     return edits, refused
+
+
+def _follow_drawing(data: bytes, where: Where, refused: list[str]) -> bytes:
+    """A picture, chart or shape whose top-left cell moved goes with it, its other corner by as many rows
+    (Excel moves objects with their cells); one whose row went nowhere is refused."""
+    def anchor(m: re.Match) -> bytes:
+        whole = m.group(0)
+        corners = list(_CORNER_ROW.finditer(whole))
+        top = next((c for c in corners if c.group(2) == b"from"), None)
+        if top is None:
+            return whole
+        row = int(top.group(3)) + 1
+        to = where(row)
+        if to == row:
+            return whole
+        if to is None:
+            refused.append(f"gambar/diagram/bentuk di baris {row}")
+            return whole
+        return _CORNER_ROW.sub(lambda c: c.group(1) + b"%d" % (int(c.group(3)) + to - row) + c.group(4), whole)
+    return _CELL_ANCHOR.sub(anchor, data)
 
 
 def _follow_comments(data: bytes, where: Where, refused: list[str]) -> bytes:
