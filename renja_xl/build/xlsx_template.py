@@ -20,6 +20,9 @@ from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS
                       SHEETS, TEKS_BAGIAN, TITLE_ROW, SheetSpec, list_ranges)
 
 FORMAT_ROWS = 20000  # rows covered by dropdowns and the parent-row highlighting
+# lists offered but not enforced: a user may type a value that is not (yet) on the list
+AGENCY_LAST_ROW = 1048576  # the agency totals reach to the sheet's last row, so a table of any length is summed
+LOOSE_LISTS = ("satuan", "waktu", "prioritas_nasional", "prioritas_daerah", "prioritas_kepala_daerah")
 FIXED_TIME = datetime(2024, 1, 1)
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -114,7 +117,8 @@ def _identitas(ws, spec: SheetSpec, ranges) -> None:
         value = ws.cell(r, 2)
         value.protection = UNLOCKED
         value.alignment = Alignment(wrap_text=True, vertical="top")
-        value.number_format = {"year": "0", "money": MONEY_FORMAT, "date": "d mmmm yyyy"}.get(f.kind, "@")
+        value.number_format = {"year": "0", "money": MONEY_FORMAT, "number": "General",
+                               "date": "d mmmm yyyy"}.get(f.kind, "@")
         ws.cell(r, 3, f.hint).font = Font(italic=True, color="595959")
         if f.choices:
             dv = DataValidation(type="list", formula1=ranges[f.choices].ref, allow_blank=True)
@@ -202,7 +206,7 @@ def _table(ws, spec: SheetSpec, ranges) -> None:
             dim.protection = UNLOCKED  # inputs (and the mixed money columns) stay editable
         if c.choices:
             letter = get_column_letter(j)
-            strict = c.choices not in ("satuan", "waktu")
+            strict = c.choices not in LOOSE_LISTS
             dv = DataValidation(type="list", formula1=ranges[c.choices].ref, allow_blank=True,
                                 showErrorMessage=strict)
             if strict:
@@ -218,11 +222,26 @@ def _table(ws, spec: SheetSpec, ranges) -> None:
         rule = FormulaRule(formula=[f'AND(${letter}{FIRST_DATA_ROW}<>"",${letter}{FIRST_DATA_ROW}<>"{plain}")'],
                            font=Font(bold=True), fill=PARENT_FILL)
         ws.conditional_formatting.add(area, rule)
+    if spec.key == "tabel6":
+        _agency_totals(ws, spec)
     ws.freeze_panes = "C4" if spec.kind == "hierarki" else "A4"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW}"
     ws.protection.sheet = True
     for flag in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows", "sort", "autoFilter"):
         setattr(ws.protection, flag, False)  # False = allowed to the user while the sheet is protected
+
+
+def _agency_totals(ws, spec: SheetSpec) -> None:
+    """Row 2 above each summed column: the agency's total, one SUBTOTAL over the whole column (the parents'
+    own SUBTOTALs are skipped by SUBTOTAL, so this is the sum of the sub kegiatan), locked like every formula."""
+    summed = [j for j, c in enumerate(spec.columns, start=1) if c.role in ("jumlah", "total")]
+    label = ws.cell(NOTE_ROW, summed[0] - 1, "Total Perangkat Daerah:")
+    label.font = Font(bold=True)
+    label.alignment = Alignment(horizontal="right")
+    for j in summed:
+        letter = get_column_letter(j)
+        cell = ws.cell(NOTE_ROW, j, f"=SUBTOTAL(9,{letter}{FIRST_DATA_ROW}:{letter}{AGENCY_LAST_ROW})")
+        cell.number_format, cell.font, cell.fill, cell.border = MONEY_FORMAT, Font(bold=True), OWNED_FILL, BOX
 
 
 def _print_setup(ws, spec: SheetSpec) -> None:

@@ -16,6 +16,7 @@ values through it, recalc knows from it which cells it may write. Roles:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class Column:
     choices: str | None = None  # a list of LISTS offered as a dropdown
     source: tuple[str, ...] = ()  # columns a computed column reads
     wrap: bool = False
+    year: int | None = None  # the header names a year relative to the plan year ("Tahun n-2"); recalc writes it
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,25 @@ class IdentitasField:
     key: str
     label: str
     hint: str
-    kind: str = "text"  # text | year | money | date | nip | choice
+    kind: str = "text"  # text | year | money | number | date | nip | choice
     choices: str | None = None
 
+
+# Sumber dana: one money column per standard sumber pendanaan in Tabel 6, not (sumber, Rp) pairs. A parent row
+# must show a live total per sumber dana anyway, so each source needs its own column there; with a column per
+# source that total is the same SUBTOTAL over the parent's contiguous range as every other money column (linear,
+# nested SUBTOTALs ignored, exact), the agency total one SUBTOTAL over the column, and no text has to match.
+# Pairs would need SUMIFS on the typed name at every parent x source (a typo silently drops money) and still
+# the same columns to show the result. The price is width: ten narrow columns, empty where a source is unused.
+SUMBER_DANA: tuple[tuple[str, str], ...] = (
+    ("pad", "PAD"), ("dau", "DAU"), ("dak_fisik", "DAK Fisik"), ("dak_non_fisik", "DAK Non Fisik"),
+    ("dbh", "DBH"), ("did", "DID/Insentif Fiskal"), ("bantuan_keuangan", "Bantuan Keuangan"), ("blud", "BLUD"),
+    ("pinjaman", "Pinjaman Daerah"), ("lain", "Lain-lain"),
+)
+SUMBER_DANA_KEYS = tuple(f"sd_{key}" for key, _ in SUMBER_DANA)
+
+# Prakiraan maju n+1 may grow at most this much over the pagu of year n (warning), unless Identitas says otherwise.
+DEFAULT_PRAKIRAAN_RATIO = 20  # percent
 
 IDENTITAS_FIELDS: tuple[IdentitasField, ...] = (
     IdentitasField("nama_perangkat_daerah", "Nama Perangkat Daerah", "Nama lengkap, misalnya Badan Kepegawaian Daerah"),
@@ -115,6 +133,12 @@ IDENTITAS_FIELDS: tuple[IdentitasField, ...] = (
     IdentitasField("nama_kepala", "Nama Kepala Perangkat Daerah", "Lengkap dengan gelar"),
     IdentitasField("pangkat_kepala", "Pangkat/Golongan", "Misalnya Pembina Utama Muda"),
     IdentitasField("nip_kepala", "NIP", "18 digit, boleh dengan spasi: 19650206 198603 1 018", "nip"),
+    IdentitasField("batas_kenaikan_prakiraan", "Batas Kenaikan Prakiraan Maju (%)",
+                   f"Kenaikan pagu n+1 terhadap pagu tahun n yang masih wajar; kosong = {DEFAULT_PRAKIRAAN_RATIO}",
+                   "number"),
+    *(IdentitasField(f"pagu_sd_{key}", f"Pagu Sumber Dana {name} (Rp)",
+                     "Batas pagu dari sumber dana ini; kosongkan bila tidak dibatasi", "money")
+      for key, name in SUMBER_DANA),
 )
 
 # Sections of the chapter texts a user writes, in the order of the document. Each row of the sheet is one
@@ -156,6 +180,10 @@ LISTS: dict[str, tuple[str, ...]] = {
     "bagian_teks": tuple(name for name, _ in TEKS_BAGIAN),
     "jenis_teks": TEKS_JENIS,
     "tingkat_aturan": SETTING_CHOICES,
+    # starting points only: replace them with the RKP's and the RPJMD's own wording on the Daftar Pilihan sheet
+    "prioritas_nasional": tuple(f"PN {i}" for i in range(1, 9)),
+    "prioritas_daerah": tuple(f"Prioritas Daerah {i}" for i in range(1, 6)),
+    "prioritas_kepala_daerah": tuple(f"Program Unggulan {i}" for i in range(1, 6)),
 }
 
 LEVEL_COLUMN = Column("tingkat", "Tingkat", 14, "tingkat")
@@ -230,16 +258,31 @@ SHEETS: tuple[SheetSpec, ...] = (
         landscape=False,
     ),
     SheetSpec(
-        "tabel6", "Tabel 6 Rencana Kerja", "TABEL 6. RENCANA KERJA DAN PENDANAAN",
+        "tabel6", "Tabel 6 Rencana Kerja", "TABEL 6. RENCANA KERJA DAN PENDANAAN (T-C.33 / SIPD-RI BAB IV)",
         "Program dan kegiatan boleh memiliki beberapa baris indikator (kode diulang), masing-masing dengan "
-        "Pendanaan-nya. Kolom 'Jumlah Sub Kegiatan' dihitung dari sub kegiatan.", "hierarki",
+        "Pagu-nya. Sub kegiatan: isi uang per sumber dana (jumlahnya = pagu). Kolom abu-abu dihitung.", "hierarki",
         (Column("no", "No.", 6, "no"), Column("kode", "Kode", 18, "kode", "@"),
          Column("uraian", "Program / Kegiatan / Sub Kegiatan", 42, "uraian", wrap=True),
          Column("indikator", "Indikator Kinerja", 42, wrap=True), Column("satuan", "Satuan", 12, choices="satuan"),
-         Column("target", "Target Kinerja", 10),
-         Column("pendanaan", "Pendanaan (Rp)", 18, "input", MONEY_FORMAT),
-         Column("jumlah", "Jumlah Sub Kegiatan (Rp)", 18, "total", MONEY_FORMAT, source=("pendanaan",)),
+         Column("target", "Target Kinerja Tahun n", 10, wrap=True, year=0),
+         Column("pendanaan", "Pagu Indikatif Tahun n (Rp)", 18, "input", MONEY_FORMAT, wrap=True, year=0),
+         Column("jumlah", "Jumlah Sub Kegiatan Tahun n (Rp)", 18, "total", MONEY_FORMAT, source=("pendanaan",),
+                wrap=True, year=0),
          Column("lokasi", "Lokasi", 22, wrap=True), Column("waktu", "Waktu Pelaksanaan", 22, choices="waktu"),
+         Column("target_renstra", "Target Akhir Renstra", 12, wrap=True),
+         Column("realisasi_n2", "Realisasi Tahun n-2", 12, wrap=True, year=-2),
+         Column("prakiraan_n1", "Prakiraan Realisasi Tahun n-1", 12, wrap=True, year=-1),
+         *(Column(f"sd_{key}", f"Sumber Dana {name} (Rp)", 16, "jumlah", MONEY_FORMAT, wrap=True)
+           for key, name in SUMBER_DANA),
+         Column("prioritas_nasional", "Prioritas Nasional", 22, choices="prioritas_nasional", wrap=True),
+         Column("prioritas_daerah", "Prioritas Daerah", 22, choices="prioritas_daerah", wrap=True),
+         Column("prioritas_kepala_daerah", "Prioritas Kepala Daerah", 22, choices="prioritas_kepala_daerah",
+                wrap=True),
+         Column("kelompok_sasaran", "Kelompok Sasaran", 22, wrap=True),
+         Column("target_n1", "Target Kinerja Tahun n+1", 10, wrap=True, year=1),
+         Column("pagu_n1", "Pagu Indikatif Tahun n+1 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=1),
+         Column("penanggung_jawab", "Perangkat Daerah Penanggung Jawab", 22, wrap=True),
+         Column("catatan", "Catatan Penting", 24, wrap=True),
          LEVEL_COLUMN),
     ),
     SheetSpec(
@@ -274,6 +317,22 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 
 SHEET_BY_KEY = {s.key: s for s in SHEETS}
+
+_YEAR_TOKEN = re.compile(r"\bTahun n([+-]\d)?\b", re.IGNORECASE)
+
+
+def year_header(column: Column, plan_year: int | None) -> str:
+    """A header as the sheet shows it for a plan year: "Realisasi Tahun n-2" -> "Realisasi Tahun 2022"."""
+    if column.year is None or plan_year is None:
+        return column.header
+    return _YEAR_TOKEN.sub(f"Tahun {plan_year + column.year}", column.header)
+
+
+def header_pattern(column: Column) -> re.Pattern[str]:
+    """What a header cell may hold (lower case, spaces collapsed): as drawn ("tahun n") or with any year."""
+    parts = _YEAR_TOKEN.split(column.header.lower())
+    text = re.escape(parts[0]) + r"tahun (?:n(?:[+-]\d)?|(\d{4}))" + re.escape(parts[-1])
+    return re.compile(text)
 HIERARCHY_SHEETS = tuple(s for s in SHEETS if s.kind == "hierarki")
 
 
