@@ -1,0 +1,140 @@
+"""Tabel 6 as T-C.33 / SIPD-RI Bab IV: year headers from Identitas, agency totals, sumber dana and prakiraan maju
+recomputed by LibreOffice in a kabupaten workbook with 4-digit codes."""
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from renja_xl.build.xlsx_template import build_template
+from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, NOTE_ROW, SUMBER_DANA_KEYS,
+                                    sheet)
+from renja_xl.engines.openpyxl_engine import OpenpyxlBook
+from renja_xl.workbook.reader import read_renja
+from renja_xl.workbook.recalc import recalc
+from renja_xl.workbook.validation import validate_grid
+
+from conftest import libreoffice_convert
+
+T6 = sheet("tabel6")
+
+
+@pytest.fixture(autouse=True)
+def empty_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("RENJA_XL_HOME", str(tmp_path / "home"))
+
+
+def _identitas(book: OpenpyxlBook, **values: Any) -> None:
+    base = {"nama_perangkat_daerah": "Badan Kepegawaian dan Pengembangan SDM Kabupaten Contoh",
+            "pemerintah_daerah": "Kabupaten Contoh", "jenis_pemda": "Kabupaten", "tahun_rencana": 2027,
+            "tahun_evaluasi": 2025, "kode_bidang_urusan": "5.03", "nama_bidang_urusan": "KEPEGAWAIAN",
+            "versi_nomenklatur": "Kepmendagri 900.1.15.5-1317 Tahun 2023"}
+    base.update(values)
+    book.write(sheet("identitas").name, FIRST_DATA_ROW, 2, [[base.get(f.key)] for f in IDENTITAS_FIELDS])
+
+
+def kabupaten_rows(seed: int = 13) -> list[list[Any]]:
+    """3 programs x 3 kegiatan x 4 sub kegiatan (4-digit codes), each funded from one to three sumber dana,
+    with prakiraan maju; programs and kegiatan with two indicator rows each; rows typed out of order."""
+    rng = random.Random(seed)
+    rows = []
+    for p in range(1, 4):
+        program = f"5.03.0{p}"
+        for i in (1, 2):
+            rows.append(T6.make_row(kode=program, uraian=f"PROGRAM {p}", indikator=f"Persentase capaian {p}.{i}",
+                                    satuan="Persen", target=90 + i, pendanaan=None))
+        for k in range(1, 4):
+            kegiatan = f"{program}.2.0{k}"
+            for i in (1, 2):
+                rows.append(T6.make_row(kode=kegiatan, uraian=f"Kegiatan {p}.{k}", indikator=f"Hasil {k}.{i}",
+                                        satuan="Persen", target=80 + i))
+            for s in range(1, 5):
+                sources = rng.sample(SUMBER_DANA_KEYS, rng.randint(1, 3))
+                amounts = {key: rng.randrange(1, 900_000) * 1000 + rng.randrange(0, 1000) for key in sources}
+                pagu = sum(amounts.values())
+                rows.append(T6.make_row(kode=f"{kegiatan}.{s:04d}", uraian=f"Sub kegiatan {p}.{k}.{s}",
+                                        indikator="Jumlah Dokumen", satuan="Dokumen", target=s,
+                                        pendanaan=pagu, lokasi="Kab. Contoh, Kec. Satu", waktu="Januari - Desember",
+                                        kelompok_sasaran="ASN", target_n1=s + 1,
+                                        pagu_n1=pagu + pagu * rng.randrange(0, 15) // 100, **amounts))
+    rng.shuffle(rows)
+    return rows
+
+
+def kabupaten_book(path: Path) -> OpenpyxlBook:
+    book = OpenpyxlBook(path, build_template())
+    _identitas(book)
+    book.write(T6.name, FIRST_DATA_ROW, 1, kabupaten_rows())
+    recalc(book)
+    book.save()
+    return book
+
+
+def test_year_headers_follow_the_plan_year(tmp_path: Path) -> None:
+    book = kabupaten_book(tmp_path / "kab.xlsx")
+    header = book.read(T6.name)[HEADER_ROW - 1]
+    assert header[T6.col("target")] == "Target Kinerja Tahun 2027"
+    assert header[T6.col("pendanaan")] == "Pagu Indikatif Tahun 2027 (Rp)"
+    assert header[T6.col("realisasi_n2")] == "Realisasi Tahun 2025"
+    assert header[T6.col("prakiraan_n1")] == "Prakiraan Realisasi Tahun 2026"
+    assert header[T6.col("pagu_n1")] == "Pagu Indikatif Tahun 2028 (Rp)"
+    assert not [f for f in validate_grid(book) if f.rule == "tahun.judul_kolom"]
+    _identitas(book, tahun_rencana=2028, tahun_evaluasi=2026)  # a new year typed, Hitung Ulang not yet run
+    found = [f for f in validate_grid(book) if f.rule == "tahun.judul_kolom"]
+    assert {f.cell for f in found if f.sheet == T6.name} == {"F3", "G3", "H3", "L3", "M3", "AB3", "AC3"}
+    assert {f.cell for f in found if f.sheet == sheet("tabel3").name} == {"F3", "G3", "H3", "I3", "J3", "K3"}
+    assert "Target Kinerja Tahun 2028" in next(f.message for f in found if f.cell == "F3" and f.sheet == T6.name)
+    recalc(book)
+    assert not [f for f in validate_grid(book) if f.rule == "tahun.judul_kolom"]
+    assert book.read(T6.name)[HEADER_ROW - 1][T6.col("target_n1")] == "Target Kinerja Tahun 2029"
+
+
+def test_kabupaten_workbook_is_clean_of_the_new_rules(tmp_path: Path) -> None:
+    book = kabupaten_book(tmp_path / "kab.xlsx")
+    new = [f for f in validate_grid(book) if f.rule.startswith(("rencana.", "tahun."))]
+    assert not new, [f.line() for f in new]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_equals_python_in_every_money_column(soffice: str, tmp_path: Path) -> None:
+    """Every computed cell of every money column of Tabel 6 — each parent's SUBTOTAL of the pagu, of the ten
+    sumber dana and of the pagu n+1, a sub kegiatan's own Jumlah, the agency totals above the headers — as
+    LibreOffice recomputes it equals Python's Decimal total."""
+    from python_calamine import CalamineWorkbook
+
+    path = tmp_path / "kabupaten.xlsx"
+    kabupaten_book(path)
+    renja = read_renja(OpenpyxlBook(path))
+    table = renja.tabel6
+    lo_path = libreoffice_convert(soffice, path, "xlsx", tmp_path / "lo")
+    lo = CalamineWorkbook.from_path(str(lo_path)).get_sheet_by_name(T6.name).to_python(skip_empty_area=False)
+    summed = [(j, c) for j, c in enumerate(T6.columns) if c.role in ("jumlah", "total")]
+    assert len(summed) == 12  # jumlah n, ten sumber dana, pagu n+1
+    checked = 0
+    for r in table.rows:
+        line = lo[r.source_row - 1]
+        for j, c in summed:
+            if r.is_leaf and c.role == "jumlah":
+                continue  # typed
+            want = table.money(r, c.key) if r.is_first else None
+            got = line[j]
+            assert _num(got) == want, (r.kode.text, c.key, got, want)
+            checked += 1
+    leaves = [r for r in table.rows if r.is_leaf]
+    assert len(leaves) == 36 and all(len(r.kode.segments[-1]) == 4 for r in leaves)
+    for j, c in summed:  # the agency totals: the sum of the sub kegiatan
+        want = sum((table.money(r, c.key) for r in leaves), Decimal(0))
+        assert _num(lo[NOTE_ROW - 1][j]) == want, c.key
+        checked += 1
+    assert sum(table.money(r, "sd_pad") for r in leaves) > 0
+    assert checked == 25 * 12 + 36 + 12  # 25 parent rows (bidang, 2 x 3 program, 2 x 9 kegiatan), 36 leaves, agency
+
+
+def _num(value: Any) -> Decimal | None:
+    if value == "" or value is None:
+        return None
+    assert isinstance(value, (int, float)) and not isinstance(value, bool), f"bukan angka: {value!r}"
+    return Decimal(repr(float(value))).normalize()
