@@ -138,3 +138,60 @@ def _num(value: Any) -> Decimal | None:
         return None
     assert isinstance(value, (int, float)) and not isinstance(value, bool), f"bukan angka: {value!r}"
     return Decimal(repr(float(value))).normalize()
+
+
+def tabel1_rows() -> list[list[Any]]:
+    """T-C.29 rows with every kind of kinerja (numbers, a predicate, blanks, a zero target) and of money."""
+    t1 = sheet("tabel1")
+    rng = random.Random(29)
+    rows = []
+    targets = [5, 12.5, "BB", None, 0, 100, 3]
+    for k in range(1, 4):
+        for s in range(1, 8):
+            target = targets[(k + s) % len(targets)]
+            anggaran = rng.randrange(0, 500_000_000) if s != 4 else None
+            rows.append(t1.make_row(
+                kode=f"5.03.0{k}.2.01.{s:04d}", uraian=f"Sub {k}.{s}", indikator="Persentase", satuan="Persen",
+                target=target, anggaran=anggaran,
+                realisasi=None if s == 5 else rng.randrange(0, 500_000_000),
+                realisasi_kinerja=None if s == 6 else (target if isinstance(target, str) else rng.randrange(0, 130)),
+                target_renstra=rng.choice([None, 0, 100, 7.5]), pagu_renstra=rng.choice([None, 2_000_000_000]),
+                realisasi_n3=rng.randrange(0, 100), realisasi_n3_rp=rng.choice([None, rng.randrange(1, 10**9)]),
+                target_n1=rng.randrange(0, 100), anggaran_n1=rng.choice([None, rng.randrange(1, 10**9)]),
+                perkiraan_kinerja=rng.choice([None, 50, 80.25, "B"])))
+    return rows
+
+
+@pytest.mark.libreoffice
+def test_tc29_computed_columns_in_libreoffice_equal_python(soffice: str, tmp_path: Path) -> None:
+    """Tabel 1 as T-C.29: every % (realisasi Rp and kinerja, capaian Renstra kinerja and Rp) and every money total
+    (the perkiraan realisasi Rp of a sub kegiatan, the SUBTOTALs of the parents) as LibreOffice computes them."""
+    from python_calamine import CalamineWorkbook
+
+    t1 = sheet("tabel1")
+    path = tmp_path / "tc29.xlsx"
+    book = OpenpyxlBook(path, build_template())
+    _identitas(book)
+    book.write(t1.name, FIRST_DATA_ROW, 1, tabel1_rows())
+    recalc(book)
+    book.save()
+    table = read_renja(OpenpyxlBook(path)).tabel1
+    lo = CalamineWorkbook.from_path(str(libreoffice_convert(soffice, path, "xlsx", tmp_path / "lo"))) \
+        .get_sheet_by_name(t1.name).to_python(skip_empty_area=False)
+    assert lo[HEADER_ROW - 1][t1.col("realisasi_n3")] == "Realisasi Kinerja s.d. Tahun 2024"
+    checked, seen = 0, set()
+    for r in table.rows:
+        line = lo[r.source_row - 1]
+        for j, c in enumerate(t1.columns):
+            if c.role == "persen":
+                want = table.percent(r, c.key)
+            elif c.role == "total" or (c.role == "jumlah" and not r.is_leaf):
+                want = table.money(r, c.key)
+            else:
+                continue
+            assert _num(line[j]) == want, (r.kode.text, c.key, line[j], want)
+            seen.add((c.key, want is None))
+            checked += 1
+    assert checked == len(table.rows) * 5 + (len(table.rows) - 21) * 5  # 5 computed at every row, 5 summed above
+    for key in ("persen", "persen_kinerja", "capaian_kinerja", "capaian_rp"):
+        assert (key, True) in seen and (key, False) in seen, key  # empty and computed both occur

@@ -248,6 +248,8 @@ CASES = [
      ["Rp 1.300.000", "naik 30,00%", "Rp 1.000.000", "batasnya 20%"]),
     ("rencana.program_outcome", _drop("tabel6", PROGRAM[0]), None, T6, "", PROGRAM[0], ["outcome"]),
     ("rencana.kegiatan_hasil", _drop("tabel6", KEGIATAN[0]), None, T6, "", KEGIATAN[0], ["hasil kegiatan"]),
+    ("evaluasi.realisasi_lebih", _set("tabel1", S1, realisasi=1_200_000), _set("tabel1", S1, realisasi=1_000_000),
+     T1, "G7", S1, ["Rp 1.200.000", "anggarannya Rp 1.000.000", "(120,00%)", "selisih Rp 200.000"]),
     ("tahun.identitas", _ident(tahun_evaluasi=2021), None, "Identitas", "B10", "", ["2021", "(2022)"]),
     ("tahun.identitas", _ident(periode_renstra="2019-2023"), _ident(periode_renstra="2024 - 2026"), "Identitas",
      "B11", "", ["di luar periode Renstra 2019-2023"]),

@@ -54,7 +54,7 @@ class RuleInfo:
 _DECLARED: dict[str, RuleInfo] = {}
 # The order of the catalogue (the Pengaturan Validasi sheet, the README table): by subject, then by id.
 SUBJECTS = ("kode", "hierarki", "tabel", "identitas", "tahun", "nomenklatur", "isi", "angka", "uang", "rencana",
-            "silang", "iku", "sipd", "pengaturan")
+            "evaluasi", "silang", "iku", "sipd", "pengaturan")
 
 
 def declare(rule: str, severity: Severity, description: str) -> RuleInfo:

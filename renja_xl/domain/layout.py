@@ -205,15 +205,38 @@ SHEETS: tuple[SheetSpec, ...] = (
         landscape=False,
     ),
     SheetSpec(
-        "tabel1", "Tabel 1 Evaluasi", "TABEL 1. EVALUASI HASIL PELAKSANAAN RENJA TAHUN LALU",
-        "Ketik baris sub kegiatan saja; baris urusan/program/kegiatan dan subtotalnya dibuat oleh Hitung Ulang.",
+        "tabel1", "Tabel 1 Evaluasi",
+        "TABEL 1. EVALUASI HASIL PELAKSANAAN RENJA TAHUN LALU DAN CAPAIAN RENSTRA (T-C.29 / TABEL 2.1)",
+        "Ketik baris sub kegiatan saja; baris urusan/program/kegiatan dan subtotalnya dibuat oleh Hitung Ulang. "
+        "Kolom abu-abu (%, perkiraan Rp) dihitung.",
         "hierarki",
+        # T-C.29 keeps kinerja and Rp side by side. Perkiraan realisasi Rp s.d. tahun berjalan = realisasi s.d.
+        # n-3 + realisasi n-2 + anggaran n-1 (money adds up); its kinerja is typed, because a percentage or an
+        # index does not add up over years. The first columns keep their places (A-H as before the form).
         (Column("kode", "Kode", 18, "kode", "@"), Column("uraian", "Uraian", 46, "uraian", wrap=True),
          Column("indikator", "Indikator Kinerja", 46, wrap=True),
-         Column("target", "Target", 9), Column("satuan", "Satuan", 12, choices="satuan"),
-         Column("anggaran", "Anggaran (Rp)", 18, "jumlah", MONEY_FORMAT),
-         Column("realisasi", "Realisasi (Rp)", 18, "jumlah", MONEY_FORMAT),
-         Column("persen", "%", 9, "persen", PERCENT_FORMAT, source=("anggaran", "realisasi")),
+         Column("target", "Target Kinerja Tahun n-2", 9, wrap=True, year=-2),
+         Column("satuan", "Satuan", 12, choices="satuan"),
+         Column("anggaran", "Anggaran Tahun n-2 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=-2),
+         Column("realisasi", "Realisasi Tahun n-2 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=-2),
+         Column("persen", "Tingkat Realisasi Rp (%)", 9, "persen", PERCENT_FORMAT, source=("anggaran", "realisasi"),
+                wrap=True),
+         Column("realisasi_kinerja", "Realisasi Kinerja Tahun n-2", 10, wrap=True, year=-2),
+         Column("persen_kinerja", "Tingkat Realisasi Kinerja (%)", 9, "persen", PERCENT_FORMAT,
+                source=("target", "realisasi_kinerja"), wrap=True),
+         Column("target_renstra", "Target Kinerja Renstra Akhir Periode", 10, wrap=True),
+         Column("pagu_renstra", "Pagu Renstra Akhir Periode (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True),
+         Column("realisasi_n3", "Realisasi Kinerja s.d. Tahun n-3", 10, wrap=True, year=-3),
+         Column("realisasi_n3_rp", "Realisasi s.d. Tahun n-3 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=-3),
+         Column("target_n1", "Target Kinerja Tahun n-1", 10, wrap=True, year=-1),
+         Column("anggaran_n1", "Anggaran Tahun n-1 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=-1),
+         Column("perkiraan_kinerja", "Perkiraan Realisasi Kinerja s.d. Tahun Berjalan", 10, wrap=True),
+         Column("perkiraan_rp", "Perkiraan Realisasi s.d. Tahun Berjalan (Rp)", 18, "total", MONEY_FORMAT,
+                source=("realisasi_n3_rp", "realisasi", "anggaran_n1"), wrap=True),
+         Column("capaian_kinerja", "Tingkat Capaian Renstra Kinerja (%)", 9, "persen", PERCENT_FORMAT,
+                source=("target_renstra", "perkiraan_kinerja"), wrap=True),
+         Column("capaian_rp", "Tingkat Capaian Renstra Rp (%)", 9, "persen", PERCENT_FORMAT,
+                source=("pagu_renstra", "perkiraan_rp"), wrap=True),
          LEVEL_COLUMN),
     ),
     SheetSpec(
@@ -317,6 +340,7 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 
 SHEET_BY_KEY = {s.key: s for s in SHEETS}
+YEAR_SHEETS = tuple(s.key for s in SHEETS if any(c.year is not None for c in s.columns))  # headers recalc writes
 
 _YEAR_TOKEN = re.compile(r"\bTahun n([+-]\d)?\b", re.IGNORECASE)
 

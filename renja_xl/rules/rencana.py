@@ -12,7 +12,7 @@ from renja_xl.domain.findings import Finding, Severity, declare, emits
 from renja_xl.domain.fmt import angka, persen, rupiah
 from renja_xl.domain.kode import Level
 from renja_xl.domain.layout import (DEFAULT_PRAKIRAAN_RATIO, HEADER_ROW, NOTE_ROW, SUMBER_DANA, SUMBER_DANA_KEYS,
-                                    header_pattern, sheet, year_header)
+                                    YEAR_SHEETS, header_pattern, sheet, year_header)
 from renja_xl.domain.money import round_half_up
 from renja_xl.rules.context import Context, blank_positions, text
 
@@ -176,16 +176,18 @@ def header_years(ctx: Context) -> Iterable[Finding]:
     renja = ctx.renja
     plan = renja.identitas.get("tahun_rencana")
     if isinstance(plan, int):
-        table = renja.tabel6
-        header = renja.header("tabel6")
-        for j, c in enumerate(table.spec.columns):
-            if c.year is None or j >= len(header):
-                continue
-            m = header_pattern(c).fullmatch(re.sub(r"\s+", " ", text(header[j]).lower()))
-            if m and m.group(1) and int(m.group(1)) != plan + c.year:
-                yield TAHUN_JUDUL(table.spec.name, cell_ref(HEADER_ROW, j + 1), "",
-                                  f"judul kolom '{text(header[j])}' menyebut tahun {m.group(1)}, padahal tahun "
-                                  f"rencana Identitas {plan} memberi '{year_header(c, plan)}'. Jalankan Hitung Ulang.")
+        for key in YEAR_SHEETS:
+            spec = sheet(key)
+            header = renja.header(key)
+            for j, c in enumerate(spec.columns):
+                if c.year is None or j >= len(header):
+                    continue
+                m = header_pattern(c).fullmatch(re.sub(r"\s+", " ", text(header[j]).lower()))
+                if m and m.group(1) and int(m.group(1)) != plan + c.year:
+                    yield TAHUN_JUDUL(spec.name, cell_ref(HEADER_ROW, j + 1), "",
+                                      f"judul kolom '{text(header[j])}' menyebut tahun {m.group(1)}, padahal tahun "
+                                      f"rencana Identitas {plan} memberi '{year_header(c, plan)}'. "
+                                      "Jalankan Hitung Ulang.")
     evaluasi = renja.identitas.get("tahun_evaluasi")
     header = renja.header("tabel3")
     if isinstance(evaluasi, int) and header:

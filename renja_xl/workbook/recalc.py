@@ -17,7 +17,7 @@ from renja_xl.domain.errors import InputErrors
 from renja_xl.domain.findings import Finding, Severity, declare, has_errors
 from renja_xl.workbook.grid import Grid
 from renja_xl.domain.hierarchy import HierTable, owned_cells
-from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, SheetSpec, sheet, year_header
+from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, YEAR_SHEETS, SheetSpec, sheet, year_header
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.model import Renja
 from renja_xl.workbook.reader import read_renja
@@ -141,15 +141,17 @@ def _year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:
 
 
 def _plan_year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:
-    """Tabel 6's headers name the years of the plan (n-2, n-1, n, n+1), one block per run of such columns."""
+    """Tabel 1's and Tabel 6's headers name the years of the plan (n-3 ... n+1), one block per run of such
+    columns."""
     plan = renja.identitas.get("tahun_rencana")
     if not plan:
         return
-    spec = sheet("tabel6")
-    block = renja.header("tabel6")
-    years = [j for j, c in enumerate(spec.columns) if c.year is not None]
-    for first, last in _runs(years):
-        headers = [year_header(c, plan) for c in spec.columns[first:last + 1]]
-        if [block[j] if j < len(block) else None for j in range(first, last + 1)] != headers:
-            grid.write(spec.name, HEADER_ROW, first + 1, [headers])
-            report.writes += 1
+    for key in YEAR_SHEETS:
+        spec = sheet(key)
+        block = renja.header(key)
+        years = [j for j, c in enumerate(spec.columns) if c.year is not None]
+        for first, last in _runs(years):
+            headers = [year_header(c, plan) for c in spec.columns[first:last + 1]]
+            if [block[j] if j < len(block) else None for j in range(first, last + 1)] != headers:
+                grid.write(spec.name, HEADER_ROW, first + 1, [headers])
+                report.writes += 1
