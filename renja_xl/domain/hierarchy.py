@@ -287,14 +287,14 @@ def _persen(spec: SheetSpec, rows: list[HierRow]) -> None:
 def _kinerja_percent(r: HierRow, base_col: int, part_col: int) -> Decimal | None:
     """part / base x 100 of two typed kinerja cells, as =IF(AND(ISNUMBER(part),N(base)<>0),...) computes it."""
     cells = r.cells
-    base = _number(cells[base_col]) if base_col < len(cells) else None
-    part = _number(cells[part_col]) if part_col < len(cells) else None
+    base = _excel_number(cells[base_col]) if base_col < len(cells) else None
+    part = _excel_number(cells[part_col]) if part_col < len(cells) else None
     if part is None or not base:
         return None
     return round_half_up(part / base * 100)
 
 
-def _number(value: Any) -> Decimal | None:
+def _excel_number(value: Any) -> Decimal | None:
     """A cell Excel's ISNUMBER accepts (an int or float; text, even "5", is not), as an exact Decimal."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
