@@ -56,6 +56,7 @@ class SheetSpec:
     kind: str  # identitas | teks | hierarki | iku | tabel
     columns: tuple[Column, ...] = ()
     landscape: bool = True
+    pages_wide: int = 1  # printed this many A4 pages across (a wide form: the key columns repeat on each)
     _index: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -238,6 +239,7 @@ SHEETS: tuple[SheetSpec, ...] = (
          Column("capaian_rp", "Tingkat Capaian Renstra Rp (%)", 9, "persen", PERCENT_FORMAT,
                 source=("pagu_renstra", "perkiraan_rp"), wrap=True),
          LEVEL_COLUMN),
+        pages_wide=2,
     ),
     SheetSpec(
         "tabel2", "Tabel 2 Capaian IKU", "TABEL 2. CAPAIAN TARGET INDIKATOR KINERJA UTAMA TAHUN EVALUASI",
@@ -282,8 +284,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     ),
     SheetSpec(
         "tabel6", "Tabel 6 Rencana Kerja", "TABEL 6. RENCANA KERJA DAN PENDANAAN (T-C.33 / SIPD-RI BAB IV)",
-        "Program dan kegiatan boleh memiliki beberapa baris indikator (kode diulang), masing-masing dengan "
-        "Pagu-nya. Sub kegiatan: isi uang per sumber dana (jumlahnya = pagu). Kolom abu-abu dihitung.", "hierarki",
+        "Beberapa indikator per program/kegiatan: ulangi kodenya. Sub kegiatan: uang per sumber dana = pagu.",
+        "hierarki",
         (Column("no", "No.", 6, "no"), Column("kode", "Kode", 18, "kode", "@"),
          Column("uraian", "Program / Kegiatan / Sub Kegiatan", 42, "uraian", wrap=True),
          Column("indikator", "Indikator Kinerja", 42, wrap=True), Column("satuan", "Satuan", 12, choices="satuan"),
@@ -307,6 +309,7 @@ SHEETS: tuple[SheetSpec, ...] = (
          Column("penanggung_jawab", "Perangkat Daerah Penanggung Jawab", 22, wrap=True),
          Column("catatan", "Catatan Penting", 24, wrap=True),
          LEVEL_COLUMN),
+        pages_wide=3,
     ),
     SheetSpec(
         "sipd", "Usulan SIPD", "LAMPIRAN. USULAN SIPD-RI (SEMUA USULAN)",
@@ -382,3 +385,60 @@ def list_ranges() -> dict[str, ListRange]:
     for i, (name, values) in enumerate(LISTS.items(), start=1):
         out[name] = ListRange(column_letter(i), FIRST_DATA_ROW, FIRST_DATA_ROW + len(values) - 1)
     return out
+
+
+# Printed row heights. A program that opens the file without laying text out (LibreOffice printing an .xlsx
+# whose rows carry no height) draws wrapped lines over the next row; Excel lays them out itself. So recalc and
+# the template give each row with wrapped text a height from an estimate of its lines: a column of width w holds
+# about w characters of the default font per line (Excel's width unit is one digit; text averages narrower, so
+# this errs towards a line too many, never towards overprinting).
+LINE_POINTS = 15.0  # one line of the default 11 pt font
+ROW_POINTS = 15.0  # a row of one line (Excel's default height)
+MAX_ROW_POINTS = 409.0  # Excel's largest row height
+
+
+def text_lines(value: Any, width: float) -> int:
+    """Lines a wrapped cell of this column width needs for its text: words wrapped greedily, as a spreadsheet
+    breaks them (a word longer than the line takes lines of its own)."""
+    if value is None:
+        return 1
+    text = value if isinstance(value, str) else str(value)
+    per_line = max(1, int(width * 1.1))
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # the usual cell: no wrapping to work out
+    lines = 0
+    for part in text.split("\n"):
+        used = 0
+        lines += 1
+        for word in part.split():
+            n = len(word)
+            if used and used + 1 + n <= per_line:
+                used += 1 + n
+            elif used == 0 and n <= per_line:
+                used = n
+            else:
+                if used:
+                    lines += 1
+                extra, used = divmod(n, per_line)
+                lines += extra - (1 if extra and not used else 0)
+                used = used or (per_line if extra else 0)
+    return lines
+
+
+BOLD_WIDTH = 0.85  # bold text (parent rows, headers) is wider: fewer characters per line
+
+
+def row_height(columns: tuple[Column, ...] | list[Column], cells: list[Any], bold: bool = False) -> float | None:
+    """The printed height of a row (points) when a wrapped cell needs more than one line; None: the default."""
+    scale = BOLD_WIDTH if bold else 1.0
+    lines = 1
+    for j, c in enumerate(columns):
+        if c.wrap and j < len(cells):
+            v = cells[j]
+            if v is not None and not (isinstance(v, str) and v.startswith("=")):
+                n = text_lines(v, c.width * scale)
+                if n > lines:
+                    lines = n
+    if lines == 1:
+        return None
+    return min(MAX_ROW_POINTS, lines * LINE_POINTS + 2)

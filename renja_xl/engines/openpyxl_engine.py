@@ -70,6 +70,16 @@ class OpenpyxlBook:
             for c in range(col, col + ncols):
                 ws.cell(row=r, column=c).value = None
 
+    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> None:
+        dims = self._ws(sheet).row_dimensions
+        for i, h in enumerate(heights):
+            r = first_row + i
+            if h is None:
+                if r in dims and dims[r].ht is not None:
+                    dims[r].ht = None
+            else:
+                dims[r].ht = h
+
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
         return [(m.min_row, m.min_col, m.max_row, m.max_col) for m in self._ws(sheet).merged_cells.ranges]
 

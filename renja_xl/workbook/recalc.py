@@ -15,9 +15,11 @@ from renja_xl.domain import iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors
 from renja_xl.domain.findings import Finding, Severity, declare, has_errors
-from renja_xl.workbook.grid import Grid
+from renja_xl.workbook.grid import Grid, SetsRowHeights
 from renja_xl.domain.hierarchy import HierTable, owned_cells
-from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, YEAR_SHEETS, SheetSpec, sheet, year_header
+from renja_xl.domain.kode import Level
+from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, YEAR_SHEETS, SheetSpec, row_height,
+                                   sheet, year_header)
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.model import Renja
 from renja_xl.workbook.reader import read_renja
@@ -52,6 +54,7 @@ def _recalc(grid: Grid) -> RecalcReport:
         report.inserted[spec.name] = sum(1 for r in table.rows if r.inserted)
         _note_typed_totals(table, report)
         _sync(grid, spec, renja.blocks[spec.key], new_rows, report)
+        _row_heights(grid, spec, new_rows, len(renja.blocks[spec.key]))
     spec2 = sheet("tabel2")
     width2 = max([len(spec2.columns)] + [len(r) for r in renja.blocks["tabel2"][FIRST_DATA_ROW - 1:]])
     _sync(grid, spec2, renja.blocks["tabel2"], iku.block(renja.tabel2, width2), report)
@@ -68,6 +71,18 @@ def _hier_block(table: HierTable) -> list[list[Any]]:
             cells[j] = v
         out.append(cells)
     return out
+
+
+def _row_heights(grid: Grid, spec: SheetSpec, rows: list[list[Any]], old_length: int) -> None:
+    """Printed heights for rows with wrapped text (an engine that can set them); rows left over below the table
+    go back to the default."""
+    if not isinstance(grid, SetsRowHeights):
+        return
+    marker = spec.col("tingkat")  # parent rows print bold (the template's conditional format)
+    leaf = Level.SUB_KEGIATAN.label
+    heights = [row_height(spec.columns, r, bold=r[marker] != leaf) for r in rows]
+    heights += [None] * max(0, old_length - (FIRST_DATA_ROW - 1) - len(rows))
+    grid.set_row_heights(spec.name, FIRST_DATA_ROW, heights)
 
 
 def _owned_columns(spec: SheetSpec) -> list[int]:
