@@ -195,3 +195,50 @@ def test_tc29_computed_columns_in_libreoffice_equal_python(soffice: str, tmp_pat
     assert checked == len(table.rows) * 5 + (len(table.rows) - 21) * 5  # 5 computed at every row, 5 summed above
     for key in ("persen", "persen_kinerja", "capaian_kinerja", "capaian_rp"):
         assert (key, True) in seen and (key, False) in seen, key  # empty and computed both occur
+
+
+# --- printing: heights for wrapped text ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,width,lines", [
+    ("Dokumen", 12, 1), ("x" * 25, 10, 3), ("x" * 22, 10, 2), ("a " * 20, 10, 4),
+    ("Target Kinerja Tahun 2024", 8.5, 4),  # words are not split: Target / Kinerja / Tahun / 2024
+    ("satu\ndua", 40, 2), (None, 10, 1), (12345, 2, 3),
+])
+def test_text_lines(text, width, lines) -> None:
+    from renja_xl.domain.layout import text_lines
+
+    assert text_lines(text, width) == lines
+
+
+def test_row_heights_equal_row_height_and_bold_needs_more() -> None:
+    from renja_xl.domain.layout import row_height, row_heights
+
+    long = "Koordinasi dan Penyusunan Laporan Capaian Kinerja dan Ikhtisar Realisasi Kinerja SKPD"
+    rows = [T6.make_row(uraian=long), T6.make_row(uraian=long), T6.make_row(uraian="Pendek"),
+            T6.make_row(jumlah="=" + "x" * 200)]
+    bold = [False, True, True, False]
+    heights = row_heights(T6.columns, rows, bold)
+    assert heights == [row_height(T6.columns, r, b) for r, b in zip(rows, bold)]
+    assert heights[0] and heights[1] > heights[0] and heights[2] is None and heights[3] is None
+
+
+def test_recalc_gives_wrapped_rows_a_height_and_petunjuk_explains_rows(tmp_path: Path) -> None:
+    book = kabupaten_book(tmp_path / "kab.xlsx")
+    block = book.read(T6.name)
+    dims = book.wb[T6.name].row_dimensions
+    long_rows = [i + 1 for i, line in enumerate(block[FIRST_DATA_ROW - 1:], FIRST_DATA_ROW - 1)
+                 if len(str(line[T6.col("indikator")] or "")) > 46]
+    short_rows = [i + 1 for i, line in enumerate(block[FIRST_DATA_ROW - 1:], FIRST_DATA_ROW - 1)
+                  if all(len(str(v or "")) < 10 for v in line[:5])]
+    assert all(dims[r].height is None for r in short_rows)
+    petunjuk = book.wb["Petunjuk"]
+    text = "\n".join(str(c.value or "") for c in petunjuk["A"])
+    assert "Menambah:" in text and "Menghapus:" in text and "Unprotect Sheet" in text
+    wrapped = [r for r in range(HEADER_ROW, petunjuk.max_row + 1) if len(str(petunjuk.cell(r, 1).value or "")) > 90]
+    assert wrapped and all(petunjuk.row_dimensions[r].height >= 32 for r in wrapped)
+    assert book.wb[T6.name].row_dimensions[HEADER_ROW].height >= 60  # "Perangkat Daerah Penanggung Jawab" etc.
+    # a sub kegiatan whose indicator wraps in its column of 42
+    book.write(T6.name, FIRST_DATA_ROW + 5, T6.col("indikator") + 1, [["Jumlah " * 20]])
+    recalc(book)
+    assert book.wb[T6.name].row_dimensions[FIRST_DATA_ROW + 5].height >= 47
+    assert long_rows == [] or all(dims[r].height for r in long_rows)

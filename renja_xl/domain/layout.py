@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from renja_xl.domain.cells import column_letter
@@ -403,7 +405,10 @@ def text_lines(value: Any, width: float) -> int:
     if value is None:
         return 1
     text = value if isinstance(value, str) else str(value)
-    per_line = max(1, int(width * 1.1))
+    return _lines(text, max(1, int(width * 1.1)))
+
+
+def _lines(text: str, per_line: int) -> int:
     if len(text) <= per_line and "\n" not in text:
         return 1  # the usual cell: no wrapping to work out
     lines = 0
@@ -430,15 +435,42 @@ BOLD_WIDTH = 0.85  # bold text (parent rows, headers) is wider: fewer characters
 
 def row_height(columns: tuple[Column, ...] | list[Column], cells: list[Any], bold: bool = False) -> float | None:
     """The printed height of a row (points) when a wrapped cell needs more than one line; None: the default."""
-    scale = BOLD_WIDTH if bold else 1.0
-    lines = 1
+    return row_heights(columns, [cells], [bold])[0]
+
+
+def row_heights(columns: tuple[Column, ...] | list[Column], rows: list[list[Any]],
+                bold: list[bool] | None = None) -> list[float | None]:
+    """row_height of every row (recalc: 100k rows). Column by column through C iterators: each distinct text of a
+    column is wrapped once (a Renja repeats its names, indicators and lokasi), then the rows take the maximum."""
+    n = len(rows)
+    lines = [1] * n
+    bold_rows = [i for i, b in enumerate(bold or ()) if b]
+    narrowest = min(map(len, rows), default=0)
     for j, c in enumerate(columns):
-        if c.wrap and j < len(cells):
-            v = cells[j]
-            if v is not None and not (isinstance(v, str) and v.startswith("=")):
-                n = text_lines(v, c.width * scale)
-                if n > lines:
-                    lines = n
-    if lines == 1:
-        return None
-    return min(MAX_ROW_POINTS, lines * LINE_POINTS + 2)
+        if not c.wrap:
+            continue
+        column = list(map(itemgetter(j), rows)) if j < narrowest else [r[j] if j < len(r) else None for r in rows]
+        per_line = max(1, int(c.width * 1.1))
+        heavy = max(1, int(c.width * BOLD_WIDTH * 1.1))
+        shortest = heavy if bold_rows else per_line
+        plain: dict[Any, int] = {}
+        for v in set(column):
+            if v is None:
+                continue
+            text = v if v.__class__ is str else str(v)
+            if text[:1] == "=" or (len(text) <= shortest and "\n" not in text):
+                continue  # a formula (its result is a number), or a text on one line at any weight
+            plain[v] = _lines(text, per_line)
+        if not plain:
+            continue
+        lines = list(map(max, lines, map(plain.get, column, repeat(1))))
+        wrapped_bold: dict[Any, int] = {}
+        for i in bold_rows:
+            v = column[i]
+            if v in plain:
+                k = wrapped_bold.get(v)
+                if k is None:
+                    k = wrapped_bold[v] = _lines(v if v.__class__ is str else str(v), heavy)
+                if k > lines[i]:
+                    lines[i] = k
+    return [None if k == 1 else min(MAX_ROW_POINTS, k * LINE_POINTS + 2) for k in lines]

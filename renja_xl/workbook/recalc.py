@@ -18,7 +18,7 @@ from renja_xl.domain.findings import Finding, Severity, declare, has_errors
 from renja_xl.workbook.grid import Grid, SetsRowHeights
 from renja_xl.domain.hierarchy import HierTable, owned_cells
 from renja_xl.domain.kode import Level
-from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, YEAR_SHEETS, SheetSpec, row_height,
+from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, YEAR_SHEETS, SheetSpec, row_heights,
                                    sheet, year_header)
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.model import Renja
@@ -80,7 +80,7 @@ def _row_heights(grid: Grid, spec: SheetSpec, rows: list[list[Any]], old_length:
         return
     marker = spec.col("tingkat")  # parent rows print bold (the template's conditional format)
     leaf = Level.SUB_KEGIATAN.label
-    heights = [row_height(spec.columns, r, bold=r[marker] != leaf) for r in rows]
+    heights = row_heights(spec.columns, rows, [r[marker] != leaf for r in rows])
     heights += [None] * max(0, old_length - (FIRST_DATA_ROW - 1) - len(rows))
     grid.set_row_heights(spec.name, FIRST_DATA_ROW, heights)
 
