@@ -70,15 +70,19 @@ class OpenpyxlBook:
             for c in range(col, col + ncols):
                 ws.cell(row=r, column=c).value = None
 
-    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> None:
+    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> int:
         dims = self._ws(sheet).row_dimensions
+        changed = 0
         for i, h in enumerate(heights):
             r = first_row + i
             if h is None:
                 if r in dims and dims[r].ht is not None:
                     dims[r].ht = None
-            else:
+                    changed += 1
+            elif r not in dims or dims[r].ht != h:
                 dims[r].ht = h
+                changed += 1
+        return changed
 
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
         return [(m.min_row, m.min_col, m.max_row, m.max_col) for m in self._ws(sheet).merged_cells.ranges]

@@ -54,5 +54,5 @@ class SetsRowHeights(Protocol):
     """An engine that can give rows a height (openpyxl), so that a program printing the file without laying out
     wrapped text itself (LibreOffice) does not draw lines over the next row."""
 
-    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> None:
-        """Heights in points from `first_row` down; None leaves a row at the default height."""
+    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> int:
+        """Heights in points from `first_row` down (None: the default height); returns how many rows changed."""

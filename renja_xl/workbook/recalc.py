@@ -75,7 +75,8 @@ def _hier_block(table: HierTable) -> list[list[Any]]:
 
 def _row_heights(grid: Grid, spec: SheetSpec, rows: list[list[Any]], old_length: int) -> None:
     """Printed heights for rows with wrapped text (an engine that can set them); rows left over below the table
-    go back to the default."""
+    go back to the default. Heights alone do not count as a write: a file recalc leaves unchanged is not saved
+    (a file LibreOffice saved keeps LibreOffice's own heights)."""
     if not isinstance(grid, SetsRowHeights):
         return
     marker = spec.col("tingkat")  # parent rows print bold (the template's conditional format)
