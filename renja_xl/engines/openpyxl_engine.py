@@ -58,6 +58,8 @@ class OpenpyxlBook:
                 c = col + j
                 cell = cells.get((r, c))
                 if cell is None:
+                    if value is None:
+                        continue  # nothing to clear: an empty cell of a wide row makes no cell object (nor XML)
                     cell = ws.cell(row=r, column=c)
                 if c in styles and not cell.has_style:
                     cell._style = copy(styles[c])  # a new cell takes its column's format and lock
