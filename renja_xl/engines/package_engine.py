@@ -5,7 +5,8 @@ buttons' VML, shapes, slicers, extension lists) and every cached formula value. 
 place instead: every part nobody wrote is copied unchanged; a sheet that was written is streamed and only its
 written cells change (ooxml/sheetwrite.py); formulas carry the value Python computed (`Formula`), calcChain
 goes when formulas change, and the workbook asks Excel to recompute on open. A sheet holding an object that
-would not follow its rows (a comment, picture, hyperlink below the first changed row) is refused by name and
+would not follow its rows (a comment, picture, hyperlink at or below the first row whose content may have moved:
+a row of a written block, not a one-row write such as a header or a line of totals) is refused by name and
 nothing is written.
 """
 from __future__ import annotations
@@ -241,12 +242,12 @@ class PackageBook:
             stream = SheetStream(fh, sheet)
             outcome = self._stream(zout, _like(info), stream, sheet, self._blocks.get(sheet), moves, preload)
         objects = list(outcome.objects)
-        if outcome.first_changed is not None:
-            objects += package.anchored_objects(zin, info.filename, outcome.first_changed)
+        if outcome.first_moved is not None:  # rows changed in place keep their objects with them
+            objects += package.anchored_objects(zin, info.filename, outcome.first_moved)
         if objects:
             shown = ", ".join(objects[:5]) + (f", dan {len(objects) - 5} lainnya" if len(objects) > 5 else "")
             raise WorkbookError(
-                f"sheet '{sheet}' memuat {shown} di baris yang diubah Renja XL (mulai baris {outcome.first_changed}); "
+                f"sheet '{sheet}' memuat {shown} di baris yang diubah Renja XL (mulai baris {outcome.first_moved}); "
                 "objek itu tidak dapat dipindahkan bersama barisnya dengan aman, jadi berkas tidak diubah. "
                 "Pindahkan objek itu ke atas tabel atau ke sheet lain, lalu ulangi.")
         return outcome

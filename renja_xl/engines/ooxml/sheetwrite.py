@@ -8,6 +8,7 @@ data validation, autofilter); the dimension follows.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -43,6 +44,10 @@ class Write:
 @dataclass
 class Outcome:
     first_changed: int | None = None
+    # the first changed row whose content may have come from another row: a row of a moved block that is not
+    # its own source, or a row of a block write (a table: its rows may have moved). A one-row write (a header,
+    # a line of totals) changes its cells in place; an object above this row stays with its cells.
+    first_moved: int | None = None
     old_last: int = 0
     new_last: int = 0
     shared_strings_dropped: int = 0
@@ -102,6 +107,15 @@ def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write
     written = _merge_spans(sorted((w.row, w.row + w.nrows - 1) for w in writes))
     cursor = _Cursor(written)
     shared_rows = {r for r, _ in shared}
+    blocks = _merge_spans(sorted((w.row, w.row + w.nrows - 1) for w in writes if w.nrows > 1))
+    moves = ctx.moves
+
+    def changed(r: int) -> None:
+        _changed(result, r)
+        if result.first_moved is None:
+            src = moves[r] if r in moves else (None if _in_spans(blocks, r) else r)
+            if src != r:
+                result.first_moved = r
 
     def only_new(limit: int) -> None:
         while cursor.next is not None and cursor.next < limit:
@@ -110,7 +124,7 @@ def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write
             if data is not None:
                 buffer.add(data)
                 result.new_last = r
-                _changed(result, r)
+                changed(r)
             cursor.advance(r + 1)
 
     for r, row in stream.rows():
@@ -124,7 +138,7 @@ def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write
         if covered or r in shared_rows:
             data = ctx.row(r, row, covered)
             if data != row:
-                _changed(result, r)
+                changed(r)
             if data is None:
                 continue
             has_cells = b"<c" in data
@@ -137,9 +151,15 @@ def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write
     tail = stream.tail()
     if result.first_changed is not None:
         tail = _grow(tail, result.old_last, result.new_last - result.old_last)
-        result.objects += _anchored(tail, result.first_changed)
+        if result.first_moved is not None:
+            result.objects += _anchored(tail, result.first_moved)
     out(b"</sheetData>" + tail)
     return result
+
+
+def _in_spans(spans: list[tuple[int, int]], r: int) -> bool:
+    i = bisect_right(spans, (r, MAX_ROW + 1)) - 1
+    return i >= 0 and spans[i][0] <= r <= spans[i][1]
 
 
 def _changed(result: Outcome, r: int) -> None:
