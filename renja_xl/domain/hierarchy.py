@@ -16,7 +16,7 @@ from typing import Any, Callable
 from renja_xl.domain.cells import column_letter
 from renja_xl.domain.formula import Formula
 from renja_xl.domain.kode import Kode, Level
-from renja_xl.domain.layout import FIRST_DATA_ROW, MONEY_FORMAT, Column, SheetSpec, summed_keys
+from renja_xl.domain.layout import FIRST_DATA_ROW, MONEY_FORMAT, Column, SheetSpec, agency_total_formula, summed_keys
 from renja_xl.domain.money import round_half_up
 
 
@@ -376,6 +376,13 @@ def agency_totals(table: HierTable) -> dict[str, Decimal]:
             for key in keys:
                 out[key] += table.money(r, key)
     return out
+
+
+def agency_total_cells(table: HierTable) -> dict[int, Formula]:
+    """Row 2 of a sheet with agency totals: 0-based column -> its SUBTOTAL with the value Python computed."""
+    spec = table.spec
+    return {spec.col(k): Formula(agency_total_formula(column_letter(spec.col(k) + 1)), v)
+            for k, v in agency_totals(table).items()}
 
 
 def _reference_value(r: HierRow, key: str, j: int) -> Any:

@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from renja_xl.domain import iku
-from renja_xl.domain.cells import cell_ref, column_letter
+from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors
 from renja_xl.domain.findings import Finding, Severity, declare, has_errors
 from renja_xl.workbook.grid import Grid, SetsRowHeights
-from renja_xl.domain.formula import Formula
-from renja_xl.domain.hierarchy import HierTable, agency_totals, owned_cells
+from renja_xl.domain.hierarchy import HierTable, agency_total_cells, owned_cells
 from renja_xl.domain.kode import Level
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, OWNED_ROLES, YEAR_SHEETS, SheetSpec,
-                                   agency_total_formula, row_heights, sheet, year_header)
+                                   row_heights, sheet, year_header)
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.model import Renja
 from renja_xl.workbook.reader import read_renja
@@ -94,9 +93,8 @@ def _agency_totals(grid: Grid, table: HierTable, block: list[list[Any]], report:
     """Row 2's totals written with the values Python computed (a reader that does not recompute shows them),
     one block per run of adjacent summed columns, only where the sheet holds something else."""
     spec = table.spec
-    totals = agency_totals(table)
     line = block[NOTE_ROW - 1] if len(block) >= NOTE_ROW else []
-    cells = {spec.col(k): Formula(agency_total_formula(column_letter(spec.col(k) + 1)), v) for k, v in totals.items()}
+    cells = agency_total_cells(table)
     for first, last in _runs(sorted(cells)):
         new = [cells[j] for j in range(first, last + 1)]
         if any(not _same(line[j] if j < len(line) else None, v) for j, v in zip(range(first, last + 1), new)):
