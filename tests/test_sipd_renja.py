@@ -186,3 +186,22 @@ def test_usulan_print_still_goes_to_its_sheet(tmp_path: Path) -> None:
     printed = read_print(write_xlsx(print_rows(lampiran()), tmp_path / "usulan.xlsx"))
     assert not isinstance(printed, RenjaPrint) and len(printed.leaves) == 81
     shutil.rmtree(tmp_path / "cadangan", ignore_errors=True)
+
+
+def test_imported_rows_get_printed_heights(workbook: Path) -> None:
+    """Through the package writer too: a wrapped name gets the height of its lines (LibreOffice would print
+    it over the next row), a one-line row keeps the default."""
+    import openpyxl
+
+    from renja_xl.domain.layout import LEVEL_COLUMN, row_heights
+
+    import_sipd_file(PRINT, workbook, "APBD")
+    ws = openpyxl.load_workbook(workbook)[T6.name]
+    rows = [[c.value for c in line] for line in ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=len(T6.columns))]
+    rows = [r for r in rows if r[T6.col("kode")]]
+    level = T6.col(LEVEL_COLUMN.key)
+    want = row_heights(T6.columns, rows, [r[level] != "Sub Kegiatan" for r in rows])
+    got = [ws.row_dimensions[FIRST_DATA_ROW + i].height for i in range(len(rows))]
+    assert got == want
+    long = next(i for i, r in enumerate(rows) if r[T6.col("kode")] == fixture.SUBS[-1]["kode"])
+    assert got[long] >= 30 and None in got

@@ -60,6 +60,7 @@ class PackageBook:
         self._formulas: dict[str, formula_scan.SheetFormulas] = {}
         self._new: list[str] = []
         self._moves: dict[str, dict[int, int | None]] = {}
+        self._heights: dict[str, dict[int, float | None]] = {}
 
     # ------------------------------------------------------------------ reading
 
@@ -128,6 +129,14 @@ class PackageBook:
         strings) where its written values are the ones it holds; only the cells that change are rebuilt."""
         self._check(sheet)
         self._moves[sheet] = {first_row + i: s for i, s in enumerate(sources)}
+
+    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> int:
+        """Printed heights from `first_row` down (None: the default), applied when the sheet is written for
+        another reason: heights alone are not a change (a file nothing else changed stays as it is). Returns the
+        rows given a height (the old heights are not read)."""
+        self._check(sheet)
+        self._heights.setdefault(sheet, {}).update((first_row + i, h) for i, h in enumerate(heights))
+        return sum(1 for h in heights if h is not None)
 
     def ensure_sheet(self, sheet: str) -> bool:
         if sheet in self._names or sheet in self._new:
@@ -258,7 +267,7 @@ class PackageBook:
         scan = self._scan(sheet) if sheet not in self._new else formula_scan.SheetFormulas()
         with zout.open(info, "w", force_zip64=True) as fh, _Deflating(fh) as out:
             return rewrite(stream, out.write, self._writes.get(sheet, []), block, scan.cells, scan.shared,
-                           self._date1904, moves, preload)
+                           self._date1904, moves, preload, self._heights.get(sheet))
 
 
 def _rows_of(zin: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, wanted: set[int]) -> dict[int, bytes]:

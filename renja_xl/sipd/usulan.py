@@ -24,6 +24,7 @@ from renja_xl.domain.errors import InputErrors, RenjaError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
 from renja_xl.domain.fmt import rupiah
 from renja_xl.workbook.grid import Grid
+from renja_xl.workbook.recalc import set_printed_heights
 from renja_xl.domain.hierarchy import HierRow, build, owned_cells
 from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
 from renja_xl.domain.layout import FIRST_DATA_ROW, SheetSpec, sheet
@@ -328,4 +329,5 @@ def replace_table(grid: Grid, spec: SheetSpec, built: list[HierRow], old: list[l
         grid.write(spec.name, FIRST_DATA_ROW, 1, block)
     if old_rows > len(block):
         grid.clear(spec.name, FIRST_DATA_ROW + len(block), 1, old_rows - len(block), width)
+    set_printed_heights(grid, spec, block, len(old))
     return len(block)

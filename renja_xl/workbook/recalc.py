@@ -54,7 +54,7 @@ def _recalc(grid: Grid) -> RecalcReport:
         report.inserted[spec.name] = sum(1 for r in table.rows if r.inserted)
         _note_typed_totals(table, report)
         _sync(grid, spec, renja.blocks[spec.key], new_rows, report, [r.source_row for r in table.rows])
-        _row_heights(grid, spec, new_rows, len(renja.blocks[spec.key]))
+        set_printed_heights(grid, spec, new_rows, len(renja.blocks[spec.key]))
         if spec.agency_totals:
             _agency_totals(grid, table, renja.blocks[spec.key], report)
     spec2 = sheet("tabel2")
@@ -76,9 +76,9 @@ def _hier_block(table: HierTable) -> list[list[Any]]:
     return out
 
 
-def _row_heights(grid: Grid, spec: SheetSpec, rows: list[list[Any]], old_length: int) -> None:
-    """Printed heights for rows with wrapped text (an engine that can set them); rows left over below the table
-    go back to the default. Heights alone do not count as a write: a file recalc leaves unchanged is not saved
+def set_printed_heights(grid: Grid, spec: SheetSpec, rows: list[list[Any]], old_length: int) -> None:
+    """Printed heights for the rows of a table written from the first data row, where they wrap (an engine that
+    can set them); rows left over below the table (`old_length`: the sheet's rows as read) go back to the default. Heights alone do not count as a write: a file recalc leaves unchanged is not saved
     (a file LibreOffice saved keeps LibreOffice's own heights)."""
     if not isinstance(grid, SetsRowHeights):
         return
