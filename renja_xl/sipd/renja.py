@@ -421,7 +421,7 @@ def _node_rows(p: RenjaPrint, node: RenjaNode, kept: dict[str, Any]) -> list[Hie
         next_target, next_satuan = _target(node.target_n1[k]) if k < len(node.target_n1) else (None, "")
         if next_satuan and next_satuan != satuan:  # another unit than year n's: kept as printed
             next_target = node.target_n1[k]
-        values: dict[str, Any] = {"kode": node.kode.text, "uraian": node.uraian or None,
+        values: dict[str, Any] = {"kode": node.kode.text, "uraian": (node.uraian or None) if k == 0 else None,
                                   "indikator": node.indikator[k] if k < len(node.indikator) else None,
                                   "target": target, "satuan": satuan or None, "target_n1": next_target}
         amounts: dict[str, Decimal | None] = {}
