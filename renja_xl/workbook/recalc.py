@@ -16,6 +16,7 @@ from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors
 from renja_xl.domain.findings import Finding, Severity, declare, has_errors
 from renja_xl.workbook.grid import Grid, SetsRowHeights
+from renja_xl.domain.formula import Formula, same_result
 from renja_xl.domain.hierarchy import HierTable, agency_total_cells, owned_cells
 from renja_xl.domain.kode import Level
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, OWNED_ROLES, YEAR_SHEETS, SheetSpec,
@@ -95,9 +96,15 @@ def _agency_totals(grid: Grid, table: HierTable, block: list[list[Any]], report:
     spec = table.spec
     line = block[NOTE_ROW - 1] if len(block) >= NOTE_ROW else []
     cells = agency_total_cells(table)
+    values_only = not grid.reads_formulas  # Excel's remote runtimes: a formula reads as its value
+
+    def same(j: int, v: Formula) -> bool:
+        old = line[j] if j < len(line) else None
+        return _same(old, v) or (values_only and not isinstance(old, str) and same_result(old, v.value))
+
     for first, last in _runs(sorted(cells)):
         new = [cells[j] for j in range(first, last + 1)]
-        if any(not _same(line[j] if j < len(line) else None, v) for j, v in zip(range(first, last + 1), new)):
+        if not all(same(j, v) for j, v in zip(range(first, last + 1), new)):
             grid.write(spec.name, NOTE_ROW, first + 1, [new])
             report.writes += 1
 
