@@ -92,7 +92,9 @@ def cell_text(value: Any) -> str:
 
 
 _HEADERS = {"no": ("NO",), "kode": ("KODE",), "uraian": ("URAIAN",), "lokasi": ("LOKASI",),
-            "volume": ("VOLUME",), "pagu": ("JUMLAH PAGU", "PAGU"), "status": ("STATUS",), "catatan": ("CATATAN",)}
+            "volume": ("VOLUME",), "pagu": ("JUMLAH PAGU",), "status": ("STATUS",), "catatan": ("CATATAN",)}
+# a pagu header that is the word alone: a workbook's own "Pagu Renstra ..." (Tabel 1) is no SIPD print
+_PAGU_ALONE = ("PAGU", "PAGU (RP)", "PAGU (RP.)")
 
 
 def _header(line: list[Any]) -> dict[str, int] | None:
@@ -102,7 +104,8 @@ def _header(line: list[Any]) -> dict[str, int] | None:
         for key, starts in _HEADERS.items():
             if key in cols:
                 continue
-            if (t == starts[0] if key == "no" else any(t.startswith(s) for s in starts)):
+            if (t == starts[0] if key == "no" else any(t.startswith(s) for s in starts)
+                    or (key == "pagu" and t in _PAGU_ALONE)):
                 cols[key] = j
                 break
     return cols if {"kode", "uraian", "pagu"} <= cols.keys() else None
