@@ -110,6 +110,7 @@ def test_each_printed_total_that_does_not_add_up_is_reported(workbook: Path) -> 
     outcome = import_sipd_file(PRINT, workbook, "APBD")
     found = {(f.cell, f.code) for f in outcome.result.notes if f.rule == "sipd.total_induk"}
     assert found == _wrong_cells() and len(found) == len(fixture.WRONG) == 2
+    assert {f.rule for f in outcome.result.notes} == {"sipd.total_induk"}  # nothing else: a clean print
     assert all("ditulis rumus subtotal" in f.message for f in outcome.result.notes if f.rule == "sipd.total_induk")
     # the sheet holds the computed totals, not the printed ones
     kegiatan = next(r for r in _table(workbook) if r[T6.col("kode")] == "5.01.02.2.02")
@@ -205,3 +206,12 @@ def test_imported_rows_get_printed_heights(workbook: Path) -> None:
     assert got == want
     long = next(i for i, r in enumerate(rows) if r[T6.col("kode")] == fixture.SUBS[-1]["kode"])
     assert got[long] >= 30 and None in got
+
+
+def test_a_sub_kegiatan_printed_twice_stops_the_import() -> None:
+    block = CalamineBook(PRINT).read("Renja OPD")
+    leaf = next(i for i, r in enumerate(block) if r[4] == "0005")
+    block.insert(leaf + 1, list(block[leaf]))
+    printed = parse_renja_print(block, "APBD")
+    assert [(f.rule, f.cell, f.code) for f in printed.notes if f.severity == "error"] == [
+        ("sipd.sub_kegiatan_ganda", cell_ref(leaf + 2, 1), fixture.SUBS[1]["kode"])]
