@@ -215,3 +215,20 @@ def test_a_sub_kegiatan_printed_twice_stops_the_import() -> None:
     printed = parse_renja_print(block, "APBD")
     assert [(f.rule, f.cell, f.code) for f in printed.notes if f.severity == "error"] == [
         ("sipd.sub_kegiatan_ganda", cell_ref(leaf + 2, 1), fixture.SUBS[1]["kode"])]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recomputes_what_the_import_cached(workbook: Path, soffice: str, tmp_path: Path) -> None:
+    """Every formula the import wrote (parent SUBTOTALs of every money column, row 2, the leaves' =G) carries
+    the value LibreOffice computes for it."""
+    from conftest import libreoffice_convert
+    from test_package_writer import _formula_cells
+    from test_package_writer import _num as cached
+
+    import_sipd_file(PRINT, workbook, "Pagu Indikatif RKPD")
+    lo = CalamineBook(libreoffice_convert(soffice, workbook, "xlsx", tmp_path / "lo")).read(T6.name)
+    cells = _formula_cells(workbook, T6.name)
+    for (r, c), f in cells.items():
+        assert cached(f) == cached(lo[r - 1][c - 1]), (r, c, str(f), f.value)
+    subtotals = [f for f in cells.values() if f.startswith("=SUBTOTAL")]
+    assert len(subtotals) > 12 * 6 and any(f.value for f in subtotals)  # 12 summed columns x 6 parents, row 2
