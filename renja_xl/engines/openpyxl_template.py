@@ -68,6 +68,10 @@ PETUNJUK = (
     "- Total per sumber dana di setiap induk dan total perangkat daerah (baris 2) adalah rumus SUBTOTAL. Judul kolom "
     "bertahun diisi dari Tahun Rencana di Identitas oleh Hitung Ulang. Batas pagu per sumber dana dan batas "
     "kenaikan prakiraan maju diisi di Identitas.",
+    "- Dari SIPD-RI: tombol Impor SIPD (atau renja-xl import-sipd CETAKAN.xlsx BERKAS --pagu APBD) membaca cetakan "
+    "'RENCANA KERJA ORGANISASI PERANGKAT DAERAH (RENJA OPD)' ke Tabel 6 (isinya diganti; prioritas dan kolom lain "
+    "yang tidak ada di cetakan tetap) dan cetakan 'Semua Usulan' ke Usulan SIPD. Bila cetakan memuat beberapa "
+    "kolom uang, pilih kolom yang menjadi pagu. Total induk tercetak yang tidak cocok dilaporkan.",
     "",
     "Memasang Renja XL (sekali per komputer; untuk tombol di buku kerja .xlsm dan untuk perintah renja-xl):",
     "1. Pasang Python 3.10 atau lebih baru dari python.org. Windows: pilih 'Install for me only' dan centang "
