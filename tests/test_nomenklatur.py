@@ -186,7 +186,8 @@ def kabupaten_data() -> dict:
         g = generic(k)
         common = {"kode": k, "uraian": name, "indikator": g["indikator"], "satuan": g["satuan"], "target": 1}
         t4.append({**common, "lokasi": "Kabupaten Contoh", "waktu": "Januari - Desember"})
-        t6.append({**common, "pendanaan": 1_000_000, "lokasi": "Kabupaten Contoh", "waktu": "Januari - Desember"})
+        t6.append({**common, "pendanaan": 1_000_000, "lokasi": "Kabupaten Contoh", "waktu": "Januari - Desember",
+                   "sd_dau": 1_000_000, "kelompok_sasaran": "ASN", "target_n1": 1, "pagu_n1": 1_000_000})
         sipd.append({"kode": k, "uraian": name, "usulan": name, "lokasi": "(Contoh)", "volume": 1,
                      "satuan": g["satuan"], "pagu": 1_000_000, "status": "Dalam Pembahasan"})
     totals = {"5.03": 4_000_000, "5.03.01": 2_000_000, "5.03.01.2.01": 2_000_000, "5.03.02": 2_000_000,

@@ -24,7 +24,9 @@ from hypothesis import strategies as st
 from conftest import ROOT, libreoffice_convert
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.formula import Formula, number_text
-from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
+from renja_xl.domain.kode import Level
+from renja_xl.domain.cells import column_letter
+from renja_xl.domain.layout import FIRST_DATA_ROW, OWNED_ROLES, SHEETS, sheet
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
 from renja_xl.engines.package_engine import PackageBook
@@ -418,29 +420,36 @@ def test_ensure_sheet_adds_a_sheet_libreoffice_opens(tmp_path: Path) -> None:
 def _edit(source: Path, target: Path, seed: int, ops: list[str]) -> Path:
     """Random edits of Tabel 6 through openpyxl: parents deleted, rows reordered, blank rows, new codes."""
     rng = random.Random(seed)
+    spec = sheet("tabel6")
+    width, kode, pagu, level = len(spec.columns), spec.col("kode"), spec.col("pendanaan"), spec.col("tingkat")
+    owned = [spec.col(k) for k in spec.keys_with_role(*OWNED_ROLES)]
+    summed = [spec.col(k) for k in spec.keys_with_role("jumlah")]
     wb = openpyxl.load_workbook(source)
     ws = wb[T6]
-    rows = [[c.value for c in line] for line in ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=11)]
+    rows = [[c.value for c in line] for line in ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=width)]
     for op in ops:
         if op == "delete_parents":
-            rows = [r for r in rows if r[10] == "Sub Kegiatan" or rng.random() < 0.5]
+            rows = [r for r in rows if r[level] == "Sub Kegiatan" or rng.random() < 0.5]
         elif op == "reorder":
             rng.shuffle(rows)
         elif op == "blank":
             for _ in range(3):
-                rows.insert(rng.randrange(len(rows) + 1), [None] * 11)
+                rows.insert(rng.randrange(len(rows) + 1), [None] * width)
         elif op == "insert":
-            leaves = [r for r in rows if r[10] == "Sub Kegiatan"]
+            leaves = [r for r in rows if r[level] == "Sub Kegiatan"]
             new = list(rng.choice(leaves))
-            new[1] = f"5.03.0{rng.randint(1, 2)}.1.0{rng.randint(5, 9)}.0{rng.randint(1, 9)}"
-            new[6] = rng.randint(1, 10**9)
+            new[kode] = f"5.03.0{rng.randint(1, 2)}.1.0{rng.randint(5, 9)}.0{rng.randint(1, 9)}"
+            new[pagu] = rng.randint(1, 10**9)
             rows.insert(rng.randrange(len(rows) + 1), new)
     for r in rows:  # owned cells are Renja XL's: the user typed only the inputs
-        r[0] = r[7] = r[10] = None
-        if r[1] and r[1].count(".") < 5:
-            r[6] = r[6] if rng.random() < 0.5 else None
+        for j in owned:
+            r[j] = None
+        if r[kode] and r[kode].count(".") < 5:
+            r[pagu] = r[pagu] if rng.random() < 0.5 else None
+            for j in summed:  # a parent's totals are formulas recalc writes
+                r[j] = None
     for i in range(FIRST_DATA_ROW, ws.max_row + 1):
-        for j in range(1, 12):
+        for j in range(1, width + 1):
             ws.cell(i, j).value = None
     for i, r in enumerate(rows, FIRST_DATA_ROW):
         for j, v in enumerate(r, 1):
@@ -501,20 +510,27 @@ def test_shared_formulas_are_read_and_expanded(tmp_path: Path) -> None:
     run_recalc(XLSX, base)
     part = sheet_part(base, T6)
 
+    spec = sheet("tabel6")
+    total = spec.columns[spec.col("jumlah")]
+    h, g = (column_letter(spec.col(k) + 1).encode() for k in (total.key, total.source[0]))
+
     def share(data: bytes) -> bytes:
-        rows = [int(m) for m in re.findall(rb'<c r="H([0-9]+)" s="17"><f>G\1</f>', data)]
+        found = re.findall(rb'<c r="' + h + rb'([0-9]+)" s="([0-9]+)"><f>' + g + rb"\1</f>", data)
+        rows, style = [int(r) for r, _ in found], found[0][1]
         first, last = rows[0], rows[6]
-        data = data.replace(b'<c r="H%d" s="17"><f>G%d</f>' % (first, first),
-                            b'<c r="H%d" s="17"><f t="shared" ref="H%d:H%d" si="0">G%d</f>' % (first, first, last, first))
+        cell = b'<c r="%s%d" s="%s">' % (h, first, style)
+        data = data.replace(cell + b"<f>%s%d</f>" % (g, first),
+                            cell + b'<f t="shared" ref="%s%d:%s%d" si="0">%s%d</f>' % (h, first, h, last, g, first))
         for r in rows[1:7]:
-            data = data.replace(b'<c r="H%d" s="17"><f>G%d</f>' % (r, r), b'<c r="H%d" s="17"><f t="shared" si="0"/>' % r)
+            cell = b'<c r="%s%d" s="%s">' % (h, r, style)
+            data = data.replace(cell + b"<f>%s%d</f>" % (g, r), cell + b'<f t="shared" si="0"/>')
         return data
 
     shared = _rezip(base, tmp_path / "bersama.xlsx", part, share)
     assert parts(shared)[part].count(b't="shared"') == 7
     block = PackageBook(shared).read(T6)
     formulas = [v for line in block for v in line if isinstance(v, Formula) and not v.startswith("=SUBTOTAL")]
-    assert all(str(f) == f"=G{r}" for f in formulas for r in [int(str(f)[2:])])
+    assert all(str(f) == f"={g.decode()}{r}" for f in formulas for r in [int(str(f)[2:])])
     assert len(formulas) == len(_formula_cells(base, T6)) - sum(1 for f in _formula_cells(base, T6).values()
                                                                if f.startswith("=SUBTOTAL"))
     edited = with_new_kegiatan(shared, tmp_path / "diedit.xlsx")
@@ -531,18 +547,22 @@ def test_print_area_and_validations_grow_with_the_table(tmp_path: Path) -> None:
     base = tmp_path / "dasar.xlsx"
     run_recalc(XLSX, base)
     last = len(PackageBook(base).read(T6))
-    area = f"<definedName name=\"_xlnm.Print_Area\" localSheetId=\"8\">'{T6}'!$A$1:$K${last}</definedName>"
+    spec = sheet("tabel6")
+    end, satuan = column_letter(len(spec.columns)), column_letter(spec.col("satuan") + 1)
+    index = [s.name for s in SHEETS].index(T6)
+    area = f"<definedName name=\"_xlnm.Print_Area\" localSheetId=\"{index}\">'{T6}'!$A$1:${end}${last}</definedName>"
     with_area = _rezip(base, tmp_path / "area.xlsx", "xl/workbook.xml",
                        lambda d: d.replace(b"</definedNames>", area.encode() + b"</definedNames>"))
     edited = with_new_kegiatan(with_area, tmp_path / "diedit.xlsx")
     out = tmp_path / "hasil.xlsx"
     run_recalc(edited, out)
     workbook = parts(out)["xl/workbook.xml"].decode()
-    assert f"'{T6}'!$A$1:$K${last + 1}" in workbook  # one kegiatan row inserted
-    assert f"'{T6}'!$A$3:$K$3" in workbook  # the autofilter's header row stays
+    assert f"'{T6}'!$A$1:${end}${last + 1}" in workbook  # one kegiatan row inserted
+    assert f"'{T6}'!$A$3:${end}$3" in workbook  # the autofilter's header row stays
     xml = parts(out)[sheet_part(out, T6)].decode()
-    assert 'sqref="E4:E20001"' in xml and 'sqref="A4:K20001"' in xml  # from E4:E20000, A4:K20000
-    assert '<dimension ref="A1:K%d"/>' % (last + 1) in xml
+    # from E4:E20000 (the satuan dropdown), A4:..20000 (the parent rows' highlighting)
+    assert f'sqref="{satuan}4:{satuan}20001"' in xml and f'sqref="A4:{end}20001"' in xml
+    assert f'<dimension ref="A1:{end}{last + 1}"/>' in xml
 
 
 def test_cli_validate_tulis_keeps_the_macro_workbook(tmp_path: Path) -> None:
@@ -595,6 +615,45 @@ def test_libreoffice_recomputes_the_cache_of_a_generated_tree(soffice: str, tmp_
             compared += 1
     assert compared > 150
     check_schema(out)
+
+
+def test_only_rows_whose_content_moves_displace_their_objects() -> None:
+    """Writes change cells in place (a header, row 2's totals, a table's owned columns, as pasting values in
+    Excel would): what is anchored there stays. A moved row's objects go where its content went; a row whose
+    content goes nowhere has nowhere to send them."""
+    from renja_xl.engines.ooxml.sheetwrite import Write, rewrite
+    from renja_xl.engines.ooxml.sheetxml import SheetStream
+
+    xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:A4"/>'
+           b'<sheetData>' + b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 5))
+           + b'</sheetData></worksheet>')
+    old = [[1], [2], [3], [4]]
+
+    def outcome(writes, moves=None, preload=None):
+        return rewrite(SheetStream(io.BytesIO(xml), "S"), [].append, writes, old, {}, set(), False, moves, preload)
+
+    one = outcome([Write(2, 1, [[20]], 1, 1)])
+    assert one.first_changed == 2 and [one.where(r) for r in (1, 2, 3, 4)] == [1, 2, 3, 4]
+    block = outcome([Write(2, 1, [[2], [30], [40]], 3, 1)])
+    assert block.first_changed == 3 and [block.where(r) for r in (2, 3, 4)] == [2, 3, 4]
+    rows = {r: xml[xml.find(b'<row r="%d"' % r):xml.find(b"</row>", xml.find(b'<row r="%d"' % r)) + 6] for r in (2, 3)}
+    moved = outcome([Write(2, 1, [[None], [2], [3]], 3, 1)], {2: None, 3: 2, 4: 3}, rows)  # a new row above 2 and 3
+    assert [moved.where(r) for r in (1, 2, 3, 4)] == [1, 3, 4, None]  # row 4's content (4) went nowhere
+
+
+def test_agency_totals_carry_python_values(tmp_path: Path) -> None:
+    from renja_xl.domain.hierarchy import agency_totals
+    from renja_xl.domain.layout import NOTE_ROW
+
+    out = tmp_path / "hasil.xlsx"
+    run_recalc(XLSX, out)
+    table = next(t for t in read_renja(PackageBook(out)).hierarchy_tables() if t.spec.key == "tabel6")
+    want = agency_totals(table)
+    spec = table.spec
+    line = CalamineBook(out).read(T6)[NOTE_ROW - 1]  # calamine: the cached values only
+    assert {k: Decimal(number_text(line[spec.col(k)])) for k in want} == want
+    assert want["jumlah"] == sum(r.totals["jumlah"] for r in table.rows if r.level == Level.BIDANG and r.is_first) > 0
+    assert not run_recalc(out, tmp_path / "lagi.xlsx").writes  # written once, then the same
 
 
 def test_moved_rows_keep_their_xml_whatever_the_attribute_order() -> None:

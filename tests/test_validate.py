@@ -18,6 +18,7 @@ from renja_xl.domain.findings import SEVERITIES, Finding
 from renja_xl.workbook.catalogue import by_id
 
 RULES = by_id()
+from renja_xl.domain.cells import column_letter
 from renja_xl.domain.layout import FIRST_DATA_ROW, IDENTITAS_FIELDS, sheet
 from renja_xl.workbook.validation import validate_grid
 
@@ -32,6 +33,18 @@ IDENT = {
     "versi_nomenklatur": "Kepmendagri 050-5889 Tahun 2021",
     "nip_kepala": "19650206 198603 1 018",
 }
+
+
+def _t6(key: str, row: int) -> str:
+    """A cell of Tabel 6 by column key (the columns move when the form grows)."""
+    return f"{column_letter(sheet('tabel6').col(key) + 1)}{row}"
+
+
+def _ident_row(key: str) -> int:
+    """The Identitas row of a field, as the template draws it (one row per field, in order)."""
+    return FIRST_DATA_ROW + [f.key for f in IDENTITAS_FIELDS].index(key)
+
+
 PROGRAM = ("5.03.02", "PROGRAM KEPEGAWAIAN DAERAH")
 KEGIATAN = ("5.03.02.1.01", "Pengadaan, Pemberhentian dan Informasi Kepegawaian ASN")
 SUBS = (
@@ -60,7 +73,8 @@ def base() -> dict[str, Any]:
         {"kode": KEGIATAN[0], "uraian": KEGIATAN[1], "indikator": "Persentase pemenuhan formasi", "satuan": "Persen",
          "target": 90, "pendanaan": TOTAL},
     ] + [{"kode": k, "uraian": u, "indikator": i, "satuan": s, "target": t, "pendanaan": m,
-          "lokasi": "Provinsi Contoh", "waktu": "Januari - Desember"} for k, u, i, s, t, m in SUBS]
+          "lokasi": "Provinsi Contoh", "waktu": "Januari - Desember", "sd_pad": m, "kelompok_sasaran": "ASN",
+          "target_n1": t, "pagu_n1": m} for k, u, i, s, t, m in SUBS]
     sipd = copy.deepcopy(parents) + [
         {"kode": k, "uraian": u, "usulan": u, "lokasi": "(Contoh)", "volume": t, "satuan": s, "pagu": m,
          "status": "Dalam Pembahasan"} for k, u, i, s, t, m in SUBS]
@@ -229,6 +243,31 @@ CASES = [
     ("silang.target", _set("tabel6", S2, target=3), None, T6, "F8", S2, ["target 3", "Tabel 4 (2"]),
     ("silang.satuan", _set("sipd", S1, satuan="Laporan"), _set("sipd", S1, satuan="dokumen"), SIPD, "G7", S1,
      ["'Laporan'", "'Dokumen'"]),
+    ("rencana.sumber_dana_selisih", _set("tabel6", S1, sd_pad=400_000, sd_dau=500_000),
+     _set("tabel6", S1, sd_pad=400_000, sd_dau=600_000), T6, "G7", S1,
+     ["Rp 900.000", "PAD Rp 400.000", "DAU Rp 500.000", "pagu Rp 1.000.000", "selisih Rp -100.000"]),
+    ("rencana.sumber_dana_pagu", _ident(pagu_sd_pad=3_000_000), _ident(pagu_sd_pad=3_500_000), T6, _t6("sd_pad", 2), "",
+     ["PAD Rp 3.500.000", "Rp 3.000.000", f"Identitas B{_ident_row('pagu_sd_pad')}", "sebesar Rp 500.000"]),
+    ("rencana.sumber_dana_kosong", _set("tabel6", S2, sd_pad=None), _set("tabel6", S2, sd_pad=None, sd_blud=2_500_000),
+     T6, _t6("sd_pad", 8), S2, ["sumber dana", S2]),
+    ("rencana.sumber_dana_kosong", lambda d: [r.pop("sd_pad", None) for r in d["tabel6"]], None, T6, _t6("sd_pad", 3), "",
+     ["satu pun dari 2 sub kegiatan"]),
+    ("rencana.prakiraan_kosong", _set("tabel6", S1, pagu_n1=None), None, T6, _t6("pagu_n1", 7), S1, ["pagu prakiraan maju"]),
+    ("rencana.prakiraan_kosong", _set("tabel6", S2, target_n1=" "), None, T6, _t6("target_n1", 8), S2, ["target prakiraan maju"]),
+    ("rencana.kelompok_sasaran_kosong", _set("tabel6", S2, kelompok_sasaran=None), None, T6, _t6("kelompok_sasaran", 8), S2,
+     ["kelompok sasaran"]),
+    ("rencana.prakiraan_naik", _set("tabel6", S1, pagu_n1=1_300_000),
+     lambda d: (_set("tabel6", S1, pagu_n1=1_300_000)(d), _ident(batas_kenaikan_prakiraan=30)(d)), T6, _t6("pagu_n1", 7), S1,
+     ["Rp 1.300.000", "naik 30,00%", "Rp 1.000.000", "batasnya 20%"]),
+    ("rencana.program_outcome", _drop("tabel6", PROGRAM[0]), None, T6, "", PROGRAM[0], ["outcome"]),
+    ("rencana.kegiatan_hasil", _drop("tabel6", KEGIATAN[0]), None, T6, "", KEGIATAN[0], ["hasil kegiatan"]),
+    ("evaluasi.realisasi_lebih", _set("tabel1", S1, realisasi=1_200_000), _set("tabel1", S1, realisasi=1_000_000),
+     T1, "G7", S1, ["Rp 1.200.000", "anggarannya Rp 1.000.000", "(120,00%)", "selisih Rp 200.000"]),
+    ("tahun.identitas", _ident(tahun_evaluasi=2021), None, "Identitas", "B10", "", ["2021", "(2022)"]),
+    ("tahun.identitas", _ident(periode_renstra="2019-2023"), _ident(periode_renstra="2024 - 2026"), "Identitas",
+     "B11", "", ["di luar periode Renstra 2019-2023"]),
+    ("tahun.identitas", _ident(tahun_penyusunan=2025), _ident(tahun_penyusunan=2023), "Identitas", "B24", "",
+     ["sesudah tahun rencana"]),
     ("iku.target", lambda d: d["tabel2"][0].update(target=None), None, "Tabel 2 Capaian IKU", "G4", "1.1",
      ["tanpa target"]),
     ("iku.realisasi", lambda d: d["tabel2"][0].update(realisasi=None), None, "Tabel 2 Capaian IKU", "H4", "1.1",
@@ -260,8 +299,10 @@ def test_every_catalogued_rule_has_a_failing_case() -> None:
                  "nomenklatur.versi", "nomenklatur.kode", "nomenklatur.indikator",
                  "nomenklatur.satuan",  # test_nomenklatur.py
                  "sipd.pagu", "sipd.pagu_kosong", "sipd.total_induk",  # test_sipd.py
+                 "sipd.kode_angka", "sipd.sub_kegiatan_ganda", "sipd.sumber_dana",  # test_sipd_renja.py
                  "uang.rumus_ditimpa",  # test_libreoffice_example.py / test_excel_remote.py
-                 "nomenklatur.dihapus", "hierarki.induk_tanpa_nama"}  # test_nomenklatur_versions.py
+                 "nomenklatur.dihapus", "hierarki.induk_tanpa_nama",  # test_nomenklatur_versions.py
+                 "tahun.judul_kolom"}  # test_rencana.py
     assert set(RULES) - tested - elsewhere == set()
 
 

@@ -53,8 +53,8 @@ class RuleInfo:
 
 _DECLARED: dict[str, RuleInfo] = {}
 # The order of the catalogue (the Pengaturan Validasi sheet, the README table): by subject, then by id.
-SUBJECTS = ("kode", "hierarki", "tabel", "identitas", "nomenklatur", "isi", "angka", "uang", "silang", "iku", "sipd",
-            "pengaturan")
+SUBJECTS = ("kode", "hierarki", "tabel", "identitas", "tahun", "nomenklatur", "isi", "angka", "uang", "rencana",
+            "evaluasi", "silang", "iku", "sipd", "pengaturan")
 # Subjects whose ids never come from one workbook (Bappeda's rekap across workbooks): declared, but not in the
 # Pengaturan Validasi sheet of an OPD's workbook.
 OTHER_SUBJECTS = ("rekap",)

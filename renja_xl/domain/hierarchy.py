@@ -16,7 +16,7 @@ from typing import Any, Callable
 from renja_xl.domain.cells import column_letter
 from renja_xl.domain.formula import Formula
 from renja_xl.domain.kode import Kode, Level
-from renja_xl.domain.layout import FIRST_DATA_ROW, Column, SheetSpec
+from renja_xl.domain.layout import FIRST_DATA_ROW, MONEY_FORMAT, Column, SheetSpec, agency_total_formula, summed_keys
 from renja_xl.domain.money import round_half_up
 
 
@@ -39,7 +39,8 @@ class HierRow:
     # build(): a parent's totals; None for a sub kegiatan, whose money is its amounts (no dict per leaf)
     totals: dict[str, Decimal] | None = None
     subtree: tuple[int, int] | None = None  # 0-based index range of descendants (parents only)
-    persen: Decimal | None = None
+    persen: Decimal | None = None  # the first % column of the table (Tabel 1: realisasi Rp)
+    percents: dict[str, Decimal | None] | None = None  # the table's further % columns, by key (None: none)
 
     @property
     def level(self) -> Level:
@@ -55,9 +56,13 @@ class HierTable:
     spec: SheetSpec
     rows: list[HierRow]
     _summed: dict[str, str] = field(init=False, repr=False, compare=False)
+    _multi: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _first_percent: str | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._summed = summed_columns(self.spec)
+        self._multi = multi_source_totals(self.spec)
+        self._first_percent = next((c.key for c in self.spec.columns if c.role == "persen"), None)
 
     def value(self, row: HierRow, key: str) -> Any:
         return row.cells[self.spec.col(key)]
@@ -72,8 +77,16 @@ class HierTable:
         if row.totals is not None and key in row.totals:
             return row.totals[key]
         if row.totals is None:
+            if key in self._multi:
+                return leaf_sum(row.amounts, self._multi[key])
             key = self._summed.get(key, key)
         return row.amounts.get(key) or Decimal(0)
+
+    def percent(self, row: HierRow, key: str) -> Decimal | None:
+        """The value of a % column at a row (as its live formula computes it)."""
+        if self._first_percent == key:
+            return row.persen
+        return row.percents.get(key) if row.percents else None
 
     def stored_totals(self, row: HierRow) -> list[tuple[int, Column, Any]]:
         """A typed parent row's summed cells as the sheet held them when read: (0-based column, column, value).
@@ -100,8 +113,18 @@ class HierTable:
         return [r for r in self.rows[a:b + 1] if r.is_first and r.level == want]
 
 
+def multi_source_totals(spec: SheetSpec) -> dict[str, tuple[str, ...]]:
+    """Total columns that add several money columns at a sub kegiatan (Tabel 1's perkiraan realisasi)."""
+    return {c.key: c.source for c in spec.columns if c.role == "total" and len(c.source) > 1}
+
+
+def leaf_sum(amounts: dict[str, Decimal | None], sources: tuple[str, ...]) -> Decimal:
+    zero = Decimal(0)
+    return sum((amounts.get(k) or zero for k in sources), zero)
+
+
 def summed_columns(spec: SheetSpec) -> dict[str, str]:
-    """Total column -> the input column summed at the sub kegiatan rows."""
+    """Total column -> the input column summed at the sub kegiatan rows (the first, for a multi-source total)."""
     out = {}
     for c in spec.columns:
         if c.role == "jumlah":
@@ -149,8 +172,10 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
     Rows arrive with the defaults of a fresh HierRow (first, no subtree). A sub kegiatan adds its money to the
     innermost open parent only; a parent passes its total on when it closes (`_close`).
     """
-    summed = list(summed_columns(spec).items())
-    total_keys = [k for k, _ in summed]
+    multi = multi_source_totals(spec)
+    summed = [(k, s) for k, s in summed_columns(spec).items() if k not in multi]
+    multi_items = list(multi.items())
+    total_keys = [k for k, _ in summed] + list(multi)
     zero = Decimal(0)
     sub = Level.SUB_KEGIATAN
     # open parents, innermost last: [row, its code text + ".", index of its first descendant or None]
@@ -182,6 +207,8 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
             outer = stack[-1][0].totals
             for key, source in summed:
                 outer[key] += amounts.get(source) or zero
+            for key, sources in multi_items:
+                outer[key] += leaf_sum(amounts, sources)
     while stack:
         _close(stack, len(rows) - 1)
     _persen(spec, rows)
@@ -215,25 +242,64 @@ def _close(stack: list[list[Any]], end: int) -> None:
 
 
 def _persen(spec: SheetSpec, rows: list[HierRow]) -> None:
-    """% realisasi of each row where the table has one (Tabel 1)."""
-    persen = next((c for c in spec.columns if c.role == "persen"), None)
-    if persen is None:
+    """The % columns of each row where the table has them (Tabel 1): of money, from the row's own amounts at a
+    sub kegiatan and its totals at a parent; of kinerja, from the row's own two cells when both are numbers."""
+    columns = [c for c in spec.columns if c.role == "persen"]
+    if not columns:
         return
-    base_key, part_key = persen.source
     summed = summed_columns(spec)
+    multi = multi_source_totals(spec)
+    money = {c.key for c in spec.columns if c.role in ("jumlah", "total") or c.number_format == MONEY_FORMAT}
+    index = {c.key: j for j, c in enumerate(spec.columns)}
     zero = Decimal(0)
-    for r in rows:
-        if r.totals is None:  # a sub kegiatan: its own amounts
-            amounts = r.amounts
-            base = (amounts.get(summed.get(base_key, base_key)) or zero) if r.is_first else None
-            part = amounts.get(summed.get(part_key, part_key))
-            if part is None:
-                r.persen = None
-                continue
+
+    def leaf_money(amounts, key):
+        if key in multi:
+            return leaf_sum(amounts, multi[key])  # a SUM formula: 0, never empty
+        return amounts.get(summed.get(key, key))
+
+    for n, c in enumerate(columns):
+        base_key, part_key = c.source
+        if base_key not in money:
+            values = [_kinerja_percent(r, index[base_key], index[part_key]) if r.is_first else None for r in rows]
         else:
-            base = r.totals.get(base_key) if r.is_first else None
-            part = r.totals.get(part_key)
-        r.persen = None if not base else round_half_up(part / base * 100)
+            values = []
+            for r in rows:
+                if r.totals is None:  # a sub kegiatan: its own amounts
+                    base = (leaf_money(r.amounts, base_key) or zero) if r.is_first else None
+                    part = leaf_money(r.amounts, part_key)
+                    if part is None:
+                        values.append(None)
+                        continue
+                else:
+                    base = r.totals.get(base_key) if r.is_first else None
+                    part = r.totals.get(part_key)
+                values.append(None if not base else round_half_up(part / base * 100))
+        if n == 0:
+            for r, v in zip(rows, values):
+                r.persen = v
+        else:
+            for r, v in zip(rows, values):
+                if r.percents is None:
+                    r.percents = {}
+                r.percents[c.key] = v
+
+
+def _kinerja_percent(r: HierRow, base_col: int, part_col: int) -> Decimal | None:
+    """part / base x 100 of two typed kinerja cells, as =IF(AND(ISNUMBER(part),N(base)<>0),...) computes it."""
+    cells = r.cells
+    base = _excel_number(cells[base_col]) if base_col < len(cells) else None
+    part = _excel_number(cells[part_col]) if part_col < len(cells) else None
+    if part is None or not base:
+        return None
+    return round_half_up(part / base * 100)
+
+
+def _excel_number(value: Any) -> Decimal | None:
+    """A cell Excel's ISNUMBER accepts (an int or float; text, even "5", is not), as an exact Decimal."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
 
 
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -259,6 +325,8 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
     every cell recalc owns, by 0-based column."""
     letter = {c.key: column_letter(i + 1) for i, c in enumerate(spec.columns)}
     index = {c.key: i for i, c in enumerate(spec.columns)}
+    money = {c.key for c in spec.columns if c.role in ("jumlah", "total") or c.number_format == MONEY_FORMAT}
+    first_percent = next((c.key for c in spec.columns if c.role == "persen"), None)
     out = []
     for i, r in enumerate(rows):
         sheet_row = FIRST_DATA_ROW + i
@@ -271,18 +339,50 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
             elif c.role in ("jumlah", "total"):
                 if r.is_leaf:
                     if c.role == "total":
-                        source = c.source[0]
-                        cells[j] = Formula(f"={letter[source]}{sheet_row}",
-                                           _reference_value(r, source, index[source]))
+                        if len(c.source) == 1:
+                            source = c.source[0]
+                            cells[j] = Formula(f"={letter[source]}{sheet_row}",
+                                               _reference_value(r, source, index[source]))
+                        else:  # SUM ignores text and empty cells, as leaf_sum does
+                            cells[j] = Formula("=SUM(" + ",".join(f"{letter[k]}{sheet_row}" for k in c.source)
+                                               + ")", leaf_sum(r.amounts, c.source))
                     continue  # a sub kegiatan's money is the user's input
                 cells[j] = _subtotal(letter[c.key], r, c.key) if r.is_first else None
             elif c.role == "persen":
                 base, part = (letter[k] for k in c.source)
-                cells[j] = Formula(f'=IF(OR(N({base}{sheet_row})=0,{part}{sheet_row}=""),"",'
-                                   f"ROUND({part}{sheet_row}/{base}{sheet_row}*100,2))",
-                                   "" if r.persen is None else r.persen) if r.is_first else None
+                if not r.is_first:
+                    cells[j] = None
+                    continue
+                value = r.persen if c.key == first_percent else (r.percents or {}).get(c.key)
+                value = "" if value is None else value
+                if c.source[0] in money:
+                    cells[j] = Formula(f'=IF(OR(N({base}{sheet_row})=0,{part}{sheet_row}=""),"",'
+                                       f"ROUND({part}{sheet_row}/{base}{sheet_row}*100,2))", value)
+                else:  # kinerja: a target such as "BB" is text, and gives no %
+                    cells[j] = Formula(f'=IF(AND(ISNUMBER({part}{sheet_row}),N({base}{sheet_row})<>0),'
+                                       f'ROUND({part}{sheet_row}/{base}{sheet_row}*100,2),"")', value)
         out.append(cells)
     return out
+
+
+def agency_totals(table: HierTable) -> dict[str, Decimal]:
+    """The agency's total of each summed column, as row 2's SUBTOTAL over the whole column computes it: the
+    sub kegiatan rows' own money (the parents' SUBTOTALs are skipped)."""
+    keys = summed_keys(table.spec)
+    zero = Decimal(0)
+    out = dict.fromkeys(keys, zero)
+    for r in table.rows:
+        if r.totals is None:
+            for key in keys:
+                out[key] += table.money(r, key)
+    return out
+
+
+def agency_total_cells(table: HierTable) -> dict[int, Formula]:
+    """Row 2 of a sheet with agency totals: 0-based column -> its SUBTOTAL with the value Python computed."""
+    spec = table.spec
+    return {spec.col(k): Formula(agency_total_formula(column_letter(spec.col(k) + 1)), v)
+            for k, v in agency_totals(table).items()}
 
 
 def _reference_value(r: HierRow, key: str, j: int) -> Any:

@@ -16,7 +16,10 @@ values through it, recalc knows from it which cells it may write. Roles:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from renja_xl.domain.cells import column_letter
@@ -43,6 +46,7 @@ class Column:
     choices: str | None = None  # a list of LISTS offered as a dropdown
     source: tuple[str, ...] = ()  # columns a computed column reads
     wrap: bool = False
+    year: int | None = None  # the header names a year relative to the plan year ("Tahun n-2"); recalc writes it
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class SheetSpec:
     kind: str  # identitas | teks | hierarki | iku | tabel
     columns: tuple[Column, ...] = ()
     landscape: bool = True
+    pages_wide: int = 1  # printed this many A4 pages across (a wide form: the key columns repeat on each)
+    agency_totals: bool = False  # row 2 holds the agency's total of every summed column (agency_total_formula)
     _index: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -83,9 +89,25 @@ class IdentitasField:
     key: str
     label: str
     hint: str
-    kind: str = "text"  # text | year | money | date | nip | choice
+    kind: str = "text"  # text | year | money | number | date | nip | choice
     choices: str | None = None
 
+
+# Sumber dana: one money column per standard sumber pendanaan in Tabel 6, not (sumber, Rp) pairs. A parent row
+# must show a live total per sumber dana anyway, so each source needs its own column there; with a column per
+# source that total is the same SUBTOTAL over the parent's contiguous range as every other money column (linear,
+# nested SUBTOTALs ignored, exact), the agency total one SUBTOTAL over the column, and no text has to match.
+# Pairs would need SUMIFS on the typed name at every parent x source (a typo silently drops money) and still
+# the same columns to show the result. The price is width: ten narrow columns, empty where a source is unused.
+SUMBER_DANA: tuple[tuple[str, str], ...] = (
+    ("pad", "PAD"), ("dau", "DAU"), ("dak_fisik", "DAK Fisik"), ("dak_non_fisik", "DAK Non Fisik"),
+    ("dbh", "DBH"), ("did", "DID/Insentif Fiskal"), ("bantuan_keuangan", "Bantuan Keuangan"), ("blud", "BLUD"),
+    ("pinjaman", "Pinjaman Daerah"), ("lain", "Lain-lain"),
+)
+SUMBER_DANA_KEYS = tuple(f"sd_{key}" for key, _ in SUMBER_DANA)
+
+# Prakiraan maju n+1 may grow at most this much over the pagu of year n (warning), unless Identitas says otherwise.
+DEFAULT_PRAKIRAAN_RATIO = 20  # percent
 
 IDENTITAS_FIELDS: tuple[IdentitasField, ...] = (
     IdentitasField("nama_perangkat_daerah", "Nama Perangkat Daerah", "Nama lengkap, misalnya Badan Kepegawaian Daerah"),
@@ -117,6 +139,12 @@ IDENTITAS_FIELDS: tuple[IdentitasField, ...] = (
     IdentitasField("nip_kepala", "NIP", "18 digit, boleh dengan spasi: 19650206 198603 1 018", "nip"),
     IdentitasField("sistematika", "Sistematika Dokumen", "Susunan bab narasi; kosong = Contoh Renja (bawaan). "
                    "Berkas sendiri: renja-xl chapters --outline BERKAS.json", "choice", "sistematika"),
+    IdentitasField("batas_kenaikan_prakiraan", "Batas Kenaikan Prakiraan Maju (%)",
+                   f"Kenaikan pagu n+1 terhadap pagu tahun n yang masih wajar; kosong = {DEFAULT_PRAKIRAAN_RATIO}",
+                   "number"),
+    *(IdentitasField(f"pagu_sd_{key}", f"Pagu Sumber Dana {name} (Rp)",
+                     "Batas pagu dari sumber dana ini; kosongkan bila tidak dibatasi", "money")
+      for key, name in SUMBER_DANA),
 )
 # The outlines shipped in renja_xl/chapters/outlines (their "nama"), offered on Identitas
 SISTEMATIKA = ("Contoh Renja (bawaan)", "Permendagri 86/2017", "Pedoman 2026 (enam bab)")
@@ -168,6 +196,10 @@ LISTS: dict[str, tuple[str, ...]] = {
     "sistematika": SISTEMATIKA,
     "jenis_teks": TEKS_JENIS,
     "tingkat_aturan": SETTING_CHOICES,
+    # starting points only: replace them with the RKP's and the RPJMD's own wording on the Daftar Pilihan sheet
+    "prioritas_nasional": tuple(f"PN {i}" for i in range(1, 9)),
+    "prioritas_daerah": tuple(f"Prioritas Daerah {i}" for i in range(1, 6)),
+    "prioritas_kepala_daerah": tuple(f"Program Unggulan {i}" for i in range(1, 6)),
 }
 
 LEVEL_COLUMN = Column("tingkat", "Tingkat", 14, "tingkat")
@@ -189,16 +221,40 @@ SHEETS: tuple[SheetSpec, ...] = (
         landscape=False,
     ),
     SheetSpec(
-        "tabel1", "Tabel 1 Evaluasi", "TABEL 1. EVALUASI HASIL PELAKSANAAN RENJA TAHUN LALU",
-        "Ketik baris sub kegiatan saja; baris urusan/program/kegiatan dan subtotalnya dibuat oleh Hitung Ulang.",
+        "tabel1", "Tabel 1 Evaluasi",
+        "TABEL 1. EVALUASI HASIL PELAKSANAAN RENJA TAHUN LALU DAN CAPAIAN RENSTRA (T-C.29 / TABEL 2.1)",
+        "Ketik baris sub kegiatan saja; baris urusan/program/kegiatan dan subtotalnya dibuat oleh Hitung Ulang. "
+        "Kolom abu-abu (%, perkiraan Rp) dihitung.",
         "hierarki",
+        # T-C.29 keeps kinerja and Rp side by side. Perkiraan realisasi Rp s.d. tahun berjalan = realisasi s.d.
+        # n-3 + realisasi n-2 + anggaran n-1 (money adds up); its kinerja is typed, because a percentage or an
+        # index does not add up over years. The first columns keep their places (A-H as before the form).
         (Column("kode", "Kode", 18, "kode", "@"), Column("uraian", "Uraian", 46, "uraian", wrap=True),
          Column("indikator", "Indikator Kinerja", 46, wrap=True),
-         Column("target", "Target", 9), Column("satuan", "Satuan", 12, choices="satuan"),
-         Column("anggaran", "Anggaran (Rp)", 18, "jumlah", MONEY_FORMAT),
-         Column("realisasi", "Realisasi (Rp)", 18, "jumlah", MONEY_FORMAT),
-         Column("persen", "%", 9, "persen", PERCENT_FORMAT, source=("anggaran", "realisasi")),
+         Column("target", "Target Kinerja Tahun n-2", 9, wrap=True, year=-2),
+         Column("satuan", "Satuan", 12, choices="satuan"),
+         Column("anggaran", "Anggaran Tahun n-2 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=-2),
+         Column("realisasi", "Realisasi Tahun n-2 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=-2),
+         Column("persen", "Tingkat Realisasi Rp (%)", 9, "persen", PERCENT_FORMAT, source=("anggaran", "realisasi"),
+                wrap=True),
+         Column("realisasi_kinerja", "Realisasi Kinerja Tahun n-2", 10, wrap=True, year=-2),
+         Column("persen_kinerja", "Tingkat Realisasi Kinerja (%)", 9, "persen", PERCENT_FORMAT,
+                source=("target", "realisasi_kinerja"), wrap=True),
+         Column("target_renstra", "Target Kinerja Renstra Akhir Periode", 10, wrap=True),
+         Column("pagu_renstra", "Pagu Renstra Akhir Periode (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True),
+         Column("realisasi_n3", "Realisasi Kinerja s.d. Tahun n-3", 10, wrap=True, year=-3),
+         Column("realisasi_n3_rp", "Realisasi s.d. Tahun n-3 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=-3),
+         Column("target_n1", "Target Kinerja Tahun n-1", 10, wrap=True, year=-1),
+         Column("anggaran_n1", "Anggaran Tahun n-1 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=-1),
+         Column("perkiraan_kinerja", "Perkiraan Realisasi Kinerja s.d. Tahun Berjalan", 10, wrap=True),
+         Column("perkiraan_rp", "Perkiraan Realisasi s.d. Tahun Berjalan (Rp)", 18, "total", MONEY_FORMAT,
+                source=("realisasi_n3_rp", "realisasi", "anggaran_n1"), wrap=True),
+         Column("capaian_kinerja", "Tingkat Capaian Renstra Kinerja (%)", 9, "persen", PERCENT_FORMAT,
+                source=("target_renstra", "perkiraan_kinerja"), wrap=True),
+         Column("capaian_rp", "Tingkat Capaian Renstra Rp (%)", 9, "persen", PERCENT_FORMAT,
+                source=("pagu_renstra", "perkiraan_rp"), wrap=True),
          LEVEL_COLUMN),
+        pages_wide=2,
     ),
     SheetSpec(
         "tabel2", "Tabel 2 Capaian IKU", "TABEL 2. CAPAIAN TARGET INDIKATOR KINERJA UTAMA TAHUN EVALUASI",
@@ -242,17 +298,33 @@ SHEETS: tuple[SheetSpec, ...] = (
         landscape=False,
     ),
     SheetSpec(
-        "tabel6", "Tabel 6 Rencana Kerja", "TABEL 6. RENCANA KERJA DAN PENDANAAN",
-        "Program dan kegiatan boleh memiliki beberapa baris indikator (kode diulang), masing-masing dengan "
-        "Pendanaan-nya. Kolom 'Jumlah Sub Kegiatan' dihitung dari sub kegiatan.", "hierarki",
+        "tabel6", "Tabel 6 Rencana Kerja", "TABEL 6. RENCANA KERJA DAN PENDANAAN (T-C.33 / SIPD-RI BAB IV)",
+        "Beberapa indikator per program/kegiatan: ulangi kodenya. Sub kegiatan: uang per sumber dana = pagu.",
+        "hierarki",
         (Column("no", "No.", 6, "no"), Column("kode", "Kode", 18, "kode", "@"),
          Column("uraian", "Program / Kegiatan / Sub Kegiatan", 42, "uraian", wrap=True),
          Column("indikator", "Indikator Kinerja", 42, wrap=True), Column("satuan", "Satuan", 12, choices="satuan"),
-         Column("target", "Target Kinerja", 10),
-         Column("pendanaan", "Pendanaan (Rp)", 18, "input", MONEY_FORMAT),
-         Column("jumlah", "Jumlah Sub Kegiatan (Rp)", 18, "total", MONEY_FORMAT, source=("pendanaan",)),
+         Column("target", "Target Kinerja Tahun n", 10, wrap=True, year=0),
+         Column("pendanaan", "Pagu Indikatif Tahun n (Rp)", 18, "input", MONEY_FORMAT, wrap=True, year=0),
+         Column("jumlah", "Jumlah Sub Kegiatan Tahun n (Rp)", 18, "total", MONEY_FORMAT, source=("pendanaan",),
+                wrap=True, year=0),
          Column("lokasi", "Lokasi", 22, wrap=True), Column("waktu", "Waktu Pelaksanaan", 22, choices="waktu"),
+         Column("target_renstra", "Target Akhir Renstra", 12, wrap=True),
+         Column("realisasi_n2", "Realisasi Tahun n-2", 12, wrap=True, year=-2),
+         Column("prakiraan_n1", "Prakiraan Realisasi Tahun n-1", 12, wrap=True, year=-1),
+         *(Column(f"sd_{key}", f"Sumber Dana {name} (Rp)", 16, "jumlah", MONEY_FORMAT, wrap=True)
+           for key, name in SUMBER_DANA),
+         Column("prioritas_nasional", "Prioritas Nasional", 22, choices="prioritas_nasional", wrap=True),
+         Column("prioritas_daerah", "Prioritas Daerah", 22, choices="prioritas_daerah", wrap=True),
+         Column("prioritas_kepala_daerah", "Prioritas Kepala Daerah", 22, choices="prioritas_kepala_daerah",
+                wrap=True),
+         Column("kelompok_sasaran", "Kelompok Sasaran", 22, wrap=True),
+         Column("target_n1", "Target Kinerja Tahun n+1", 10, wrap=True, year=1),
+         Column("pagu_n1", "Pagu Indikatif Tahun n+1 (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True, year=1),
+         Column("penanggung_jawab", "Perangkat Daerah Penanggung Jawab", 22, wrap=True),
+         Column("catatan", "Catatan Penting", 24, wrap=True),
          LEVEL_COLUMN),
+        pages_wide=3, agency_totals=True,
     ),
     SheetSpec(
         "sipd", "Usulan SIPD", "LAMPIRAN. USULAN SIPD-RI (SEMUA USULAN)",
@@ -286,6 +358,35 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 
 SHEET_BY_KEY = {s.key: s for s in SHEETS}
+AGENCY_LAST_ROW = 1048576  # the agency totals reach to the sheet's last row, so a table of any length is summed
+
+
+def summed_keys(spec: SheetSpec) -> list[str]:
+    """The columns a parent row totals (and row 2 of a sheet with agency totals)."""
+    return [c.key for c in spec.columns if c.role in ("jumlah", "total")]
+
+
+def agency_total_formula(letter: str) -> str:
+    """Row 2's total of a column: one SUBTOTAL over the whole column (the parents' own SUBTOTALs are skipped by
+    SUBTOTAL, so this is the sum of the sub kegiatan rows)."""
+    return f"=SUBTOTAL(9,{letter}{FIRST_DATA_ROW}:{letter}{AGENCY_LAST_ROW})"
+YEAR_SHEETS = tuple(s.key for s in SHEETS if any(c.year is not None for c in s.columns))  # headers recalc writes
+
+_YEAR_TOKEN = re.compile(r"\bTahun n([+-]\d)?\b", re.IGNORECASE)
+
+
+def year_header(column: Column, plan_year: int | None) -> str:
+    """A header as the sheet shows it for a plan year: "Realisasi Tahun n-2" -> "Realisasi Tahun 2022"."""
+    if column.year is None or plan_year is None:
+        return column.header
+    return _YEAR_TOKEN.sub(f"Tahun {plan_year + column.year}", column.header)
+
+
+def header_pattern(column: Column) -> re.Pattern[str]:
+    """What a header cell may hold (lower case, spaces collapsed): as drawn ("tahun n") or with any year."""
+    parts = _YEAR_TOKEN.split(column.header.lower())
+    text = re.escape(parts[0]) + r"tahun (?:n(?:[+-]\d)?|(\d{4}))" + re.escape(parts[-1])
+    return re.compile(text)
 HIERARCHY_SHEETS = tuple(s for s in SHEETS if s.kind == "hierarki")
 
 
@@ -311,3 +412,90 @@ def list_ranges() -> dict[str, ListRange]:
     for i, (name, values) in enumerate(LISTS.items(), start=1):
         out[name] = ListRange(column_letter(i), FIRST_DATA_ROW, FIRST_DATA_ROW + len(values) - 1)
     return out
+
+
+# Printed row heights. A program that opens the file without laying text out (LibreOffice printing an .xlsx
+# whose rows carry no height) draws wrapped lines over the next row; Excel lays them out itself. So recalc and
+# the template give each row with wrapped text a height from an estimate of its lines: a column of width w holds
+# about w characters of the default font per line (Excel's width unit is one digit; text averages narrower, so
+# this errs towards a line too many, never towards overprinting).
+LINE_POINTS = 15.0  # one line of the default 11 pt font
+ROW_POINTS = 15.0  # a row of one line (Excel's default height)
+MAX_ROW_POINTS = 409.0  # Excel's largest row height
+
+
+def text_lines(value: Any, width: float) -> int:
+    """Lines a wrapped cell of this column width needs for its text: words wrapped greedily, as a spreadsheet
+    breaks them (a word longer than the line takes lines of its own)."""
+    if value is None:
+        return 1
+    text = value if isinstance(value, str) else str(value)
+    return _lines(text, max(1, int(width * 1.1)))
+
+
+def _lines(text: str, per_line: int) -> int:
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # the usual cell: no wrapping to work out
+    lines = 0
+    for part in text.split("\n"):
+        used = 0
+        lines += 1
+        for word in part.split():
+            n = len(word)
+            if used and used + 1 + n <= per_line:
+                used += 1 + n
+            elif used == 0 and n <= per_line:
+                used = n
+            else:
+                if used:
+                    lines += 1
+                extra, used = divmod(n, per_line)
+                lines += extra - (1 if extra and not used else 0)
+                used = used or (per_line if extra else 0)
+    return lines
+
+
+BOLD_WIDTH = 0.85  # bold text (parent rows, headers) is wider: fewer characters per line
+
+
+def row_height(columns: tuple[Column, ...] | list[Column], cells: list[Any], bold: bool = False) -> float | None:
+    """The printed height of a row (points) when a wrapped cell needs more than one line; None: the default."""
+    return row_heights(columns, [cells], [bold])[0]
+
+
+def row_heights(columns: tuple[Column, ...] | list[Column], rows: list[list[Any]],
+                bold: list[bool] | None = None) -> list[float | None]:
+    """row_height of every row (recalc: 100k rows). Column by column through C iterators: each distinct text of a
+    column is wrapped once (a Renja repeats its names, indicators and lokasi), then the rows take the maximum."""
+    n = len(rows)
+    lines = [1] * n
+    bold_rows = [i for i, b in enumerate(bold or ()) if b]
+    narrowest = min(map(len, rows), default=0)
+    for j, c in enumerate(columns):
+        if not c.wrap:
+            continue
+        column = list(map(itemgetter(j), rows)) if j < narrowest else [r[j] if j < len(r) else None for r in rows]
+        per_line = max(1, int(c.width * 1.1))
+        heavy = max(1, int(c.width * BOLD_WIDTH * 1.1))
+        shortest = heavy if bold_rows else per_line
+        plain: dict[Any, int] = {}
+        for v in set(column):
+            if v is None:
+                continue
+            text = v if v.__class__ is str else str(v)
+            if text[:1] == "=" or (len(text) <= shortest and "\n" not in text):
+                continue  # a formula (its result is a number), or a text on one line at any weight
+            plain[v] = _lines(text, per_line)
+        if not plain:
+            continue
+        lines = list(map(max, lines, map(plain.get, column, repeat(1))))
+        wrapped_bold: dict[Any, int] = {}
+        for i in bold_rows:
+            v = column[i]
+            if v in plain:
+                k = wrapped_bold.get(v)
+                if k is None:
+                    k = wrapped_bold[v] = _lines(v if v.__class__ is str else str(v), heavy)
+                if k > lines[i]:
+                    lines[i] = k
+    return [None if k == 1 else min(MAX_ROW_POINTS, k * LINE_POINTS + 2) for k in lines]

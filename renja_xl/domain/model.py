@@ -107,6 +107,11 @@ class Renja:
         return [t for t in self.teks
                 if t.bagian.lower() == bagian.lower() and (rujukan is None or t.rujukan == rujukan)]
 
+    def header(self, key: str) -> list[Any]:
+        """The header row of a sheet (by layout key) as read; [] when the sheet was not read."""
+        block = self.blocks.get(key) or []
+        return list(block[layout.HEADER_ROW - 1]) if len(block) >= layout.HEADER_ROW else []
+
     def hierarchy_tables(self) -> list[HierTable]:
         return [self.tabel1, self.tabel4, self.tabel6, self.sipd]
 

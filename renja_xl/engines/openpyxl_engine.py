@@ -59,6 +59,8 @@ class OpenpyxlBook:
                 c = col + j
                 cell = cells.get((r, c))
                 if cell is None:
+                    if value is None:
+                        continue  # nothing to clear: an empty cell of a wide row makes no cell object (nor XML)
                     cell = ws.cell(row=r, column=c)
                 if c in styles and not cell.has_style:
                     cell._style = copy(styles[c])  # a new cell takes its column's format and lock
@@ -70,6 +72,20 @@ class OpenpyxlBook:
         for r in range(row, min(row + nrows, max_row + 1)):
             for c in range(col, col + ncols):
                 ws.cell(row=r, column=c).value = None
+
+    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> int:
+        dims = self._ws(sheet).row_dimensions
+        changed = 0
+        for i, h in enumerate(heights):
+            r = first_row + i
+            if h is None:
+                if r in dims and dims[r].ht is not None:
+                    dims[r].ht = None
+                    changed += 1
+            elif r not in dims or dims[r].ht != h:
+                dims[r].ht = h
+                changed += 1
+        return changed
 
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
         return [(m.min_row, m.min_col, m.max_row, m.max_col) for m in self._ws(sheet).merged_cells.ranges]

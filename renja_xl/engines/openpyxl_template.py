@@ -17,9 +17,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from renja_xl import __version__
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, LISTS, MONEY_FORMAT, NOTE_ROW, OWNED_ROLES,
-                      SHEETS, TEKS_BAGIAN, TITLE_ROW, SheetSpec, list_ranges)
+                      SHEETS, TEKS_BAGIAN, TITLE_ROW, Column, SheetSpec, agency_total_formula, list_ranges,
+                      row_height, summed_keys, year_header)
 
 FORMAT_ROWS = 20000  # rows covered by dropdowns and the parent-row highlighting
+# lists offered but not enforced: a user may type a value that is not (yet) on the list
+LOOSE_LISTS = ("satuan", "waktu", "prioritas_nasional", "prioritas_daerah", "prioritas_kepala_daerah")
 FIXED_TIME = datetime(2024, 1, 1)
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -47,6 +50,28 @@ PETUNJUK = (
     "- Jangan menggabungkan sel (merge) di area tabel, dan jangan menyisipkan atau menghapus kolom.",
     "- Subtotal adalah rumus Excel (SUBTOTAL), jadi tetap benar saat angka diubah tanpa Python.",
     "- Setiap kali Renja XL menyimpan, salinan berkas lama disimpan di folder 'cadangan'.",
+    "",
+    "Menambah dan menghapus baris (sheet tabel terkunci tanpa kata sandi; baris boleh disisipkan dan dihapus):",
+    "- Menambah: ketik di baris kosong di bawah tabel, atau klik kanan nomor baris > Insert (Sisipkan) lalu ketik "
+    "barisnya. Urutan kode tidak perlu dijaga; tekan Hitung Ulang agar baris induk, nomor dan subtotal dirapikan.",
+    "- Menghapus: pilih nomor baris (klik nomor di kiri, Shift+klik untuk beberapa baris) > klik kanan > Delete "
+    "(Hapus), lalu Hitung Ulang. Jangan hanya menekan tombol Delete pada selnya: baris kosong ikut dibuang oleh "
+    "Hitung Ulang, tetapi baris yang tersisa sebagian terbaca sebagai baris yang belum lengkap.",
+    "- Sel abu-abu (rumus) tidak bisa diketik. Bila benar-benar perlu mengubah struktur: Review (Tinjau) > Unprotect "
+    "Sheet (Buka Proteksi Lembar); tanpa kata sandi. Jangan menyisipkan atau menghapus KOLOM.",
+    "",
+    "Tabel 6 (T-C.33 / Bab IV SIPD-RI):",
+    "- Sub kegiatan: Pagu Indikatif tahun n, lalu uangnya per sumber dana (kolom Sumber Dana PAD s.d. Lain-lain; "
+    "boleh beberapa, jumlahnya harus sama dengan pagu), lokasi (gaya SIPD: Kab. X, Kec. Y), kelompok sasaran, "
+    "prioritas (pilih dari daftar; daftarnya diubah di sheet Daftar Pilihan), target dan pagu prakiraan maju n+1, "
+    "perangkat daerah penanggung jawab dan catatan penting.",
+    "- Total per sumber dana di setiap induk dan total perangkat daerah (baris 2) adalah rumus SUBTOTAL. Judul kolom "
+    "bertahun diisi dari Tahun Rencana di Identitas oleh Hitung Ulang. Batas pagu per sumber dana dan batas "
+    "kenaikan prakiraan maju diisi di Identitas.",
+    "- Dari SIPD-RI: tombol Impor SIPD (atau renja-xl import-sipd CETAKAN.xlsx BERKAS --pagu APBD) membaca cetakan "
+    "'RENCANA KERJA ORGANISASI PERANGKAT DAERAH (RENJA OPD)' ke Tabel 6 (isinya diganti; prioritas dan kolom lain "
+    "yang tidak ada di cetakan tetap) dan cetakan 'Semua Usulan' ke Usulan SIPD. Bila cetakan memuat beberapa "
+    "kolom uang, pilih kolom yang menjadi pagu. Total induk tercetak yang tidak cocok dilaporkan.",
     "",
     "Memasang Renja XL (sekali per komputer; untuk tombol di buku kerja .xlsm dan untuk perintah renja-xl):",
     "1. Pasang Python 3.10 atau lebih baru dari python.org. Windows: pilih 'Install for me only' dan centang "
@@ -96,13 +121,20 @@ def _title(ws, spec: SheetSpec) -> None:
         ws.cell(NOTE_ROW, 1, spec.note).font = Font(italic=True, color="595959")
 
 
+PETUNJUK_WIDTH = 75  # a portrait A4 page at 100 %: long lines wrap inside the page, not beyond its margin
+
+
 def _petunjuk(ws) -> None:
-    ws.column_dimensions["A"].width = 120
+    ws.column_dimensions["A"].width = PETUNJUK_WIDTH
+    column = (Column("petunjuk", "", PETUNJUK_WIDTH, wrap=True),)
     for i, line in enumerate(PETUNJUK, start=HEADER_ROW):
         c = ws.cell(i, 1, line)
         c.alignment = Alignment(wrap_text=True, vertical="top")
         if line.endswith(":"):
             c.font = Font(bold=True)
+        height = row_height(column, [line])
+        if height:
+            ws.row_dimensions[i].height = height
     ws.protection.sheet = True
 
 
@@ -114,7 +146,8 @@ def _identitas(ws, spec: SheetSpec, ranges) -> None:
         value = ws.cell(r, 2)
         value.protection = UNLOCKED
         value.alignment = Alignment(wrap_text=True, vertical="top")
-        value.number_format = {"year": "0", "money": MONEY_FORMAT, "date": "d mmmm yyyy"}.get(f.kind, "@")
+        value.number_format = {"year": "0", "money": MONEY_FORMAT, "number": "General",
+                               "date": "d mmmm yyyy"}.get(f.kind, "@")
         ws.cell(r, 3, f.hint).font = Font(italic=True, color="595959")
         if f.choices:
             dv = DataValidation(type="list", formula1=ranges[f.choices].ref, allow_blank=True)
@@ -185,7 +218,10 @@ def _headers(ws, spec: SheetSpec) -> None:
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(j)].width = c.width
-    ws.row_dimensions[HEADER_ROW].height = 32
+    # tall enough for the longest wrapped header (bold, and a year written in by recalc), at least two lines
+    header_columns = [Column(c.key, "", c.width, wrap=True) for c in spec.columns]
+    headers = [year_header(c, 2000) for c in spec.columns]
+    ws.row_dimensions[HEADER_ROW].height = max(32, row_height(header_columns, headers, bold=True) or 0)
 
 
 def _table(ws, spec: SheetSpec, ranges) -> None:
@@ -202,7 +238,7 @@ def _table(ws, spec: SheetSpec, ranges) -> None:
             dim.protection = UNLOCKED  # inputs (and the mixed money columns) stay editable
         if c.choices:
             letter = get_column_letter(j)
-            strict = c.choices not in ("satuan", "waktu")
+            strict = c.choices not in LOOSE_LISTS
             dv = DataValidation(type="list", formula1=ranges[c.choices].ref, allow_blank=True,
                                 showErrorMessage=strict)
             if strict:
@@ -218,6 +254,8 @@ def _table(ws, spec: SheetSpec, ranges) -> None:
         rule = FormulaRule(formula=[f'AND(${letter}{FIRST_DATA_ROW}<>"",${letter}{FIRST_DATA_ROW}<>"{plain}")'],
                            font=Font(bold=True), fill=PARENT_FILL)
         ws.conditional_formatting.add(area, rule)
+    if spec.agency_totals:
+        _agency_totals(ws, spec)
     ws.freeze_panes = "C4" if spec.kind == "hierarki" else "A4"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW}"
     ws.protection.sheet = True
@@ -225,11 +263,26 @@ def _table(ws, spec: SheetSpec, ranges) -> None:
         setattr(ws.protection, flag, False)  # False = allowed to the user while the sheet is protected
 
 
+def _agency_totals(ws, spec: SheetSpec) -> None:
+    """Row 2 above each summed column: the agency's total (agency_total_formula), locked like every formula;
+    recalc writes it again with its value."""
+    summed = [spec.col(k) + 1 for k in summed_keys(spec)]
+    label = ws.cell(NOTE_ROW, summed[0] - 1, "Total Perangkat Daerah:")
+    label.font = Font(bold=True)
+    label.alignment = Alignment(horizontal="right")
+    for j in summed:
+        letter = get_column_letter(j)
+        cell = ws.cell(NOTE_ROW, j, agency_total_formula(letter))
+        cell.number_format, cell.font, cell.fill, cell.border = MONEY_FORMAT, Font(bold=True), OWNED_FILL, BOX
+
+
 def _print_setup(ws, spec: SheetSpec) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = spec.pages_wide
     ws.page_setup.fitToHeight = 0
     if spec.columns:
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if spec.pages_wide > 1:  # each page across repeats the code and the name
+        ws.print_title_cols = f"{get_column_letter(spec.col('kode') + 1)}:{get_column_letter(spec.col('uraian') + 1)}"

@@ -5,7 +5,8 @@ buttons' VML, shapes, slicers, extension lists) and every cached formula value. 
 place instead: every part nobody wrote is copied unchanged; a sheet that was written is streamed and only its
 written cells change (ooxml/sheetwrite.py); formulas carry the value Python computed (`Formula`), calcChain
 goes when formulas change, and the workbook asks Excel to recompute on open. A sheet holding an object that
-would not follow its rows (a comment, picture, hyperlink below the first changed row) is refused by name and
+would not follow its rows (a comment, picture, hyperlink at or below the first row whose content may have moved:
+a row of a written block, not a one-row write such as a header or a line of totals) is refused by name and
 nothing is written.
 """
 from __future__ import annotations
@@ -61,6 +62,7 @@ class PackageBook:
         self._formulas: dict[str, formula_scan.SheetFormulas] = {}
         self._new: list[str] = []
         self._moves: dict[str, dict[int, int | None]] = {}
+        self._heights: dict[str, dict[int, float | None]] = {}
 
     # ------------------------------------------------------------------ reading
 
@@ -129,6 +131,14 @@ class PackageBook:
         strings) where its written values are the ones it holds; only the cells that change are rebuilt."""
         self._check(sheet)
         self._moves[sheet] = {first_row + i: s for i, s in enumerate(sources)}
+
+    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> int:
+        """Printed heights from `first_row` down (None: the default), applied when the sheet is written for
+        another reason: heights alone are not a change (a file nothing else changed stays as it is). Returns the
+        rows given a height (the old heights are not read)."""
+        self._check(sheet)
+        self._heights.setdefault(sheet, {}).update((first_row + i, h) for i, h in enumerate(heights))
+        return sum(1 for h in heights if h is not None)
 
     def ensure_sheet(self, sheet: str) -> bool:
         if sheet in self._names or sheet in self._new:
@@ -268,7 +278,7 @@ class PackageBook:
         scan = self._scan(sheet) if sheet not in self._new else formula_scan.SheetFormulas()
         with zout.open(info, "w", force_zip64=True) as fh, _Deflating(fh) as out:
             return rewrite(stream, out.write, self._writes.get(sheet, []), block, scan.cells, scan.shared,
-                           self._date1904, moves, preload)
+                           self._date1904, moves, preload, self._heights.get(sheet))
 
 
 _FOLLOWING = ("comments", "vmlDrawing", "drawing")  # related parts whose objects follow the rows recalc moves

@@ -412,22 +412,29 @@ def nomenklatur_diff_cmd(versi_a: str, versi_b: str, jenis: str | None, as_json:
 @main.command("import-sipd")
 @click.argument("sipd_file", metavar="CETAKAN_SIPD", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("workbook", metavar="BUKU_KERJA", type=click.Path(dir_okay=False, path_type=Path))
-def import_sipd_cmd(sipd_file: Path, workbook: Path) -> None:
-    """Mengimpor cetakan SIPD-RI 'Usulan ... Semua Usulan' (.xlsx atau .csv) ke sheet 'Usulan SIPD'.
+@click.option("--pagu", default=None, metavar="KOLOM",
+              help="Cetakan Renja OPD dengan beberapa kolom uang: judul kolom yang menjadi pagu (atau bagiannya), "
+                   "misalnya --pagu APBD.")
+def import_sipd_cmd(sipd_file: Path, workbook: Path, pagu: str | None) -> None:
+    """Mengimpor cetakan SIPD-RI (.xlsx atau .csv): 'Usulan ... Semua Usulan' ke sheet 'Usulan SIPD',
+    'RENCANA KERJA ORGANISASI PERANGKAT DAERAH (RENJA OPD)' ke sheet 'Tabel 6 Rencana Kerja'.
 
-    Judul halaman yang berulang, 'Nama Sub Kegiatan - Nama Usulan' dalam satu sel, 'VOLUME / SATUAN'
-    dalam satu sel dan pagu yang tercetak dua kali dibaca apa adanya. Hanya sheet 'Usulan SIPD'
-    yang ditulis (isinya diganti); pagu induk menjadi rumus subtotal. Berkas lama disimpan di
-    folder 'cadangan'. Bila ada baris yang tidak terbaca, tidak ada yang ditulis.
+    Jenis cetakan dikenali dari isinya. Judul yang berulang, kode yang terpecah di lima kolom,
+    beberapa indikator dan 'target satuan' satu per baris dalam satu sel, pagu yang tercetak dua
+    kali dibaca apa adanya. Hanya sheet tujuan yang ditulis (isinya diganti; kolom yang tidak ada di
+    cetakan Renja, seperti prioritas, tetap untuk kode yang sama); pagu induk menjadi rumus subtotal
+    dan total induk tercetak yang tidak cocok dilaporkan. Berkas lama disimpan di folder 'cadangan'.
+    Bila ada baris yang tidak terbaca, tidak ada yang ditulis.
 
     \b
     Contoh:
       renja-xl import-sipd usulan_sipd_2024.xlsx renja.xlsx
       renja-xl import-sipd usulan_sipd_2024.csv renja.xlsx
+      renja-xl import-sipd renja_opd_2027.xlsx renja.xlsx --pagu APBD
     """
     from renja_xl.app.sipd import import_sipd_file
 
-    outcome = import_sipd_file(sipd_file, workbook)
+    outcome = import_sipd_file(sipd_file, workbook, pagu)
     _print_findings(outcome.result.notes)
     click.echo(f"{outcome.summary()} di {workbook}" + (f" (cadangan: {outcome.backup})" if outcome.backup else "") + ".")
 

@@ -57,9 +57,10 @@ def chapters(book=None, show: bool = True) -> Result:
     return _run(book, _chapters, "Buat Narasi", show)
 
 
-def import_sipd(book=None, show: bool = True) -> Result:
-    """Impor SIPD: the SIPD-RI export into the Usulan SIPD sheet (when this version has the importer)."""
-    return _run(book, _import_sipd, "Impor SIPD", show)
+def import_sipd(book=None, show: bool = True, pagu: str | None = None) -> Result:
+    """Impor SIPD: the SIPD-RI export into its sheet (Usulan SIPD, or Tabel 6 for the Renja OPD print); `pagu`
+    names the money column of a Renja print that has several (else the user is asked)."""
+    return _run(book, lambda b: _import_sipd(b, pagu), "Impor SIPD", show)
 
 
 # ------------------------------------------------------------------------------------------------ plumbing
@@ -212,23 +213,29 @@ def _chapters(book) -> Result:
     return Result(message, ok=not outcome.draft, grid=grid, path=out, findings=outcome.errors)
 
 
-def _import_sipd(book) -> Result:
+def _import_sipd(book, pagu: str | None = None) -> Result:
     from renja_xl.engines.xlwings_engine import XlwingsBook, engine_kind
 
     if engine_kind(book) == "remote":
         raise RenjaError("Impor SIPD membaca berkas ekspor SIPD-RI dari komputer, yang tidak dapat dibuka dari "
                          "Excel di web. Gunakan Excel desktop, atau: renja-xl import-sipd CETAKAN.xlsx BERKAS.xlsx")
-    from renja_xl.app.sipd import import_into, read_print
-    from renja_xl.domain.layout import sheet
+    from renja_xl.app.sipd import import_into, read_print, target_sheet
+    from renja_xl.sipd.renja import PaguChoiceError
 
     path = _ask_file(book)
     if path is None:
         return Result("Impor SIPD dibatalkan: tidak ada berkas yang dipilih.")
-    printed = read_print(Path(path))  # the same reader as the command line: the print may be on any sheet
+    try:  # the same reader as the command line: the print may be on any sheet
+        printed = read_print(Path(path), pagu)
+    except PaguChoiceError as exc:
+        pagu = _ask_pagu(book, exc)
+        if pagu is None:
+            return Result("Impor SIPD dibatalkan: kolom pagu tidak dipilih.")
+        printed = read_print(Path(path), pagu)
     grid = XlwingsBook(book, formulas=True)
     backup = _backup(book)
     try:
-        grid.prepare([sheet("sipd").name])
+        grid.prepare([target_sheet(printed)])
         outcome = import_into(grid, Path(path), printed)
     finally:
         grid.finish()
@@ -238,6 +245,17 @@ def _import_sipd(book) -> Result:
     if outcome.result.notes:
         message += "\n\n" + _finding_lines(outcome.result.notes)
     return Result(message, grid=grid, findings=list(outcome.result.notes), path=Path(path))
+
+
+def _ask_pagu(book, exc) -> str | None:
+    """Which money column of a Renja print is the pagu: Excel's InputBox lists them by number."""
+    choices = "\n".join(f"{i}. {name}" for i, name in enumerate(exc.names, 1))
+    answer = book.app.api.InputBox(f"Cetakan memuat beberapa kolom uang:\n{choices}\n\nKetik nomor kolom pagu:",
+                                   "Impor SIPD: kolom pagu")
+    text = str(answer).strip() if answer not in (None, False) else ""
+    if text.isdigit() and 1 <= int(text) <= len(exc.names):
+        return exc.names[int(text) - 1]
+    return text or None
 
 
 def _ask_file(book) -> str | None:

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from renja_xl.domain.findings import Finding
 from renja_xl.rules.context import Context
-from renja_xl.rules import isi, kode, nomenklatur, silang, uang
+from renja_xl.rules import evaluasi, isi, kode, nomenklatur, rencana, silang, uang
 
 Rule = Callable[[Context], Iterable[Finding]]
 
@@ -20,6 +20,8 @@ ALL_RULES: list[Rule] = [
     *isi.RULES,
     *uang.RULES,
     *silang.RULES,
+    *rencana.RULES,
+    *evaluasi.RULES,
 ]
 
 __all__ = ["ALL_RULES", "Context", "Rule"]

@@ -24,9 +24,10 @@ from renja_xl.domain.errors import InputErrors, RenjaError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
 from renja_xl.domain.fmt import rupiah
 from renja_xl.workbook.grid import Grid
+from renja_xl.workbook.recalc import set_printed_heights
 from renja_xl.domain.hierarchy import HierRow, build, owned_cells
 from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
-from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
+from renja_xl.domain.layout import FIRST_DATA_ROW, SheetSpec, sheet
 from renja_xl.domain.money import excel_number
 from renja_xl.nomenklatur import default_names, name_key, same_name
 
@@ -81,7 +82,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 
 
-def _t(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A cell as printed: tags of a converted print dropped, whitespace collapsed, nothing else changed."""
     if value is None:
         return ""
@@ -91,17 +92,20 @@ def _t(value: Any) -> str:
 
 
 _HEADERS = {"no": ("NO",), "kode": ("KODE",), "uraian": ("URAIAN",), "lokasi": ("LOKASI",),
-            "volume": ("VOLUME",), "pagu": ("JUMLAH PAGU", "PAGU"), "status": ("STATUS",), "catatan": ("CATATAN",)}
+            "volume": ("VOLUME",), "pagu": ("JUMLAH PAGU",), "status": ("STATUS",), "catatan": ("CATATAN",)}
+# a pagu header that is the word alone: a workbook's own "Pagu Renstra ..." (Tabel 1) is no SIPD print
+_PAGU_ALONE = ("PAGU", "PAGU (RP)", "PAGU (RP.)")
 
 
 def _header(line: list[Any]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for j, v in enumerate(line):
-        t = _t(v).upper()
+        t = cell_text(v).upper()
         for key, starts in _HEADERS.items():
             if key in cols:
                 continue
-            if (t == starts[0] if key == "no" else any(t.startswith(s) for s in starts)):
+            if (t == starts[0] if key == "no" else any(t.startswith(s) for s in starts)
+                    or (key == "pagu" and t in _PAGU_ALONE)):
                 cols[key] = j
                 break
     return cols if {"kode", "uraian", "pagu"} <= cols.keys() else None
@@ -115,7 +119,7 @@ def indonesian_number(value: Any) -> Decimal | None:
         raise ValueError(f"nilai logika {value} bukan angka")
     if isinstance(value, (int, float)):
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    text = _t(value).replace("Rp", "").replace("rp", "").strip()
+    text = cell_text(value).replace("Rp", "").replace("rp", "").strip()
     if text in ("", "-"):
         return None
     if not _ID_NUMBER.match(text):
@@ -130,7 +134,7 @@ def pagu_value(value: Any) -> Decimal | None:
     """A pagu cell, possibly printed twice ('5.000.000,00 5.000.000,00'); both copies must agree."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return indonesian_number(value)
-    text = _t(value)
+    text = cell_text(value)
     parts = text.split()
     if not parts:
         return None
@@ -167,7 +171,7 @@ def split_uraian(text: str, official: str = "") -> tuple[str, str]:
 def _volume(value: Any) -> tuple[Decimal | None, str]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value), ""
-    text = _t(value)
+    text = cell_text(value)
     m = _VOLUME.match(text)
     if not m:
         return None, text
@@ -201,9 +205,9 @@ def parse_print(block: list[list[Any]], name_of: Callable[[str], str] | None = N
         def where(key: str) -> str:
             return cell_ref(i + 1, cols[key] + 1) if key in cols else cell_ref(i + 1, 1)
 
-        kode_raw, uraian = cell("kode"), _t(cell("uraian"))
-        kode_text = _t(kode_raw)
-        if _NUMBERING.match(kode_text) or _NUMBERING.match(_t(cell("no"))):
+        kode_raw, uraian = cell("kode"), cell_text(cell("uraian"))
+        kode_text = cell_text(kode_raw)
+        if _NUMBERING.match(kode_text) or _NUMBERING.match(cell_text(cell("no"))):
             continue  # the (1) (2) ... row under each header
         if not kode_text:
             if uraian.upper().startswith("JUMLAH"):
@@ -237,10 +241,10 @@ def parse_print(block: list[list[Any]], name_of: Callable[[str], str] | None = N
         row = SipdRow(i + 1, kode, uraian, pagu=pagu)
         if kode.level == Level.SUB_KEGIATAN:
             row.uraian, row.usulan = split_uraian(uraian, name_of(kode.text) or "")
-            row.lokasi = _t(cell("lokasi"))
+            row.lokasi = cell_text(cell("lokasi"))
             row.volume, row.satuan = _volume(cell("volume"))
-            row.status = _t(cell("status"))
-            row.catatan = _t(cell("catatan"))
+            row.status = cell_text(cell("status"))
+            row.catatan = cell_text(cell("catatan"))
             if pagu is None:
                 out.notes.append(SIPD_PAGU_KOSONG(SOURCE, where("pagu"), kode.text,
                                                   f"sub kegiatan {kode.text} tanpa pagu (dihitung Rp 0)."))
@@ -309,18 +313,24 @@ def import_print(grid: Grid, printed: SipdPrint) -> SipdImport:
         result.notes.append(SIPD_TOTAL_INDUK(SOURCE, cell_ref(printed.total_line or 1, 1), "",
                                              f"JUMLAH tercetak {rupiah(printed.printed_total)}, jumlah dari sub kegiatan {rupiah(result.total)}, "
                                              f"selisih {rupiah(printed.printed_total - result.total)}."))
+    result.rows_written = replace_table(grid, SPEC, built, grid.read(SPEC.name))
+    return result
+
+
+def replace_table(grid: Grid, spec: SheetSpec, built: list[HierRow], old: list[list[Any]]) -> int:
+    """The built rows with their owned cells (formulas with their values) written as one block from the first
+    data row; what is left of the old rows (`old`: the sheet as read) cleared. Returns the rows written."""
     block = []
-    for r, owned in zip(built, owned_cells(SPEC, built)):
+    for r, owned in zip(built, owned_cells(spec, built)):
         cells = list(r.cells)
         for j, v in owned.items():
             cells[j] = v
         block.append(cells)
-    old = grid.read(SPEC.name)
     old_rows = max(0, len(old) - (FIRST_DATA_ROW - 1))
-    width = max([len(SPEC.columns)] + [len(x) for x in old[FIRST_DATA_ROW - 1:]])
+    width = max([len(spec.columns)] + [len(x) for x in old[FIRST_DATA_ROW - 1:]])
     if block:
-        grid.write(SPEC.name, FIRST_DATA_ROW, 1, block)
+        grid.write(spec.name, FIRST_DATA_ROW, 1, block)
     if old_rows > len(block):
-        grid.clear(SPEC.name, FIRST_DATA_ROW + len(block), 1, old_rows - len(block), width)
-    result.rows_written = len(block)
-    return result
+        grid.clear(spec.name, FIRST_DATA_ROW + len(block), 1, old_rows - len(block), width)
+    set_printed_heights(grid, spec, block, len(old))
+    return len(block)

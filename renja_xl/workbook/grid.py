@@ -47,3 +47,12 @@ class Prefetching(Protocol):
     def prefetch(self, sheets: Sequence[str], codes: Callable[[str], Any] | None = None) -> None:
         """Start reading these sheets. `codes`, when given, receives every sub kegiatan code text the engine sees
         on the way (the reader makes its Kode objects there, while the engine still parses)."""
+
+
+@runtime_checkable
+class SetsRowHeights(Protocol):
+    """An engine that can give rows a height (openpyxl), so that a program printing the file without laying out
+    wrapped text itself (LibreOffice) does not draw lines over the next row."""
+
+    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> int:
+        """Heights in points from `first_row` down (None: the default height); returns how many rows changed."""

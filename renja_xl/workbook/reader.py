@@ -20,7 +20,7 @@ from renja_xl.domain.iku import IkuRow
 from renja_xl.domain.kode import Kode, KodeError, Level, interned_kode, parse_kode, well_formed
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
-                     sheet)
+                                   header_pattern, sheet)
 from renja_xl.domain.model import Identitas, Renja, TargetRow, TeksRow, TrenIkuRow, as_year
 from renja_xl.domain.money import NumberError, parse_number_or_text, to_decimal
 from renja_xl.nomenklatur import NomenklaturError, default_names, jenis_key
@@ -104,11 +104,15 @@ def _check_headers(spec: SheetSpec, block: list[list[Any]], findings: list[Findi
     for j, c in enumerate(spec.columns):
         if spec.key == "tabel3" and c.key.startswith(("target_", "realisasi_")):
             continue  # headers carry the years, written by recalc
-        if _norm(header[j]) != _norm(c.header):
-            raise WorkbookError(
-                f"sheet '{spec.name}' sel {cell_ref(HEADER_ROW, j + 1)}: judul kolom seharusnya '{c.header}', "
-                f"tertulis '{header[j] or ''}'. Jangan menyisipkan, menghapus atau memindahkan kolom templat."
-            )
+        if c.year is not None:  # "Tahun n" as drawn, or the year recalc wrote (checked by a rule)
+            if header_pattern(c).fullmatch(_norm(header[j])):
+                continue
+        elif _norm(header[j]) == _norm(c.header):
+            continue
+        raise WorkbookError(
+            f"sheet '{spec.name}' sel {cell_ref(HEADER_ROW, j + 1)}: judul kolom seharusnya '{c.header}', "
+            f"tertulis '{header[j] or ''}'. Jangan menyisipkan, menghapus atau memindahkan kolom templat."
+        )
 
 
 def _check_merged(grid: Grid, spec: SheetSpec, findings: list[Finding]) -> None:
@@ -274,7 +278,7 @@ def _identitas_value(kind: str, value: Any) -> Any:
         if year is None or not 2000 <= year <= 2100:
             raise ValueError(f"'{value}' bukan tahun (empat digit, misalnya 2024).")
         return year
-    if kind == "money":
+    if kind in ("money", "number"):
         return to_decimal(value)
     if kind == "nip":
         if isinstance(value, (int, float)):

@@ -15,9 +15,12 @@ from renja_xl.domain import iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors
 from renja_xl.domain.findings import Finding, Severity, declare, has_errors
-from renja_xl.workbook.grid import Grid
-from renja_xl.domain.hierarchy import HierTable, owned_cells
-from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, OWNED_ROLES, SheetSpec, sheet
+from renja_xl.workbook.grid import Grid, SetsRowHeights
+from renja_xl.domain.formula import Formula, same_result
+from renja_xl.domain.hierarchy import HierTable, agency_total_cells, owned_cells
+from renja_xl.domain.kode import Level
+from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, OWNED_ROLES, YEAR_SHEETS, SheetSpec,
+                                   row_heights, sheet, year_header)
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.model import Renja
 from renja_xl.workbook.reader import read_renja
@@ -52,6 +55,9 @@ def _recalc(grid: Grid) -> RecalcReport:
         report.inserted[spec.name] = sum(1 for r in table.rows if r.inserted)
         _note_typed_totals(table, report)
         _sync(grid, spec, renja.blocks[spec.key], new_rows, report, [r.source_row for r in table.rows])
+        set_printed_heights(grid, spec, new_rows, len(renja.blocks[spec.key]))
+        if spec.agency_totals:
+            _agency_totals(grid, table, renja.blocks[spec.key], report)
     spec2 = sheet("tabel2")
     width2 = max([len(spec2.columns)] + [len(r) for r in renja.blocks["tabel2"][FIRST_DATA_ROW - 1:]])
     sources2 = [item.source_row if kind == iku.ROW_IKU else None for kind, item in iku.layout_rows(renja.tabel2)]
@@ -69,6 +75,38 @@ def _hier_block(table: HierTable) -> list[list[Any]]:
             cells[j] = v
         out.append(cells)
     return out
+
+
+def set_printed_heights(grid: Grid, spec: SheetSpec, rows: list[list[Any]], old_length: int) -> None:
+    """Printed heights for the rows of a table written from the first data row, where they wrap (an engine that
+    can set them); rows left over below the table (`old_length`: the sheet's rows as read) go back to the default. Heights alone do not count as a write: a file recalc leaves unchanged is not saved
+    (a file LibreOffice saved keeps LibreOffice's own heights)."""
+    if not isinstance(grid, SetsRowHeights):
+        return
+    marker = spec.col("tingkat")  # parent rows print bold (the template's conditional format)
+    leaf = Level.SUB_KEGIATAN.label
+    heights = row_heights(spec.columns, rows, [r[marker] != leaf for r in rows])
+    heights += [None] * max(0, old_length - (FIRST_DATA_ROW - 1) - len(rows))
+    grid.set_row_heights(spec.name, FIRST_DATA_ROW, heights)
+
+
+def _agency_totals(grid: Grid, table: HierTable, block: list[list[Any]], report: RecalcReport) -> None:
+    """Row 2's totals written with the values Python computed (a reader that does not recompute shows them),
+    one block per run of adjacent summed columns, only where the sheet holds something else."""
+    spec = table.spec
+    line = block[NOTE_ROW - 1] if len(block) >= NOTE_ROW else []
+    cells = agency_total_cells(table)
+    values_only = not grid.reads_formulas  # Excel's remote runtimes: a formula reads as its value
+
+    def same(j: int, v: Formula) -> bool:
+        old = line[j] if j < len(line) else None
+        return _same(old, v) or (values_only and not isinstance(old, str) and same_result(old, v.value))
+
+    for first, last in _runs(sorted(cells)):
+        new = [cells[j] for j in range(first, last + 1)]
+        if not all(same(j, v) for j, v in zip(range(first, last + 1), new)):
+            grid.write(spec.name, NOTE_ROW, first + 1, [new])
+            report.writes += 1
 
 
 def _owned_columns(spec: SheetSpec) -> list[int]:
@@ -149,3 +187,21 @@ def _year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:
     if list(current) != headers:
         grid.write(spec.name, HEADER_ROW, first + 1, [headers])
         report.writes += 1
+    _plan_year_headers(grid, renja, report)
+
+
+def _plan_year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:
+    """Tabel 1's and Tabel 6's headers name the years of the plan (n-3 ... n+1), one block per run of such
+    columns."""
+    plan = renja.identitas.get("tahun_rencana")
+    if not plan:
+        return
+    for key in YEAR_SHEETS:
+        spec = sheet(key)
+        block = renja.header(key)
+        years = [j for j, c in enumerate(spec.columns) if c.year is not None]
+        for first, last in _runs(years):
+            headers = [year_header(c, plan) for c in spec.columns[first:last + 1]]
+            if [block[j] if j < len(block) else None for j in range(first, last + 1)] != headers:
+                grid.write(spec.name, HEADER_ROW, first + 1, [headers])
+                report.writes += 1

@@ -8,6 +8,7 @@ data validation, autofilter); the dimension follows.
 from __future__ import annotations
 
 import re
+from functools import partial
 from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -90,20 +91,22 @@ def _same(old: Any, new: Any) -> bool:
 
 def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write],
             old_block: list[list[Any]] | None, formulas: dict[tuple[int, int], str], shared: set[tuple[int, int]],
-            date1904: bool, moves: dict[int, int | None] | None = None, preload: dict[int, bytes] | None = None
-            ) -> Outcome:
+            date1904: bool, moves: dict[int, int | None] | None = None, preload: dict[int, bytes] | None = None,
+            heights: dict[int, float | None] | None = None) -> Outcome:
     """Write the new part through `out` (in pieces of about a megabyte); returns what the package must know.
 
     `moves`: written row -> the old row it is made of (None: a new row), with `preload` the XML of those old
-    rows: such a row starts from its old XML, renumbered, instead of the XML at its new position."""
+    rows: such a row starts from its old XML, renumbered, instead of the XML at its new position. `heights`: row
+    -> its printed height in points (None: the default height), set on the row whatever its cells."""
     result = Outcome()
     ctx = _Rows(writes, old_block, formulas, shared, column_styles(stream.head), date1904, result)
-    ctx.moves, ctx.preload = moves or {}, preload or {}
+    ctx.moves, ctx.preload, ctx.heights = moves or {}, preload or {}, heights or {}
     out(_dimension(stream.head, writes) + (b"<sheetData>"))
     buffer = _Buffer(out)
-    written = _merge_spans(sorted((w.row, w.row + w.nrows - 1) for w in writes))
+    written = _merge_spans(sorted([(w.row, w.row + w.nrows - 1) for w in writes] + [(r, r) for r in ctx.heights]))
     cursor = _Cursor(written)
     shared_rows = {r for r, _ in shared}
+    changed = partial(_changed, result)
 
     def only_new(limit: int) -> None:
         while cursor.next is not None and cursor.next < limit:
@@ -112,7 +115,7 @@ def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write
             if data is not None:
                 buffer.add(data)
                 result.new_last = r
-                _changed(result, r)
+                changed(r)
             cursor.advance(r + 1)
 
     for r, row in stream.rows():
@@ -126,7 +129,7 @@ def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write
         if covered or r in shared_rows:
             data = ctx.row(r, row, covered)
             if data != row:
-                _changed(result, r)
+                changed(r)
             if data is None:
                 continue
             has_cells = b"<c" in data
@@ -139,7 +142,7 @@ def rewrite(stream: SheetStream, out: Callable[[bytes], Any], writes: list[Write
     tail = stream.tail()
     if result.first_changed is not None:
         tail = _grow(tail, result.old_last, result.new_last - result.old_last)
-        result.where = destinations(moves or {}, result.old_last, result.new_last)
+        result.where = destinations(ctx.moves, result.old_last, result.new_last)
         tail = _follow(tail, result.where, result.objects)
     out(b"</sheetData>" + tail)
     return result
@@ -257,6 +260,8 @@ class _Rows:
             cells, styles = ({}, {}) if self_closing else self._old_cells(row, gt + 1)
         else:
             cells, styles = {}, {}
+        if r in self.heights:
+            tag = _with_height(tag, self.heights[r])
         result, style_of, date1904 = self.result, self.style_of, self.date1904
         known = self.old is not None
         rs = str(r)
@@ -328,6 +333,15 @@ class _Rows:
 
 
 _ROW_R = re.compile(rb'\sr="[0-9]+"')
+_ROW_HEIGHT = re.compile(rb'\s(?:ht|customHeight)="[^"]*"')
+
+
+def _with_height(tag: bytes, height: float | None) -> bytes:
+    """A row's start tag with this height (customHeight, as openpyxl and Excel write a set height), or none."""
+    tag = _ROW_HEIGHT.sub(b"", tag)
+    if height is None:
+        return tag
+    return tag[:-1] + f' ht="{number_text(height)}" customHeight="1">'.encode()
 _CELL_ROW = re.compile(rb'(<c\b[^>]*?\sr="[A-Z]{1,3})[0-9]+"')
 # the row number of a cell reference (<c r="B12"): a pattern with a literal start is searched 4x faster than
 # lookbehinds tried at every byte (which would allow a literal replacement), even with a call per match
