@@ -14,6 +14,7 @@ from renja_xl.domain import hierarchy, iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
+from renja_xl.domain.formula import is_formula
 from renja_xl.workbook.grid import Grid, Prefetching
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.iku import IkuRow
@@ -152,14 +153,14 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
         if kode is None:
             kode = well_formed(raw)
         if kode is None:
-            if all(_is_blank(line[j]) or (isinstance(line[j], str) and line[j].startswith("=")) for j in user_cols):
-                continue  # blank row (or only the toolkit's own formulas): dropped when recalc compacts
+            if all(_is_blank(line[j]) or _own_subtotal(line[j]) for j in user_cols):
+                continue  # blank row (or only a subtotal recalc wrote): dropped when recalc compacts
             where = cell_ref(sheet_row, kode_col + 1)
             try:
                 parsed = parse_kode(raw)
             except KodeError as exc:
                 findings.append(declared(exc.rule)(spec.name, where, "" if raw is None else str(raw),
-                                                   str(exc)))
+                                                   _kode_problem(exc, line, user_cols, sheet_row)))
                 continue
             kode = parsed.kode
             if parsed.had_stray_spaces:
@@ -181,6 +182,28 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
                                                    f"{c.header}: {exc}"))
         append(HierRow(kode, line, sheet_row, amounts))
     return rows
+
+
+_SUBTOTAL = re.compile(r"=SUBTOTAL\(9,([A-Z]{1,3})[0-9]+:\1[0-9]+\)")
+
+
+def _own_subtotal(v: Any) -> bool:
+    """The SUBTOTAL recalc writes into a parent's money cell (left behind when the row's code was cleared).
+    Any other formula is the user's: its row is reported, never dropped (issue 12, item 1)."""
+    return is_formula(v) and _SUBTOTAL.fullmatch(v) is not None
+
+
+def _kode_problem(exc: KodeError, line: list[Any], user_cols: list[int], sheet_row: int) -> str:
+    """The message of a row whose code cannot be read; a row of formulas only (a note or a total typed in the
+    table) is named as such, since it has no place in the hierarchy and recalc must not drop it."""
+    if not all(_is_blank(line[j]) or is_formula(line[j]) for j in user_cols):
+        return str(exc)
+    j = next(j for j in user_cols if is_formula(line[j]))
+    text = str(line[j])
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return (f"{exc} Baris {sheet_row} hanya berisi rumus ({cell_ref(sheet_row, j + 1)}: {shown}): baris tanpa "
+            "kode tidak punya tempat di hierarki, jadi Hitung Ulang tidak mengubah tabel ini. Isi kodenya, atau "
+            "pindahkan catatan/jumlah itu ke sheet lain.")
 
 
 def _name_lookup(identitas: Identitas, tables: dict[str, list[HierRow]]):
