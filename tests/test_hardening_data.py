@@ -94,3 +94,85 @@ def test_subtotal_left_by_recalc_is_still_compacted(tmp_path: Path, example_path
     assert ws.cell(r, kode_col).value is None
     result = run("recalc", path)
     assert result.exit_code == 0, result.output
+
+
+# ---------------------------------------------------------------- SIPD prints used below
+
+SIPD_HEADER = ["NO", "KODE", "URAIAN URUSAN / BIDANG / PROGRAM / KEGIATAN / SUB KEGIATAN / USULAN", "LOKASI",
+               "VOLUME / SATUAN", "JUMLAH PAGU (Rp)", "STATUS DISETUJUI", "CATATAN"]
+HOSTILE_TEXTS = ['=HYPERLINK("http://x")', "=cmd|' /C calc'!A0"]
+
+
+def sipd_rows(texts=HOSTILE_TEXTS) -> list[list]:
+    rows = [list(SIPD_HEADER)]
+    for i, text in enumerate(texts, 1):
+        rows.append(["", f"5.03.02.1.01.0{i}", f"Sub {i} - {text}", text, "1 Paket", "1.000.000,00", "Disetujui",
+                     text])
+    return rows
+
+
+def sipd_csv(path: Path, texts=HOSTILE_TEXTS) -> Path:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(sipd_rows(texts))
+    return path
+
+
+# ---------------------------------------------------------------- 4: lost update
+
+def needs_recalc(example_path: Path, path: Path) -> Path:
+    """The example with one No cell cleared: recalc has something to write."""
+    spec = sheet("tabel6")
+    wb = openpyxl.load_workbook(example_path)
+    wb[spec.name].cell(FIRST_DATA_ROW, spec.col("no") + 1).value = None
+    wb.save(path)
+    return path
+
+
+OTHER_PROGRAM = """
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+wb['Identitas']['B3'] = 'diubah program lain'
+wb.save(sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize("command", ["recalc", "import-sipd", "validate --tulis"])
+def test_a_file_changed_while_the_command_runs_is_not_overwritten(tmp_path: Path, example_path: Path,
+                                                                  monkeypatch, command: str) -> None:
+    import subprocess
+
+    path = needs_recalc(example_path, tmp_path / "renja.xlsx")
+    edited: list[bytes] = []
+    write_package = PackageBook._write_package
+
+    def another_program_saves_meanwhile(self, tmp):
+        # between the read and the replace, another process saves its own edit of the same file
+        subprocess.run([sys.executable, "-c", OTHER_PROGRAM, str(path)], check=True)
+        edited.append(path.read_bytes())
+        write_package(self, tmp)
+
+    monkeypatch.setattr(PackageBook, "_write_package", another_program_saves_meanwhile)
+    args = {"recalc": ["recalc", path], "import-sipd": ["import-sipd", sipd_csv(tmp_path / "u.csv"), path],
+            "validate --tulis": ["validate", path, "--tulis"]}[command]
+    result = run(*args)
+    assert edited, "the save did not run"
+    assert result.exit_code not in (0, 1), result.output
+    assert "diubah program lain" in result.output and "renja.xlsx" in result.output, result.output
+    assert path.read_bytes() == edited[0]  # the other program's edit is the file
+    assert not (tmp_path / "cadangan").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_unchanged_file_saves_and_a_same_content_resave_is_no_conflict(tmp_path: Path,
+                                                                          example_path: Path) -> None:
+    import os
+
+    path = needs_recalc(example_path, tmp_path / "renja.xlsx")
+    book = PackageBook(path)
+    recalc(book)
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # saved again, same bytes
+    assert book.save() is not None
+    assert run("recalc", path).output.startswith("Tidak ada yang perlu diubah")

@@ -10,7 +10,8 @@ from typing import Any, Sequence
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.workbook.grid import Block
 from renja_xl.support.memory import paused_gc
-from renja_xl.fileio.files import atomic_save, check_cells, check_extent, check_workbook_file
+from renja_xl.fileio.files import (atomic_save, check_cells, check_extent, check_workbook_file, file_stamp,
+                                   same_file)
 
 
 class OpenpyxlBook:
@@ -18,7 +19,9 @@ class OpenpyxlBook:
 
     def __init__(self, path: str | Path, workbook=None):
         self.path = Path(path)
+        self.stamp = None  # the file as read (a save over it refuses when another program changed it meanwhile)
         if workbook is None:
+            self.stamp = file_stamp(self.path)
             workbook = load(self.path)
         self.wb = workbook
 
@@ -87,7 +90,8 @@ class OpenpyxlBook:
                 self.wb.save(tmp)
 
         # a file Excel holds open (or a read-only one) becomes one Indonesian line in atomic_save
-        return atomic_save(Path(target or self.path), save, keep_backup)
+        target = Path(target or self.path)
+        return atomic_save(target, save, keep_backup, self.stamp if same_file(target, self.path) else None)
 
 
 def load(path: Path):

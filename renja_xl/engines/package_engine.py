@@ -24,7 +24,7 @@ from renja_xl.engines.ooxml import formulas as formula_scan
 from renja_xl.engines.ooxml import package
 from renja_xl.engines.ooxml.sheetwrite import Write, rewrite
 from renja_xl.engines.ooxml.sheetxml import SheetStream
-from renja_xl.fileio.files import atomic_save
+from renja_xl.fileio.files import FileStamp, atomic_save, file_stamp, same_file
 from renja_xl.support.memory import paused_gc
 from renja_xl.workbook.grid import Block
 
@@ -43,8 +43,11 @@ WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 class PackageBook:
     reads_formulas = True  # formula cells are found in the sheet XML and read as '=...', as openpyxl reads them
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, stamp: FileStamp | None = None):
         self.path = Path(path)
+        # what was read, taken before reading: a save over this file refuses when another program changed it
+        # meanwhile (`stamp`: taken by a caller that read the file earlier, as validate --tulis does)
+        self.stamp = stamp or file_stamp(self.path)
         self.reader = CalamineBook(self.path)  # the file checks (missing, not a workbook, zip bomb) are its
         try:
             with zipfile.ZipFile(self.path) as zf:
@@ -148,7 +151,8 @@ class PackageBook:
             with paused_gc():
                 self._write_package(tmp)
 
-        return atomic_save(Path(target or self.path), save, keep_backup)
+        target = Path(target or self.path)
+        return atomic_save(target, save, keep_backup, self.stamp if same_file(target, self.path) else None)
 
     def _write_package(self, tmp: Path) -> None:
         formulas = any(isinstance(v, Formula) for ws in self._writes.values() for w in ws if w.values is not None
