@@ -176,3 +176,108 @@ def test_an_unchanged_file_saves_and_a_same_content_resave_is_no_conflict(tmp_pa
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # saved again, same bytes
     assert book.save() is not None
     assert run("recalc", path).output.startswith("Tidak ada yang perlu diubah")
+
+
+# ---------------------------------------------------------------- 5: temporary files of killed saves
+
+def test_only_old_temp_files_of_the_toolkits_own_pattern_are_removed(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from renja_xl.fileio.files import STALE_TEMP_SECONDS, atomic_save
+
+    target = tmp_path / "renja.xlsx"
+    target.write_bytes(b"lama")
+    old = time.time() - STALE_TEMP_SECONDS - 60
+    names = {".renja-ab12cd_9.xlsx": False,   # the pattern, old: removed
+             ".renja-zz99yy88.xlsx": True,    # the pattern, fresh (a save still running): kept
+             ".renja-abc.xlsx": True, ".renja-ab12cd_9.xlsm": True, ".lain-ab12cd_9.xlsx": True,
+             "renja-ab12cd_9.xlsx": True, ".renja-AB12CD_9.xlsx": True, ".renja-ab12cd_99.xlsx": True}
+    for name, _ in names.items():
+        (tmp_path / name).write_bytes(b"x")
+        if name != ".renja-zz99yy88.xlsx":
+            os.utime(tmp_path / name, (old, old))
+    atomic_save(target, lambda tmp: tmp.write_bytes(b"baru"), keep_backup=False)
+    assert target.read_bytes() == b"baru"
+    assert {n: (tmp_path / n).exists() for n in names} == names
+
+
+def test_a_handled_error_during_a_save_leaves_no_temp_file(tmp_path: Path, example_path: Path,
+                                                           monkeypatch) -> None:
+    from renja_xl.domain.errors import WorkbookError
+
+    path = needs_recalc(example_path, tmp_path / "renja.xlsx")
+    before = path.read_bytes()
+
+    def refused(self, tmp):
+        tmp.write_bytes(b"sebagian")  # half a package, then the writer refuses
+        raise WorkbookError("ditolak")
+
+    monkeypatch.setattr(PackageBook, "_write_package", refused)
+    assert run("recalc", path).exit_code == 2
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["renja.xlsx"]
+
+
+KILLS = 40 if __import__("os").environ.get("RENJA_XL_FUZZ_LONG") else 20
+
+
+def test_saves_killed_with_sigkill_leave_the_workbook_whole_and_the_next_run_cleans_up(
+        tmp_path: Path, example_path: Path) -> None:
+    """SIGKILL at random moments of `validate --tulis` (which always saves); half of the kills are aimed at the
+    moment the temporary file appears. The workbook is always the old file or a whole new one."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import time
+    import zipfile
+
+    from renja_xl.fileio import files
+
+    STALE_TEMP_SECONDS = getattr(files, "STALE_TEMP_SECONDS", 15 * 60)
+    path = tmp_path / "renja.xlsx"
+    shutil.copy(example_path, path)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    cmd = [sys.executable, "-m", "renja_xl", "validate", str(path), "--tulis"]
+    rnd = random.Random(12)
+
+    def temps() -> list[Path]:
+        return [p for p in tmp_path.iterdir() if p.name.startswith(".renja-")]
+
+    start = time.monotonic()
+    subprocess.run(cmd, env=env, capture_output=True, check=False)
+    whole_run = time.monotonic() - start
+    outcomes = {"old": 0, "new": 0, "temp_left": 0, "killed": 0}
+    for i in range(KILLS):
+        before = os.stat(path).st_ino  # a replace gives the name a new file (the bytes may be the same)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if i % 2:
+            time.sleep(rnd.uniform(0, whole_run))
+        else:
+            deadline = time.monotonic() + 30
+            while not temps() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.0005)
+            if i % 4 == 2:  # just after the replace (the temp gone): the new file must be whole
+                while temps() and proc.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.0005)
+            else:
+                time.sleep(rnd.uniform(0, 0.25))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        outcomes["killed"] += proc.returncode == -signal.SIGKILL
+        outcomes["old" if os.stat(path).st_ino == before else "new"] += 1
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
+        CalamineBook(path).read(sheet("tabel6").name)  # opens and reads
+        left = temps()
+        outcomes["temp_left"] += bool(left)
+        for t in left:  # time passes: the next run finds them older than any save takes
+            old = time.time() - STALE_TEMP_SECONDS - 1
+            os.utime(t, (old, old))
+    print("kills:", outcomes)
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert result.returncode in (0, 1), result.stderr
+    assert temps() == []
+    assert outcomes["killed"] >= KILLS // 2  # most kills hit a running save, not a finished process
+    assert outcomes["temp_left"] >= 1  # the aimed kills did catch saves half-way
