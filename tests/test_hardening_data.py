@@ -281,3 +281,169 @@ def test_saves_killed_with_sigkill_leave_the_workbook_whole_and_the_next_run_cle
     assert temps() == []
     assert outcomes["killed"] >= KILLS // 2  # most kills hit a running save, not a finished process
     assert outcomes["temp_left"] >= 1  # the aimed kills did catch saves half-way
+
+
+# ---------------------------------------------------------------- 2 and 3: text stays text, and whole
+
+def text_cell(ws, row: int, col: int, text: str) -> None:
+    """A text cell (as typed with a leading apostrophe): openpyxl's setter would make '=...' a formula."""
+    cell = ws.cell(row, col)
+    cell.value = "x"
+    cell._value, cell.data_type = text, "s"
+
+
+def moved_workbook(example_path: Path, path: Path, texts: dict[str, str]) -> tuple[Path, dict[str, tuple]]:
+    """The example with a sub kegiatan appended below Tabel 6 whose code belongs higher up (so recalc moves
+    rows), and `texts` typed into input cells: an existing row's Indikator, the new row's Lokasi and Indikator."""
+    spec = sheet("tabel6")
+    wb = openpyxl.load_workbook(example_path)
+    ws = wb[spec.name]
+    kode = spec.col("kode") + 1
+    rows = [r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if str(ws.cell(r, kode).value or "").count(".") == 5]
+    first, new = rows[0], ws.max_row + 1
+    for j in range(1, len(spec.columns) + 1):
+        v = ws.cell(first, j).value
+        if spec.columns[j - 1].role in ("kode", "uraian", "input"):
+            ws.cell(new, j).value = v
+    ws.cell(new, kode).value = str(ws.cell(first, kode).value)[:-2] + "99"
+    where = {}
+    places = [(first, spec.col("indikator") + 1), (new, spec.col("lokasi") + 1), (new, spec.col("indikator") + 1)]
+    for (name, text), (r, c) in zip(texts.items(), places):
+        text_cell(ws, r, c, text)
+        where[name] = (ws.cell(first, kode).value if r == first else ws.cell(new, kode).value, c)
+    wb.save(path)
+    return path, where
+
+
+def cells_by_kode(path: Path, col: int) -> dict[str, tuple[str, object]]:
+    """kode -> (data type, value) of one column of Tabel 6, read by openpyxl."""
+    spec = sheet("tabel6")
+    ws = openpyxl.load_workbook(path)[spec.name]
+    kode = spec.col("kode") + 1
+    return {ws.cell(r, kode).value: (ws.cell(r, col).data_type, ws.cell(r, col).value)
+            for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(r, kode).value}
+
+
+HOSTILE = {"link": '=HYPERLINK("http://x")', "dde": "=cmd|' /C calc'!A0", "plain": "=SUM(A1:A2)"}
+
+
+def assert_texts_kept(path: Path, where: dict[str, tuple]) -> None:
+    for name, (kode, col) in where.items():
+        data_type, value = cells_by_kode(path, col)[kode]
+        assert (data_type, value) == ("s", HOSTILE[name]), (name, kode, data_type, value)
+
+
+def test_text_starting_with_equals_stays_text_in_recalc_of_a_file(tmp_path: Path, example_path: Path) -> None:
+    path, where = moved_workbook(example_path, tmp_path / "teks.xlsx", HOSTILE)
+    result = run("recalc", path)
+    assert result.exit_code == 0 and "Urutan baris diperbarui" in result.output, result.output
+    assert_texts_kept(path, where)
+
+
+def test_text_starting_with_equals_stays_text_in_the_openpyxl_engine(tmp_path: Path, example_path: Path) -> None:
+    path, where = moved_workbook(example_path, tmp_path / "teks.xlsx", HOSTILE)
+    book = OpenpyxlBook(path)
+    assert recalc(book).restructured
+    book.save(keep_backup=False)
+    assert_texts_kept(path, where)
+
+
+def remote_values(payload: dict) -> list:
+    return [v for a in payload["actions"] if a["func"] == "setValues" for line in a["values"] for v in line]
+
+
+def test_text_starting_with_equals_stays_text_on_the_excel_buttons(tmp_path: Path, example_path: Path) -> None:
+    """xlwings' remote engine (the Excel buttons' path here): a text is sent with Excel's text mark (')."""
+    import renja_xl.frontends.excel as x
+    from excel_support import remote_book
+
+    path, _ = moved_workbook(example_path, tmp_path / "teks.xlsx", HOSTILE)
+    book = remote_book(path)
+    assert x.recalc(book, show=False).ok
+    sent = [v for v in remote_values(book.json()) if isinstance(v, str) and "=" in v[:2]]
+    assert not [v for v in sent if v in HOSTILE.values()], sent  # none sent as a formula
+    assert set(sent) >= {"'" + t for t in HOSTILE.values()}
+
+
+def test_import_sipd_writes_texts_starting_with_equals_as_text(tmp_path: Path, example_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from renja_xl.app.sipd import import_into
+    from renja_xl.engines.xlwings_engine import XlwingsBook
+    from excel_support import remote_book
+
+    spec = sheet("sipd")
+    csv_print = sipd_csv(tmp_path / "u.csv")
+    xlsx_print = tmp_path / "u.xlsx"
+    wb = Workbook()
+    for r, line in enumerate(sipd_rows(), 1):
+        for c, v in enumerate(line, 1):
+            if v:
+                text_cell(wb.active, r, c, v)
+    wb.save(xlsx_print)
+
+    def texts(path: Path) -> list[tuple[str, str]]:
+        ws = openpyxl.load_workbook(path)[spec.name]
+        return [(c.data_type, c.value) for line in ws.iter_rows(min_row=FIRST_DATA_ROW) for c in line
+                if c.value in HOSTILE_TEXTS]
+
+    for source in (csv_print, xlsx_print):  # the command line (the package writer)
+        path = tmp_path / f"cli-{source.suffix[1:]}.xlsx"
+        shutil.copy(example_path, path)
+        assert run("import-sipd", source, path).exit_code == 0
+        found = texts(path)
+        assert len(found) == 3 * len(HOSTILE_TEXTS) and {t for t, _ in found} == {"s"}, found
+
+    path = tmp_path / "openpyxl.xlsx"  # the openpyxl engine
+    shutil.copy(example_path, path)
+    book = OpenpyxlBook(path)
+    import_into(book, csv_print)
+    book.save(keep_backup=False)
+    found = texts(path)
+    assert len(found) == 3 * len(HOSTILE_TEXTS) and {t for t, _ in found} == {"s"}, found
+
+    remote = remote_book(example_path)  # the button's grid (xlwings' remote engine)
+    import_into(XlwingsBook(remote, formulas=True), csv_print)
+    sent = [v for v in remote_values(remote.json()) if isinstance(v, str) and v.lstrip("'") in HOSTILE_TEXTS]
+    assert len(sent) == 3 * len(HOSTILE_TEXTS) and all(v.startswith("'=") for v in sent), sent
+
+
+LONG = "panjang " * 5000  # 40,000 characters
+
+
+@pytest.mark.parametrize("engine", ["file", "openpyxl"])
+def test_text_longer_than_a_cell_is_reported_and_left_whole(tmp_path: Path, example_path: Path,
+                                                            engine: str) -> None:
+    path, where = moved_workbook(example_path, tmp_path / "panjang.xlsx", {"long": LONG})
+    kode, col = where["long"]
+    if engine == "file":
+        result = run("recalc", path)
+        assert result.exit_code == 0, result.output
+        assert "32.767" in result.output and "40.000 karakter" in result.output, result.output
+    else:
+        book = OpenpyxlBook(path)
+        report = recalc(book)
+        assert [f for f in report.notes if f.rule == "isi.teks_panjang"]
+        book.save(keep_backup=False)
+    assert cells_by_kode(path, col)[kode] == ("s", LONG)
+    result = run("validate", path)
+    found = [line for line in result.output.splitlines() if "40.000 karakter" in line]
+    assert found and sheet("tabel6").name in found[0] and cell_ref(1, col)[:-1] in found[0], result.output
+
+
+@pytest.mark.parametrize("engine", ["file", "openpyxl"])
+def test_a_cell_of_exactly_32767_characters_does_not_rewrite_on_every_run(tmp_path: Path, example_path: Path,
+                                                                           engine: str) -> None:
+    path, where = moved_workbook(example_path, tmp_path / "pas.xlsx", {"long": "x" * 32_767})
+    if engine == "file":
+        assert run("recalc", path).exit_code == 0
+        before = path.read_bytes()
+        result = run("recalc", path)
+        assert result.output.startswith("Tidak ada yang perlu diubah"), result.output
+        assert path.read_bytes() == before
+    else:
+        for expected in (True, False):
+            book = OpenpyxlBook(path)
+            assert bool(recalc(book).writes) is expected
+            book.save(keep_backup=False)
+    assert cells_by_kode(path, where["long"][1])[where["long"][0]] == ("s", "x" * 32_767)

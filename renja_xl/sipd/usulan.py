@@ -22,6 +22,7 @@ from typing import Any, Callable
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors, RenjaError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
+from renja_xl.domain.formula import as_text
 from renja_xl.domain.fmt import rupiah
 from renja_xl.workbook.grid import Grid
 from renja_xl.domain.hierarchy import HierRow, build, owned_cells
@@ -270,7 +271,8 @@ def _cells(r: SipdRow) -> list[Any]:
     out: list[Any] = [None] * len(SPEC.columns)
 
     def put(key: str, value: Any) -> None:
-        out[SPEC.col(key)] = None if value in ("", None) else value
+        # a print's text starting with '=' (=HYPERLINK(...), =cmd|...) stays text in every engine (issue 12, item 2)
+        out[SPEC.col(key)] = None if value in ("", None) else as_text(value) if isinstance(value, str) else value
 
     put("kode", r.kode.text)
     put("uraian", r.uraian)

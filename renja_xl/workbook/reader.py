@@ -31,6 +31,9 @@ from renja_xl.rules.isi import IDENTITAS_ISIAN
 KODE_SPASI = declare("kode.spasi", Severity.WARNING, "Kode memuat spasi")
 TABEL_SEL_GABUNG = declare("tabel.sel_gabung", Severity.ERROR, "Sel tergabung (merge) di area data")
 IDENTITAS_HILANG = declare("identitas.hilang", Severity.WARNING, "Baris Identitas tidak ditemukan")
+ISI_TEKS_PANJANG = declare("isi.teks_panjang", Severity.WARNING,
+                           "Teks melebihi batas sel Excel (32.767 karakter)")
+EXCEL_CELL_CHARS = 32_767  # Excel keeps at most this many characters in a cell
 HIERARKI_INDUK_TANPA_NAMA = declare("hierarki.induk_tanpa_nama", Severity.WARNING,
                                     "Baris induk yang ditambahkan tidak bernama: kodenya tidak ada di nomenklatur, "
                                     "tabel lain maupun contoh bawaan")
@@ -70,6 +73,7 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
     for k in needed:
         spec = sheet(k)
         blocks[k] = grid.read(spec.name)
+        _long_texts(spec.name, blocks[k], findings)
         if spec.kind in ("hierarki", "iku", "tabel", "teks"):
             _check_headers(spec, blocks[k], findings)
             _check_merged(grid, spec, findings)
@@ -110,6 +114,20 @@ def _check_headers(spec: SheetSpec, block: list[list[Any]], findings: list[Findi
                 f"sheet '{spec.name}' sel {cell_ref(HEADER_ROW, j + 1)}: judul kolom seharusnya '{c.header}', "
                 f"tertulis '{header[j] or ''}'. Jangan menyisipkan, menghapus atau memindahkan kolom templat."
             )
+
+
+def _long_texts(name: str, block: list[list[Any]], findings: list[Finding]) -> None:
+    """Text longer than a cell holds (only another program writes it): reported, and left as it is, since Excel
+    would cut it when the file is saved there (issue 12, item 3)."""
+    limit = EXCEL_CELL_CHARS
+    for r, line in enumerate(block, 1):
+        for c, v in enumerate(line, 1):
+            if isinstance(v, str) and len(v) > limit:
+                findings.append(ISI_TEKS_PANJANG(
+                    name, cell_ref(r, c), "",
+                    f"sel berisi {len(v):,} karakter; Excel hanya menyimpan {limit:,} karakter per sel dan memotong "
+                    "sisanya bila berkas disimpan di Excel. Renja XL membiarkannya apa adanya; pecah teksnya ke "
+                    "beberapa sel atau baris.".replace(",", ".")))
 
 
 def _check_merged(grid: Grid, spec: SheetSpec, findings: list[Finding]) -> None:
