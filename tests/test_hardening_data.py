@@ -447,3 +447,51 @@ def test_a_cell_of_exactly_32767_characters_does_not_rewrite_on_every_run(tmp_pa
             assert bool(recalc(book).writes) is expected
             book.save(keep_backup=False)
     assert cells_by_kode(path, where["long"][1])[where["long"][0]] == ("s", "x" * 32_767)
+
+
+# ---------------------------------------------------------------- 15: a typed parent total
+
+def test_a_number_typed_in_a_parent_total_is_a_warning_with_both_figures(tmp_path: Path,
+                                                                          example_path: Path) -> None:
+    from renja_xl.workbook.recalc import UANG_RUMUS_DITIMPA
+
+    assert UANG_RUMUS_DITIMPA.severity == "warning"
+    spec = sheet("tabel1")
+    path = tmp_path / "induk.xlsx"
+    wb = openpyxl.load_workbook(example_path)
+    ws = wb[spec.name]
+    col = spec.col("anggaran") + 1
+    r = next(r for r in range(FIRST_DATA_ROW, ws.max_row + 1)
+             if str(ws.cell(r, col).value or "").startswith("=SUBTOTAL"))
+    formula = ws.cell(r, col).value
+    ws.cell(r, col).value = 1234567
+    wb.save(path)
+    result = run("recalc", path)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if f"{spec.name}!{cell_ref(r, col)}" in x)
+    assert line.startswith("Peringatan") and "Rp 1.234.567" in line, line
+    computed = line.split("rumus subtotal = ")[1].split(" ")[:2]
+    assert computed[0] == "Rp" and computed[1] != "1.234.567", line
+    assert openpyxl.load_workbook(path)[spec.name].cell(r, col).value == formula
+    backup = next((tmp_path / "cadangan").iterdir())
+    assert openpyxl.load_workbook(backup)[spec.name].cell(r, col).value == 1234567  # the typed file is kept
+
+
+@pytest.mark.parametrize("key", ["tabel1", "sipd"])
+def test_parent_totals_are_grey_and_refuse_typing_in_the_template(key: str) -> None:
+    from renja_xl.engines.openpyxl_template import OWNED_FILL, PARENT_FILL, build_template
+
+    spec = sheet(key)
+    ws = build_template()[spec.name]
+    level = cell_ref(1, spec.col("tingkat") + 1)[:-1]
+    parent = f'AND(${level}{FIRST_DATA_ROW}<>"",${level}{FIRST_DATA_ROW}<>"Sub Kegiatan")'
+    money = [cell_ref(1, j + 1)[:-1] for j, c in enumerate(spec.columns) if c.role == "jumlah"]
+    rules = [(str(rng.sqref), r) for rng in ws.conditional_formatting for r in rng.rules]
+    yellow = next(r.priority for _, r in rules if r.dxf.fill.fgColor.rgb == PARENT_FILL.fgColor.rgb)
+    custom = {str(d.sqref): d for d in ws.data_validations.dataValidation if d.type == "custom"}
+    for letter in money:
+        grey = [r for ref, r in rules if ref.startswith(f"{letter}{FIRST_DATA_ROW}:")]
+        assert len(grey) == 1 and grey[0].formula == [parent]
+        assert grey[0].dxf.fill.fgColor.rgb == OWNED_FILL.fgColor.rgb and grey[0].priority < yellow
+        dv = next(d for ref, d in custom.items() if ref.startswith(f"{letter}{FIRST_DATA_ROW}:"))
+        assert dv.formula1 == f"NOT({parent})" and dv.showErrorMessage and "sub kegiatan" in dv.error
