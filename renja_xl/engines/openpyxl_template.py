@@ -237,7 +237,8 @@ def _parent_totals_owned(ws, spec: SheetSpec, level: str, plain: str) -> None:
             continue
         letter = get_column_letter(j)
         cells = f"{letter}{FIRST_DATA_ROW}:{letter}{FORMAT_ROWS}"
-        ws.conditional_formatting.add(cells, FormulaRule(formula=[parent], fill=OWNED_FILL))
+        # bold as the row's rule (LibreOffice applies only the first rule that holds)
+        ws.conditional_formatting.add(cells, FormulaRule(formula=[parent], font=Font(bold=True), fill=OWNED_FILL))
         dv = DataValidation(type="custom", formula1=f"NOT({parent})", allow_blank=True, showErrorMessage=True)
         dv.errorTitle = "Sel dihitung Renja XL"
         dv.error = (f"{c.header} baris induk adalah subtotal yang dihitung Hitung Ulang; ketik uang di baris "
