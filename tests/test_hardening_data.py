@@ -495,3 +495,14 @@ def test_parent_totals_are_grey_and_refuse_typing_in_the_template(key: str) -> N
         assert grey[0].dxf.fill.fgColor.rgb == OWNED_FILL.fgColor.rgb and grey[0].priority < yellow
         dv = next(d for ref, d in custom.items() if ref.startswith(f"{letter}{FIRST_DATA_ROW}:"))
         assert dv.formula1 == f"NOT({parent})" and dv.showErrorMessage and "sub kegiatan" in dv.error
+
+
+def test_validasi_links_are_formulas_in_the_file_path(tmp_path: Path, example_path: Path) -> None:
+    """The other side of item 2: only a `Formula` is a formula, so Validasi's links are written as one (main wrote
+    them as text through the package writer)."""
+    path = tmp_path / "v.xlsx"
+    shutil.copy(example_path, path)
+    assert run("validate", path, "--tulis").exit_code == 1
+    ws = openpyxl.load_workbook(path)["Validasi"]
+    links = [ws.cell(r, 5) for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(r, 5).value]
+    assert links and all(c.data_type == "f" and c.value.startswith("=HYPERLINK(") for c in links)
