@@ -506,3 +506,42 @@ def test_validasi_links_are_formulas_in_the_file_path(tmp_path: Path, example_pa
     ws = openpyxl.load_workbook(path)["Validasi"]
     links = [ws.cell(r, 5) for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(r, 5).value]
     assert links and all(c.data_type == "f" and c.value.startswith("=HYPERLINK(") for c in links)
+
+
+@pytest.mark.parametrize("writer", ["shared", "inline"])
+def test_the_fast_reader_finds_long_text_in_shared_and_inline_strings(tmp_path: Path, example_path: Path,
+                                                                      writer: str) -> None:
+    """The calamine engine's XML scan says which sheets may hold a text over the limit, so the reader looks at
+    every cell only there: it must not miss one (shared strings, as Excel and openpyxl write, or inline, as the
+    package writer does), and must spare the ordinary workbook."""
+    from renja_xl.workbook.reader import read_renja
+
+    spec = sheet("tabel4")
+    path = tmp_path / f"{writer}.xlsx"
+    if writer == "shared":
+        wb = openpyxl.load_workbook(example_path)
+        text_cell(wb[spec.name], FIRST_DATA_ROW + 2, spec.col("lokasi") + 1, "é" * 20_000 + "x" * 12_768)
+        wb.save(path)
+    else:
+        shutil.copy(example_path, path)
+        book = PackageBook(path)
+        book.write(spec.name, FIRST_DATA_ROW + 2, spec.col("lokasi") + 1, [["é" * 20_000 + "x" * 12_768]])
+        book.save(keep_backup=False)
+    book = CalamineBook(path)
+    found = [f for f in read_renja(book).findings if f.rule == "isi.teks_panjang"]
+    assert [(f.sheet, f.cell) for f in found] == [(spec.name, cell_ref(FIRST_DATA_ROW + 2, spec.col("lokasi") + 1))]
+    assert "32.768 karakter" in found[0].message
+
+    plain = CalamineBook(example_path)
+    read_renja(plain)
+    assert not any(plain.may_hold_long_text(sheet(k).name) for k in TABLES)
+
+
+def test_the_long_run_window_finds_a_run_cut_by_a_piece_edge() -> None:
+    from renja_xl.engines.calamine_engine import _long_run
+
+    run = b"x" * 32_768
+    for cut in (0, 1, 8191, 8192, 16_384, 20_000, 32_767):
+        before, after = b"<a>" * 5000 + run[:cut], run[cut:] + b"</a>" * 5000
+        assert _long_run(before) or _long_run(after), cut
+    assert not _long_run(b"<t>" + b"x" * 16_000 + b"</t>" * 10_000)

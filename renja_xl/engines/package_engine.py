@@ -107,6 +107,9 @@ class PackageBook:
             found = self._formulas[sheet] = found or formula_scan.SheetFormulas()
         return found
 
+    def may_hold_long_text(self, sheet: str) -> bool:
+        return sheet not in self._new and self.reader.may_hold_long_text(sheet)
+
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
         self._check(sheet)
         return [] if sheet in self._new else self.reader.merged(sheet)

@@ -73,7 +73,9 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
     for k in needed:
         spec = sheet(k)
         blocks[k] = grid.read(spec.name)
-        _long_texts(spec.name, blocks[k], findings)
+        may_hold = getattr(grid, "may_hold_long_text", None)  # an engine that scanned the XML knows (calamine)
+        if may_hold is None or may_hold(spec.name):
+            _long_texts(spec.name, blocks[k], findings)
         if spec.kind in ("hierarki", "iku", "tabel", "teks"):
             _check_headers(spec, blocks[k], findings)
             _check_merged(grid, spec, findings)
