@@ -261,8 +261,9 @@ def test_saves_killed_with_sigkill_leave_the_workbook_whole_and_the_next_run_cle
             if i % 4 == 2:  # just after the replace (the temp gone): the new file must be whole
                 while temps() and proc.poll() is None and time.monotonic() < deadline:
                     time.sleep(0.0005)
-            else:
-                time.sleep(rnd.uniform(0, 0.25))
+            elif i % 8 == 4:
+                time.sleep(rnd.uniform(0, 0.05))
+            # else: the moment the temporary file appears
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         outcomes["killed"] += proc.returncode == -signal.SIGKILL

@@ -103,7 +103,11 @@ class OpenpyxlBook:
 
         # a file Excel holds open (or a read-only one) becomes one Indonesian line in atomic_save
         target = Path(target or self.path)
-        return atomic_save(target, save, keep_backup, self.stamp if same_file(target, self.path) else None)
+        own = same_file(target, self.path)
+        backup = atomic_save(target, save, keep_backup, self.stamp if own else None)
+        if own:
+            self.stamp = file_stamp(target)  # the file is now what this book wrote: a second save may follow
+        return backup
 
 
 def load(path: Path):

@@ -155,7 +155,11 @@ class PackageBook:
                 self._write_package(tmp)
 
         target = Path(target or self.path)
-        return atomic_save(target, save, keep_backup, self.stamp if same_file(target, self.path) else None)
+        own = same_file(target, self.path)
+        backup = atomic_save(target, save, keep_backup, self.stamp if own else None)
+        if own:
+            self.stamp = file_stamp(target)  # the file is now what this book wrote: a second save may follow
+        return backup
 
     def _write_package(self, tmp: Path) -> None:
         formulas = any(isinstance(v, Formula) for ws in self._writes.values() for w in ws if w.values is not None

@@ -14,6 +14,7 @@ from renja_xl.domain import hierarchy, iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
+from renja_xl.domain.fmt import angka
 from renja_xl.domain.formula import is_formula
 from renja_xl.workbook.grid import Grid, Prefetching
 from renja_xl.domain.hierarchy import HierRow, HierTable
@@ -127,9 +128,9 @@ def _long_texts(name: str, block: list[list[Any]], findings: list[Finding]) -> N
             if isinstance(v, str) and len(v) > limit:
                 findings.append(ISI_TEKS_PANJANG(
                     name, cell_ref(r, c), "",
-                    f"sel berisi {len(v):,} karakter; Excel hanya menyimpan {limit:,} karakter per sel dan memotong "
-                    "sisanya bila berkas disimpan di Excel. Renja XL membiarkannya apa adanya; pecah teksnya ke "
-                    "beberapa sel atau baris.".replace(",", ".")))
+                    f"sel berisi {angka(len(v))} karakter; Excel hanya menyimpan {angka(limit)} karakter per sel dan "
+                    "memotong sisanya bila berkas disimpan di Excel. Renja XL membiarkannya apa adanya; pecah "
+                    "teksnya ke beberapa sel atau baris."))
 
 
 def _check_merged(grid: Grid, spec: SheetSpec, findings: list[Finding]) -> None:
