@@ -41,12 +41,14 @@ def validate_on_grid(grid: Grid, write_sheet: bool = False) -> ValidateOutcome:
 def validate_file(path: Path, write_sheet: bool = False) -> ValidateOutcome:
     """Validate a file (read with calamine); with `write_sheet`, write the Validasi sheet into it (with a backup)."""
     from renja_xl.engines.calamine_engine import CalamineBook
+    from renja_xl.fileio.files import file_stamp
 
+    stamp = file_stamp(path) if write_sheet else None  # the file the findings come from, not a later one
     outcome = ValidateOutcome(validate_grid(CalamineBook(path)))
     if write_sheet:
         from renja_xl.engines.package_engine import PackageBook
-    
-        book = PackageBook(path)
+
+        book = PackageBook(path, stamp=stamp)
         write_validasi(book, outcome.findings)
         outcome.backup = book.save(path)
         outcome.sheet_written, outcome.saved_to = True, path

@@ -38,6 +38,30 @@ class Formula(str):
         return Formula, (str(self), self.value)
 
 
+class Text(str):
+    """A text that starts with '=' (typed with a leading apostrophe, or read from a SIPD print), marked so that
+    no engine writes it as a formula: an engine reading such a text cell returns it as `Text`, and a writer
+    that takes a plain '=...' string for a formula (openpyxl, xlwings) writes a `Text` as text."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Text({str.__repr__(self)})"
+
+    def __reduce__(self):
+        return Text, (str(self),)
+
+
+def as_text(value: str) -> str:
+    """`value` marked as text when a writer could take it for a formula."""
+    return Text(value) if value[:1] == "=" and not isinstance(value, Text) else value
+
+
+def is_formula(v: Any) -> bool:
+    """A formula as engines deliver it: a `Formula`, or a plain string starting with '=' (never a `Text`)."""
+    return isinstance(v, str) and v[:1] == "=" and not isinstance(v, Text)
+
+
 def same_result(a: Any, b: Any) -> bool:
     """Whether two cached results are the same figure: None and '' are both empty; numbers compare by the text
     a cell stores (a float read back as 12.35 equals Decimal('12.35'))."""

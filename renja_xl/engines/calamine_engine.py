@@ -48,6 +48,8 @@ class CalamineBook:
         self._parts = parts
         self._sheets: dict = {}  # calamine parses a whole sheet on every get_sheet_by_name: once is enough
         self._pending: dict[str, Future] = {}  # sheets being parsed in the background (prefetch)
+        self._scanned: set[str] = set()  # sheets whose XML the prefetch scan reads whole
+        self._long_runs: set[str] = set()  # what it found may hold a text over 32,767 characters
         self._local = threading.local()
         self._wb_lock = threading.Lock()  # self.wb is used by one thread at a time ("Already borrowed")
 
@@ -86,7 +88,9 @@ class CalamineBook:
         # The scan waits until the largest sheet's extent is measured (Python-level searches that hold the GIL
         # on that sheet's critical path); it then runs while calamine parses, which releases the GIL.
         measured = threading.Event()
-        errors = pool.submit(_error_cells, self.path, todo, texts, measured)
+        if texts is not None:  # the scan then reads every part whole, the shared strings too
+            self._scanned.update(todo)
+        errors = pool.submit(_error_cells, self.path, todo, texts, self._long_runs if texts else None, measured)
         for i, name in enumerate(todo):
             self._pending[name] = pool.submit(self._read_in_thread, name, errors, measured if i == 0 else None)
         pool.shutdown(wait=False)
@@ -108,6 +112,11 @@ class CalamineBook:
         block = self._block(ws, sheet)
         _apply_errors(block, errors.result().get(sheet, []))
         return ws, block
+
+    def may_hold_long_text(self, sheet: str) -> bool:
+        """False when the scan of this sheet's XML (and the shared strings) found no run of text long enough for
+        a cell over Excel's 32,767 characters, so the reader need not look at every cell (read it first)."""
+        return sheet not in self._scanned or bool(self._long_runs & {sheet, _SHARED_STRINGS, "*"})
 
     def read(self, sheet: str) -> Block:
         if sheet not in self._names:
@@ -218,9 +227,12 @@ def _read_with_openpyxl(path: Path, sheet: str) -> Block:
 
 
 def _error_cells(path: Path, sheets: Sequence[str], texts: TextHook | None = None,
-                 after: threading.Event | None = None) -> dict[str, list[tuple[int, int, str]]]:
+                 long_runs: set[str] | None = None, after: threading.Event | None = None
+                 ) -> dict[str, list[tuple[int, int, str]]]:
     """(row, column, error text) of every error cell of these sheets; a sheet's XML is only scanned for `t="e"`
-    (and, with `texts`, for the texts the caller wants handed over, see prefetch); `after`: start once it is set."""
+    (and, with `texts`, for the texts the caller wants handed over, see prefetch). `long_runs` receives the
+    sheets (and the shared strings' part name) whose XML may hold a text over 32,767 characters; `after`: start
+    once it is set."""
     out: dict[str, list[tuple[int, int, str]]] = {}
     if after is not None:
         after.wait()
@@ -228,10 +240,10 @@ def _error_cells(path: Path, sheets: Sequence[str], texts: TextHook | None = Non
         with zipfile.ZipFile(path) as zf:
             parts = _sheet_parts(zf)
             if texts and _SHARED_STRINGS in zf.NameToInfo:
-                _scan(zf, _SHARED_STRINGS, texts)
+                _scan(zf, _SHARED_STRINGS, texts, long_runs, _SHARED_STRINGS)
             for sheet in sheets:
                 part = parts.get(sheet)
-                if not part or not _scan(zf, part, texts):
+                if not part or not _scan(zf, part, texts, long_runs, sheet):
                     continue
                 data = b"".join(inflated(zf, zf.getinfo(part)))
                 cells = out[sheet] = []
@@ -244,7 +256,9 @@ def _error_cells(path: Path, sheets: Sequence[str], texts: TextHook | None = Non
                         col = col * 26 + ord(ch) - 64
                     cells.append((int(m.group(2)), col, value.group(1).decode("utf-8", "replace")))
     except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
-        pass  # a damaged member: calamine's own reading of it reports the damage
+        if long_runs is not None:
+            long_runs.add("*")  # not scanned to the end: any sheet may hold one
+        # a damaged member: calamine's own reading of it reports the damage
     return out
 
 
@@ -273,7 +287,20 @@ def _dimension(path: Path, part: str | None) -> tuple[int, int] | None:
     return int(row), col
 
 
-def _scan(zf: zipfile.ZipFile, part: str, texts: TextHook | None = None) -> bool:
+# A text over 32,767 characters is a run of at least that many bytes without '<' in the XML. Every such run holds
+# (within one piece read, even when a piece's edge cuts it) a whole aligned window of this many bytes without
+# '<': a test of ~30 `find` calls per piece, each stopping at the next tag. (A text split into rich-text runs
+# of less than 16 KB each is not seen.)
+_LONG_WINDOW = 8192
+
+
+def _long_run(chunk: bytes) -> bool:
+    find = chunk.find
+    return any(find(b"<", p, p + _LONG_WINDOW) == -1 for p in range(0, len(chunk) - _LONG_WINDOW + 1, _LONG_WINDOW))
+
+
+def _scan(zf: zipfile.ZipFile, part: str, texts: TextHook | None = None, long_runs: set[str] | None = None,
+          name: str = "") -> bool:
     """Whether a part's XML holds `t="e"` (an error cell), read in pieces that stay in the processor's cache
     (the XML of a 100k-row sheet is 74 MB, inflated while calamine inflates it too on the other core).
     With `texts`, every matching text is handed to its callback on the way (one split at a piece's edge is
@@ -282,6 +309,8 @@ def _scan(zf: zipfile.ZipFile, part: str, texts: TextHook | None = None) -> bool
     found = False
     tail = b""
     for chunk in inflated(zf, zf.getinfo(part), 1 << 18):
+        if long_runs is not None and name not in long_runs and _long_run(chunk):
+            long_runs.add(name)
         if not found and (marker in tail + chunk[:8] or marker in chunk):
             found = True
             if texts is None:

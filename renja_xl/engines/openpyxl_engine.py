@@ -8,9 +8,14 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from renja_xl.domain.errors import WorkbookError
+from renja_xl.domain.formula import Formula, Text
 from renja_xl.workbook.grid import Block
 from renja_xl.support.memory import paused_gc
-from renja_xl.fileio.files import atomic_save, check_cells, check_extent, check_workbook_file
+from renja_xl.fileio.files import (atomic_save, check_cells, check_extent, check_workbook_file, file_stamp,
+                                   same_file)
+
+
+EXCEL_CELL_CHARS = 32_767
 
 
 class OpenpyxlBook:
@@ -18,7 +23,9 @@ class OpenpyxlBook:
 
     def __init__(self, path: str | Path, workbook=None):
         self.path = Path(path)
+        self.stamp = None  # the file as read (a save over it refuses when another program changed it meanwhile)
         if workbook is None:
+            self.stamp = file_stamp(self.path)
             workbook = load(self.path)
         self.wb = workbook
 
@@ -46,6 +53,8 @@ class OpenpyxlBook:
         for (r, c), cell in cells.items():
             value = cell._value
             if value is not None:
+                if value.__class__ is str and value.startswith("=") and cell.data_type != "f":
+                    value = Text(value)  # a text cell, not a formula: written back as text
                 block[r - 1][c - 1] = value
         return block
 
@@ -64,7 +73,13 @@ class OpenpyxlBook:
                     cell = ws.cell(row=r, column=c)
                 if c in styles and not cell.has_style:
                     cell._style = copy(styles[c])  # a new cell takes its column's format and lock
-                cell.value = value
+                if isinstance(value, str) and not isinstance(value, Formula) and (
+                        isinstance(value, Text) or len(value) > EXCEL_CELL_CHARS):
+                    # openpyxl's setter makes '=...' a formula and cuts text at 32,767 characters: text stays
+                    # text and whole (the reader reports a longer one)
+                    cell._value, cell.data_type = str(value), "s"
+                else:
+                    cell.value = value
 
     def clear(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> None:
         ws = self._ws(sheet)
@@ -103,7 +118,12 @@ class OpenpyxlBook:
                 self.wb.save(tmp)
 
         # a file Excel holds open (or a read-only one) becomes one Indonesian line in atomic_save
-        return atomic_save(Path(target or self.path), save, keep_backup)
+        target = Path(target or self.path)
+        own = same_file(target, self.path)
+        backup = atomic_save(target, save, keep_backup, self.stamp if own else None)
+        if own:
+            self.stamp = file_stamp(target)  # the file is now what this book wrote: a second save may follow
+        return backup
 
 
 def load(path: Path):

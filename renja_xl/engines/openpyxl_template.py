@@ -253,6 +253,8 @@ def _table(ws, spec: SheetSpec, ranges) -> None:
         plain = "Sub Kegiatan" if spec.kind == "hierarki" else "IKU"
         rule = FormulaRule(formula=[f'AND(${letter}{FIRST_DATA_ROW}<>"",${letter}{FIRST_DATA_ROW}<>"{plain}")'],
                            font=Font(bold=True), fill=PARENT_FILL)
+        if spec.kind == "hierarki":
+            _parent_totals_owned(ws, spec, letter, plain)  # first: its fill wins over the row's yellow
         ws.conditional_formatting.add(area, rule)
     if spec.agency_totals:
         _agency_totals(ws, spec)
@@ -274,6 +276,26 @@ def _agency_totals(ws, spec: SheetSpec) -> None:
         letter = get_column_letter(j)
         cell = ws.cell(NOTE_ROW, j, agency_total_formula(letter))
         cell.number_format, cell.font, cell.fill, cell.border = MONEY_FORMAT, Font(bold=True), OWNED_FILL, BOX
+
+
+def _parent_totals_owned(ws, spec: SheetSpec, level: str, plain: str) -> None:
+    """A money column typed in sub kegiatan rows holds recalc's SUBTOTAL in a parent row (issue 12, item 15):
+    there its cells are grey like every owned cell and refuse a typed entry. Per row, since the same column is
+    an input one row below; the sheet's protection locks whole columns only (cell styles are the writers')."""
+    parent = f'AND(${level}{FIRST_DATA_ROW}<>"",${level}{FIRST_DATA_ROW}<>"{plain}")'
+    for j, c in enumerate(spec.columns, start=1):
+        if c.role != "jumlah":
+            continue
+        letter = get_column_letter(j)
+        cells = f"{letter}{FIRST_DATA_ROW}:{letter}{FORMAT_ROWS}"
+        # bold as the row's rule (LibreOffice applies only the first rule that holds)
+        ws.conditional_formatting.add(cells, FormulaRule(formula=[parent], font=Font(bold=True), fill=OWNED_FILL))
+        dv = DataValidation(type="custom", formula1=f"NOT({parent})", allow_blank=True, showErrorMessage=True)
+        dv.errorTitle = "Sel dihitung Renja XL"
+        dv.error = (f"{c.header} baris induk adalah subtotal yang dihitung Hitung Ulang; ketik uang di baris "
+                    "sub kegiatan.")
+        dv.add(cells)
+        ws.add_data_validation(dv)
 
 
 def _print_setup(ws, spec: SheetSpec) -> None:

@@ -25,7 +25,7 @@ from renja_xl.engines.ooxml import formulas as formula_scan
 from renja_xl.engines.ooxml import package
 from renja_xl.engines.ooxml.sheetwrite import Write, rewrite
 from renja_xl.engines.ooxml.sheetxml import SheetStream
-from renja_xl.fileio.files import atomic_save
+from renja_xl.fileio.files import FileStamp, atomic_save, file_stamp, same_file
 from renja_xl.fileio.sheet_extent import sheet_parts
 from renja_xl.fileio.zip_members import MemberReader
 from renja_xl.support.memory import paused_gc
@@ -46,8 +46,11 @@ WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 class PackageBook:
     reads_formulas = True  # formula cells are found in the sheet XML and read as '=...', as openpyxl reads them
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, stamp: FileStamp | None = None):
         self.path = Path(path)
+        # what was read, taken before reading: a save over this file refuses when another program changed it
+        # meanwhile (`stamp`: taken by a caller that read the file earlier, as validate --tulis does)
+        self.stamp = stamp or file_stamp(self.path)
         self.reader = CalamineBook(self.path)  # the file checks (missing, not a workbook, zip bomb) are its
         try:
             with zipfile.ZipFile(self.path) as zf:
@@ -108,6 +111,9 @@ class PackageBook:
             found = self._formulas[sheet] = found or formula_scan.SheetFormulas()
         return found
 
+    def may_hold_long_text(self, sheet: str) -> bool:
+        return sheet not in self._new and self.reader.may_hold_long_text(sheet)
+
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
         self._check(sheet)
         return [] if sheet in self._new else self.reader.merged(sheet)
@@ -160,7 +166,12 @@ class PackageBook:
             with paused_gc():
                 self._write_package(tmp)
 
-        return atomic_save(Path(target or self.path), save, keep_backup)
+        target = Path(target or self.path)
+        own = same_file(target, self.path)
+        backup = atomic_save(target, save, keep_backup, self.stamp if own else None)
+        if own:
+            self.stamp = file_stamp(target)  # the file is now what this book wrote: a second save may follow
+        return backup
 
     def _write_package(self, tmp: Path) -> None:
         formulas = any(isinstance(v, Formula) for ws in self._writes.values() for w in ws if w.values is not None

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from renja_xl.domain.errors import WorkbookError
+from renja_xl.domain.formula import Text
 from renja_xl.workbook.grid import Block
 
 # Worksheet.Protection flags, in the order of Worksheet.Protect's arguments after the first five.
@@ -93,9 +94,11 @@ class XlwingsBook:
                 formulas = [[formulas]]
             elif formulas and not isinstance(formulas[0], (list, tuple)):
                 formulas = [formulas] if nrows == 1 else [[f] for f in formulas]
-            values = [[f if isinstance(f, str) and f.startswith("=") else v for v, f in zip(vrow, frow)]
-                      for vrow, frow in zip(values, formulas)]
-        block = [[_from_excel(v) for v in row] for row in values]
+            # a text typed as '=... reads with .formula equal to its value: it is text, not a formula
+            block = [[f if isinstance(f, str) and f.startswith("=") and f != v else _text_value(v)
+                      for v, f in zip(vrow, frow)] for vrow, frow in zip(values, formulas)]
+        else:
+            block = [[_text_value(v) for v in row] for row in values]
         while block and all(v is None for v in block[-1]):
             block.pop()
         if nrows == 1 and ncols == 1 and block == [[None]]:
@@ -241,13 +244,19 @@ def _protect(sh, state) -> None:
     api.Protect("", drawing, True, scenarios, False, *flags)
 
 
-def _from_excel(v: Any) -> Any:
-    if isinstance(v, str) and v == "":
-        return None
+def _text_value(v: Any) -> Any:
+    """A value read without formulas: a string starting with '=' is a text cell (a formula reads as its result)."""
+    if isinstance(v, str):
+        if v == "":
+            return None
+        if v.startswith("="):
+            return Text(v)
     return v
 
 
 def _to_excel(v: Any) -> Any:
+    if isinstance(v, Text):
+        return "'" + v  # Excel's own mark of a text: without it, assigning '=...' makes a formula
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() else float(v)
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):

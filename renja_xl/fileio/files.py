@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import re
 import shutil
+import time
 import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from renja_xl.domain.errors import OutputError, WorkbookError
 
@@ -129,13 +132,105 @@ def cannot_write(target: Path, exc: OSError) -> OutputError:
                        "Tidak ada yang ditulis.")
 
 
-def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = True) -> Path | None:
+class FileStamp(NamedTuple):
+    """What a command read: size, modification time and a hash of the bytes. A file whose stamp differs at save
+    time was changed by another program meanwhile (issue 12, item 4)."""
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+
+def file_stamp(path: Path) -> FileStamp | None:
+    """The stamp of a file as it is now; None when there is no file (nothing to overwrite)."""
+    try:
+        st = os.stat(path)
+        digest = hashlib.sha1(usedforsecurity=False)  # change detection, not security: the fastest here (SHA-NI)
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return None  # unreadable now: the save itself will say why
+    return FileStamp(st.st_size, st.st_mtime_ns, digest.digest())
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def check_unchanged(target: Path, expected: FileStamp | None) -> None:
+    """Refuse (OutputError, nothing written) when `target` is no longer the file that was read."""
+    if expected is None:
+        return
+    try:
+        size = os.stat(target).st_size
+    except OSError:
+        size = None
+    # the bytes decide: a file saved again with the same content (a new mtime) loses nothing, and an edit within
+    # one tick of the file system's clock keeps size and mtime but not the hash
+    now = file_stamp(target) if size == expected.size else None
+    same = now is not None and now.digest == expected.digest
+    if not same:
+        raise OutputError(
+            f"berkas '{target}' diubah program lain sejak dibaca Renja XL; tidak ada yang ditulis supaya "
+            "perubahan itu tidak hilang. Simpan dan tutup berkas di program lain, lalu ulangi.")
+
+
+# The temporary file of a save: '.NAME-' + mkstemp's 8 random characters + '.ext', beside the target. One left
+# by a save that was killed (power cut, Task Manager) is removed by the next save of that file, once it is older
+# than any save takes; younger ones may belong to a save still running in another process.
+TEMP_RANDOM = re.compile(r"[a-z0-9_]{8}")
+STALE_TEMP_SECONDS = 15 * 60
+
+
+def stale_temps(target: Path, now: float | None = None) -> list[Path]:
+    """The toolkit's own temporary files of `target` older than STALE_TEMP_SECONDS (exactly its pattern)."""
+    prefix, suffix = f".{target.stem}-", target.suffix
+    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    out = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return []
+    for e in entries:
+        name = e.name
+        if not (name.startswith(prefix) and name.endswith(suffix)
+                and len(name) == len(prefix) + 8 + len(suffix)
+                and TEMP_RANDOM.fullmatch(name[len(prefix):len(name) - len(suffix)])):
+            continue
+        try:
+            if e.is_file(follow_symlinks=False) and e.stat(follow_symlinks=False).st_mtime < limit:
+                out.append(Path(e.path))
+        except OSError:
+            continue
+    return out
+
+
+def remove_stale_temps(target: Path) -> list[Path]:
+    removed = []
+    for tmp in stale_temps(target):
+        try:
+            tmp.unlink()
+            removed.append(tmp)
+        except OSError:
+            pass  # another save removed it, or the folder refuses: the save below says so if it matters
+    return removed
+
+
+def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = True,
+                expect: FileStamp | None = None) -> Path | None:
     """Save through a temporary file in the same folder, keeping a backup of what is replaced.
 
     Returns the backup's path when a file was replaced. A folder or file the system refuses becomes an
-    OutputError (one Indonesian line); the temporary file never stays behind.
+    OutputError (one Indonesian line); the temporary file never stays behind. `expect`: the stamp of the
+    target when it was read; a target changed since is refused, nothing written.
     """
     target = Path(target)
+    remove_stale_temps(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
@@ -146,6 +241,9 @@ def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = 
     backup = None
     try:
         save(tmp)
+        # checked again as late as possible: an edit saved while this one was written is not overwritten (a
+        # window of microseconds remains between this check and the replace; no portable lock closes it)
+        check_unchanged(target, expect)
         if keep_backup and target.exists():
             backup = backup_path(target)
             backup.parent.mkdir(exist_ok=True)

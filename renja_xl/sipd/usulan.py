@@ -22,6 +22,7 @@ from typing import Any, Callable
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors, RenjaError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
+from renja_xl.domain.formula import as_text
 from renja_xl.domain.fmt import rupiah
 from renja_xl.workbook.grid import Grid
 from renja_xl.workbook.recalc import set_printed_heights
@@ -322,7 +323,8 @@ def replace_table(grid: Grid, spec: SheetSpec, built: list[HierRow], old: list[l
     data row; what is left of the old rows (`old`: the sheet as read) cleared. Returns the rows written."""
     block = []
     for r, owned in zip(built, owned_cells(spec, built)):
-        cells = list(r.cells)
+        # a print's text starting with '=' (=HYPERLINK(...), =cmd|...) stays text in every engine (issue 12, item 2)
+        cells = [as_text(v) if type(v) is str else v for v in r.cells]
         for j, v in owned.items():
             cells[j] = v
         block.append(cells)

@@ -14,6 +14,8 @@ from renja_xl.domain import hierarchy, iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
+from renja_xl.domain.fmt import angka
+from renja_xl.domain.formula import is_formula
 from renja_xl.workbook.grid import Grid, Prefetching
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.iku import IkuRow
@@ -30,6 +32,9 @@ from renja_xl.rules.isi import IDENTITAS_ISIAN
 KODE_SPASI = declare("kode.spasi", Severity.WARNING, "Kode memuat spasi")
 TABEL_SEL_GABUNG = declare("tabel.sel_gabung", Severity.ERROR, "Sel tergabung (merge) di area data")
 IDENTITAS_HILANG = declare("identitas.hilang", Severity.WARNING, "Baris Identitas tidak ditemukan")
+ISI_TEKS_PANJANG = declare("isi.teks_panjang", Severity.WARNING,
+                           "Teks melebihi batas sel Excel (32.767 karakter)")
+EXCEL_CELL_CHARS = 32_767  # Excel keeps at most this many characters in a cell
 HIERARKI_INDUK_TANPA_NAMA = declare("hierarki.induk_tanpa_nama", Severity.WARNING,
                                     "Baris induk yang ditambahkan tidak bernama: kodenya tidak ada di nomenklatur, "
                                     "tabel lain maupun contoh bawaan")
@@ -69,6 +74,9 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
     for k in needed:
         spec = sheet(k)
         blocks[k] = grid.read(spec.name)
+        may_hold = getattr(grid, "may_hold_long_text", None)  # an engine that scanned the XML knows (calamine)
+        if may_hold is None or may_hold(spec.name):
+            _long_texts(spec.name, blocks[k], findings)
         if spec.kind in ("hierarki", "iku", "tabel", "teks"):
             _check_headers(spec, blocks[k], findings)
             _check_merged(grid, spec, findings)
@@ -115,6 +123,20 @@ def _check_headers(spec: SheetSpec, block: list[list[Any]], findings: list[Findi
         )
 
 
+def _long_texts(name: str, block: list[list[Any]], findings: list[Finding]) -> None:
+    """Text longer than a cell holds (only another program writes it): reported, and left as it is, since Excel
+    would cut it when the file is saved there (issue 12, item 3)."""
+    limit = EXCEL_CELL_CHARS
+    for r, line in enumerate(block, 1):
+        for c, v in enumerate(line, 1):
+            if isinstance(v, str) and len(v) > limit:
+                findings.append(ISI_TEKS_PANJANG(
+                    name, cell_ref(r, c), "",
+                    f"sel berisi {angka(len(v))} karakter; Excel hanya menyimpan {angka(limit)} karakter per sel dan "
+                    "memotong sisanya bila berkas disimpan di Excel. Renja XL membiarkannya apa adanya; pecah "
+                    "teksnya ke beberapa sel atau baris."))
+
+
 def _check_merged(grid: Grid, spec: SheetSpec, findings: list[Finding]) -> None:
     for r1, c1, r2, c2 in grid.merged(spec.name):
         if r2 >= FIRST_DATA_ROW:
@@ -156,14 +178,14 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
         if kode is None:
             kode = well_formed(raw)
         if kode is None:
-            if all(_is_blank(line[j]) or (isinstance(line[j], str) and line[j].startswith("=")) for j in user_cols):
-                continue  # blank row (or only the toolkit's own formulas): dropped when recalc compacts
+            if all(_is_blank(line[j]) or _own_subtotal(line[j]) for j in user_cols):
+                continue  # blank row (or only a subtotal recalc wrote): dropped when recalc compacts
             where = cell_ref(sheet_row, kode_col + 1)
             try:
                 parsed = parse_kode(raw)
             except KodeError as exc:
                 findings.append(declared(exc.rule)(spec.name, where, "" if raw is None else str(raw),
-                                                   str(exc)))
+                                                   _kode_problem(exc, line, user_cols, sheet_row)))
                 continue
             kode = parsed.kode
             if parsed.had_stray_spaces:
@@ -185,6 +207,28 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
                                                    f"{c.header}: {exc}"))
         append(HierRow(kode, line, sheet_row, amounts))
     return rows
+
+
+_SUBTOTAL = re.compile(r"=SUBTOTAL\(9,([A-Z]{1,3})[0-9]+:\1[0-9]+\)")
+
+
+def _own_subtotal(v: Any) -> bool:
+    """The SUBTOTAL recalc writes into a parent's money cell (left behind when the row's code was cleared).
+    Any other formula is the user's: its row is reported, never dropped (issue 12, item 1)."""
+    return is_formula(v) and _SUBTOTAL.fullmatch(v) is not None
+
+
+def _kode_problem(exc: KodeError, line: list[Any], user_cols: list[int], sheet_row: int) -> str:
+    """The message of a row whose code cannot be read; a row of formulas only (a note or a total typed in the
+    table) is named as such, since it has no place in the hierarchy and recalc must not drop it."""
+    if not all(_is_blank(line[j]) or is_formula(line[j]) for j in user_cols):
+        return str(exc)
+    j = next(j for j in user_cols if is_formula(line[j]))
+    text = str(line[j])
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return (f"{exc} Baris {sheet_row} hanya berisi rumus ({cell_ref(sheet_row, j + 1)}: {shown}): baris tanpa "
+            "kode tidak punya tempat di hierarki, jadi Hitung Ulang tidak mengubah tabel ini. Isi kodenya, atau "
+            "pindahkan catatan/jumlah itu ke sheet lain.")
 
 
 def _name_lookup(identitas: Identitas, tables: dict[str, list[HierRow]]):

@@ -15,17 +15,20 @@ from renja_xl.domain import iku
 from renja_xl.domain.cells import cell_ref
 from renja_xl.domain.errors import InputErrors
 from renja_xl.domain.findings import Finding, Severity, declare, has_errors
-from renja_xl.workbook.grid import Grid, SetsRowHeights
-from renja_xl.domain.formula import Formula, same_result
+from renja_xl.domain.fmt import rupiah
+from renja_xl.domain.formula import Formula, is_formula, same_result
 from renja_xl.domain.hierarchy import HierTable, agency_total_cells, owned_cells
 from renja_xl.domain.kode import Level
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, NOTE_ROW, OWNED_ROLES, YEAR_SHEETS, SheetSpec,
                                    row_heights, sheet, year_header)
+from renja_xl.domain.money import NumberError, to_decimal
+from renja_xl.workbook.grid import Grid, SetsRowHeights
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.model import Renja
 from renja_xl.workbook.reader import read_renja
 
-UANG_RUMUS_DITIMPA = declare("uang.rumus_ditimpa", Severity.INFO,
+# A warning (issue 12, item 15): the typed figure disappears from the sheet (the backup keeps it)
+UANG_RUMUS_DITIMPA = declare("uang.rumus_ditimpa", Severity.WARNING,
                              "Angka yang diketik di sel subtotal induk diganti rumus (Hitung Ulang)")
 
 
@@ -164,13 +167,21 @@ def _runs(columns: list[int]) -> list[tuple[int, int]]:
 
 
 def _note_typed_totals(table: HierTable, report: RecalcReport) -> None:
-    """Tell the user when a parent's total held a typed number that the live formula now replaces."""
+    """Warn when a parent's total held a typed value that the live formula now replaces: the typed and the
+    computed figure, so the user sees what changed."""
     for r in table.rows:
         for j, c, v in table.stored_totals(r):
-            if v is not None and v != "" and not (isinstance(v, str) and v.startswith("=")):
+            if v is not None and v != "" and not is_formula(v):
+                try:
+                    typed = rupiah(to_decimal(v))
+                except NumberError:
+                    typed = f"'{v}'"
+                computed = r.totals.get(c.key) if r.totals else None
                 report.notes.append(UANG_RUMUS_DITIMPA(
                     table.spec.name, cell_ref(r.source_row, j + 1), r.kode.text,
-                    f"{c.header} berisi angka ketikan ({v}); diganti rumus subtotal. Nilai lama ada di berkas cadangan."))
+                    f"{c.header} {r.level.label.lower()} {r.kode.text} berisi angka ketikan {typed}; diganti rumus "
+                    f"subtotal = {rupiah(computed)} (jumlah baris di bawahnya). Angka ketikan tetap ada di berkas "
+                    "cadangan; ketik uang di baris sub kegiatan saja."))
 
 
 def _year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:

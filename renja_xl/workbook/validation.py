@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from renja_xl.domain.cells import cell_ref
+from renja_xl.domain.formula import Formula
 from renja_xl.domain.findings import (SEVERITY_LABELS, Finding, apply_settings, counts, severity_from_label,
                        sort_findings)
 from renja_xl.workbook.grid import Grid
@@ -149,7 +150,8 @@ def hyperlink(sheet_name: str, cell: str) -> str:
     target = cell if _CELL.match(cell or "") else "A1"
     label = (cell or sheet_name).replace('"', '""')
     address = f"#{_quote_sheet(sheet_name)}!{target}".replace('"', '""')
-    return f'=HYPERLINK("{address}","{label}")'
+    # a Formula: every engine writes it as a formula (the package writer writes a plain '=...' string as text)
+    return Formula(f'=HYPERLINK("{address}","{label}")', cell or sheet_name)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
