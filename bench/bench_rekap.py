@@ -12,8 +12,8 @@ sub kegiatan in Tabel 6, a distinct agency and bidang per file), generated once 
       sum(calamine read of every sheet of each file) / cores.                          target <= 1,2
   (b) --n workbooks (2,000) x 100 sub kegiatan: throughput with the local pool and with a Dask LocalCluster of
       2 worker processes (cluster start included).                                     target Dask <= 1,5 x pool
-  (c) peak RSS of the coordinating process (the merge and the writer; the workers are other processes) at 200 and
-      --n files: it should not grow with the number of files beyond the rekap workbook's own rows.
+  (c) peak RSS of the coordinating process (VmHWM: the merge and the writer; the workers are other processes) at
+      200 and --n files, beside each other: it should not grow with the number of files.
 
 Each rekap run is a fresh child process running the same app function as the CLI. With --basis DIR (a checkout
 of an earlier commit, e.g. `git worktree add --detach ../rekap_base 7722334`) every run is made twice, that
@@ -74,12 +74,20 @@ _CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from renja_xl.app.rekap import rekap
+
+
+def status(key):  # this process's own counters: ru_maxrss would carry the parent's peak across fork + exec
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith(key + ":"))
+
+
 args = json.loads(sys.argv[1])
+imported = status("VmRSS")
 t = time.perf_counter()
 o = rekap(args["inputs"], args["out"], jobs=args["jobs"], dask=args["dask"])
 wall = time.perf_counter() - t
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({{"wall": wall, "write": o.write_seconds, "rss_mb": me.ru_maxrss / 1024,
+print(json.dumps({{"wall": wall, "write": o.write_seconds, "rss_mb": status("VmHWM"), "rss_import_mb": imported,
                   "cpu": me.ru_utime + me.ru_stime, "cpu_workers": kids.ru_utime + kids.ru_stime,
                   "files": len(o.records), "failed": len(o.failed), "runner": o.runner}}))
 """
@@ -186,7 +194,8 @@ def part_bc(sides: Sides, n: int, cores: int, parts: str) -> None:
         large = pools or sides.run(files, OUT / f"rekap_c_{n}.xlsx", cores)
         for name, _ in sides.roots:
             a, b = small[name], large[name]
-            print(f"  [{name:>5}]   200 berkas: RSS {a['rss_mb']:4.0f} MB ({a['wall']:6.1f} s, beban {a['load']:4.1f})"
+            print(f"  [{name:>5}] setelah impor {a['rss_import_mb']:3.0f} MB;"
+                  f"   200 berkas: RSS {a['rss_mb']:4.0f} MB ({a['wall']:6.1f} s, beban {a['load']:4.1f})"
                   f"   {n} berkas: RSS {b['rss_mb']:4.0f} MB ({b['wall']:6.1f} s, beban {b['load']:4.1f})"
                   f"   selisih {b['rss_mb'] - a['rss_mb']:+.0f} MB")
 

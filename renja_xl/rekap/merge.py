@@ -19,7 +19,7 @@ from renja_xl.domain.findings import Finding
 from renja_xl.rekap.summary import Summary
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """What the coordinator keeps of one workbook after its merge."""
     index: int
@@ -63,8 +63,8 @@ class Merge:
         self.db = sqlite3.connect(name)
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16000;" + _SCHEMA)
         self.records: list[Record] = []
-        # kegiatan code -> [sub kegiatan rows, their total, the workbooks (idx) that have them], for the
-        # Rekap Program's SUBTOTAL ranges (rekap/program.py), added up here while the workers still read
+        # kegiatan code -> [sub kegiatan rows, their total, the workbook (idx) that has them, or a set when several
+        # do], for the Rekap Program's SUBTOTAL ranges (rekap/program.py), added up while the workers still read
         self.kegiatan: dict[str, list] = {}
 
     def add(self, s: Summary) -> Record:
@@ -77,10 +77,16 @@ class Merge:
             text = r.kode[:r.kode.rfind(".")]
             stats = kegiatan.get(text)
             if stats is None:
-                stats = kegiatan[text] = [0, Decimal(0), set()]
+                kegiatan[text] = [1, r.pagu, idx]
+                continue
             stats[0] += 1
             stats[1] += r.pagu
-            stats[2].add(idx)
+            opds = stats[2]
+            if opds.__class__ is int:
+                if opds != idx:
+                    stats[2] = {opds, idx}
+            else:
+                opds.add(idx)
         # the first workbook in input order names a code (as the OPD typed it)
         db.executemany("INSERT OR IGNORE INTO nama VALUES (?,?)", s.parent_names.items())
         bidang, nama = s.identitas.get("kode_bidang_urusan"), s.identitas.get("nama_bidang_urusan")

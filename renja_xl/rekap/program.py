@@ -71,7 +71,10 @@ def measure(merge: Merge) -> tuple[list[_Parent], int, Decimal]:
         for info in open_:
             info.end = r
             info.total += total
-            info.opds |= opds
+            if opds.__class__ is int:
+                info.opds.add(opds)
+            else:
+                info.opds |= opds
     if r + 1 > EXCEL_ROWS:
         raise RenjaError(f"Rekap Program memerlukan {r + 1:,} baris, lebih dari batas lembar Excel ({EXCEL_ROWS:,}); "
                          "buat rekap per pemerintah daerah (satu folder per pemda), lalu gabungkan angkanya."
