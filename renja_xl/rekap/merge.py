@@ -61,7 +61,8 @@ class Merge:
         os.close(fd)
         self.path = Path(name)
         self.db = sqlite3.connect(name)
-        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16000;" + _SCHEMA)
+        # a 4 MB page cache: the coordinator's memory stays flat; the sort of 200k rows is no slower than with 16 MB
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4000;" + _SCHEMA)
         self.records: list[Record] = []
         # kegiatan code -> [sub kegiatan rows, their total, the workbook (idx) that has them, or a set when several
         # do], for the Rekap Program's SUBTOTAL ranges (rekap/program.py), added up while the workers still read
