@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from renja_xl.domain.errors import RenjaError
 from renja_xl.domain.findings import Finding
@@ -53,26 +53,39 @@ def rekap(inputs: Sequence[str], output: Path, pagu: Path | None = None, jobs: i
     else:
         results, runner = run_pool(sources, jobs), f"{jobs} proses"
     with Merge(output.parent if output.parent.exists() else None) as merge:
-        for n, summary in enumerate(in_order(results), start=1):
-            rec = merge.add(summary)
-            _ceiling(rec, ceilings)
-            if on_progress is not None:
-                on_progress(n, len(sources), summary)
-        merged = time.perf_counter()
-        checks.run_checks(merge, ceilings_given=pagu is not None)
-        for c in ceilings:
-            if not c.used:
-                merge.add_cross(None, REKAP_PAGU_TANPA_OPD(
-                    pagu_file.SHEET, f"B{c.row}", "",
-                    f"pagu indikatif {c.name or c.short} tercantum, tetapi buku kerjanya tidak ada dalam rekap."))
-        for n in notes:
-            merge.add_cross(None, n)
-        for rec in merge.records:
-            rec.score = checks.readiness(rec)
+        state: dict = {}
+
+        def build(tmp: Path) -> None:
+            """Merge each result as it arrives (its findings go to the Temuan sheet at once, overlapping the
+            writing with the workers), then the cross-OPD checks and the sheets that need every workbook."""
+            from renja_xl.engines.rekap_xlsx import RekapBook
+
+            book = RekapBook(tmp)
+            try:
+                sheet_ringkasan, sheet_program = book.sheet(report.RINGKASAN), book.sheet(report.REKAP_PROGRAM)
+                temuan = report.TemuanSheet(book.sheet(report.TEMUAN))
+                for n, summary in enumerate(in_order(_arrivals(results, runner)), start=1):
+                    rec = merge.add(summary)
+                    _ceiling(rec, ceilings)
+                    temuan.add(rec, ((f.severity, f.rule, f.sheet, f.cell, f.code, f.message)
+                                     for f in summary.findings))
+                    if on_progress is not None:
+                        on_progress(n, len(sources), summary)
+                state["merged"] = time.perf_counter()
+                _cross_checks(merge, ceilings, notes, pagu is not None)
+                temuan.finish(merge)
+                pemda = _title(merge.records)[len("Rekap Renja Perangkat Daerah "):].upper()
+                for sheet, spec in ((sheet_ringkasan, report.ringkasan(merge.records, pemda)),
+                                    (sheet_program, report.rekap_program(merge, pemda))):
+                    sheet.start(spec).write(spec.rows)
+                book.grafik(report.grafik(merge.records))
+            finally:
+                book.close()
+
+        backup = _save(output, build)
         cross = [(merge.records[idx].name if idx >= 0 else "(rekap)", Finding(rule, sev, sh, cell, code, msg))
                  for idx, sev, rule, sh, cell, code, msg in merge.temuan() if rule.startswith("rekap.")
                  and rule != "rekap.berkas"]
-        backup = _write(merge, output)
         html_path = None
         if html:
             from renja_xl.rekap.html import write_html
@@ -82,7 +95,30 @@ def rekap(inputs: Sequence[str], output: Path, pagu: Path | None = None, jobs: i
         records = merge.records
     end = time.perf_counter()
     return RekapOutcome(output, html_path, records, sum((r.total for r in records), Decimal(0)), cross, backup,
-                        end - start, runner, end - merged, notes)
+                        end - start, runner, end - state["merged"], notes)
+
+
+def _arrivals(results: Iterable[tuple[int, Summary]], runner: str) -> Iterator[tuple[int, Summary]]:
+    """The runner's results; its connection failing (an OSError, e.g. a Dask worker lost) is not the rekap file
+    failing to be written, which is what atomic_save would make of an OSError raised inside it."""
+    try:
+        yield from results
+    except OSError as exc:
+        raise RenjaError(f"pelaksana rekap ({runner}) terputus: {exc}. Ulangi; bila berulang, periksa klaster "
+                         "atau jalankan tanpa --dask.") from exc
+
+
+def _cross_checks(merge: Merge, ceilings: list[pagu_file.Ceiling], notes: list[Finding], ceilings_given: bool) -> None:
+    checks.run_checks(merge, ceilings_given=ceilings_given)
+    for c in ceilings:
+        if not c.used:
+            merge.add_cross(None, REKAP_PAGU_TANPA_OPD(
+                pagu_file.SHEET, f"B{c.row}", "",
+                f"pagu indikatif {c.name or c.short} tercantum, tetapi buku kerjanya tidak ada dalam rekap."))
+    for n in notes:
+        merge.add_cross(None, n)
+    for rec in merge.records:
+        rec.score = checks.readiness(rec)
 
 
 def _ceiling(rec: Record, ceilings: list[pagu_file.Ceiling]) -> None:
@@ -100,14 +136,11 @@ def _title(records: list[Record]) -> str:
     return f"Rekap Renja Perangkat Daerah {pemda}".strip()
 
 
-def _write(merge: Merge, output: Path) -> Path | None:
-    from renja_xl.engines.rekap_xlsx import write_rekap
+def _save(output: Path, build: Callable[[Path], None]) -> Path | None:
     from renja_xl.fileio.files import atomic_save
 
-    pemda = _title(merge.records)[len("Rekap Renja Perangkat Daerah "):].upper()
     try:
-        return atomic_save(output, lambda tmp: write_rekap(tmp, report.sheets(merge, pemda),
-                                                           report.grafik(merge.records)))
+        return atomic_save(output, build)
     except PermissionError as exc:
         raise RenjaError(f"berkas '{output.name}' tidak dapat ditulis ({exc.strerror}); tutup dulu di Excel, lalu "
                          "ulangi.") from exc

@@ -74,20 +74,66 @@ def _number(value: Decimal | int | float) -> float | int:
     return value
 
 
-def write_rekap(path: Path, sheets: list[SheetOut], grafik: ChartOut | None) -> None:
-    """Write the workbook to `path` (the caller saves atomically)."""
-    import xlsxwriter
+class RekapBook:
+    """The rekap workbook, open while the results arrive: its sheets are added at once in their final order, and
+    each is written when its rows are known (the Temuan as each workbook is merged, the Ringkasan and the Rekap
+    Program at the end). constant_memory flushes every sheet row by row to its own temporary file, so rows of
+    different sheets may be written in any interleaving, as long as each sheet's rows come in order."""
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                         "strings_to_urls": False, "tmpdir": str(path.parent)})
-    try:
-        fmts = _Formats(wb)
-        for spec in sheets:
-            _sheet(wb, fmts, spec)
-        if grafik is not None:
-            _grafik(wb, fmts, grafik)
-    finally:
-        wb.close()
+    def __init__(self, path: Path):
+        import xlsxwriter
+
+        self.wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                                  "strings_to_urls": False, "tmpdir": str(path.parent)})
+        self.fmts = _Formats(self.wb)
+
+    def sheet(self, name: str) -> "SheetWriter":
+        return SheetWriter(self.wb.add_worksheet(name), self.fmts)
+
+    def grafik(self, g: ChartOut) -> None:
+        _grafik(self.wb, self.fmts, g)
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+class SheetWriter:
+    """One sheet: `start` writes its heading, then `write` appends data rows (any number of calls)."""
+
+    def __init__(self, ws, fmts: _Formats):
+        self.ws, self.fmts = ws, fmts
+        self.row = FIRST_DATA_ROW - 1
+        self.plain: list = []
+        self.bolds: list = []
+
+    def start(self, spec: SheetOut) -> "SheetWriter":
+        _heading(self.ws, self.fmts, spec.title, spec.note, spec.headers, spec.widths)
+        if spec.freeze:
+            self.ws.freeze_panes(*spec.freeze)
+        formats = spec.formats + [None] * (len(spec.headers) - len(spec.formats))
+        self.plain = [self.fmts.get(f, False) for f in formats]
+        self.bolds = [self.fmts.get(f, True) for f in formats]
+        return self
+
+    def write(self, rows: Iterable[tuple[list[Any], bool]]) -> None:
+        ws, r = self.ws, self.row
+        write_string, write_number, write_formula = ws.write_string, ws.write_number, ws.write_formula
+        for cells, bold in rows:
+            style = self.bolds if bold else self.plain
+            for j, value in enumerate(cells):
+                if value is None:
+                    if bold:
+                        ws.write_blank(r, j, None, style[j])
+                elif value.__class__ is str:
+                    write_string(r, j, value, style[j])
+                elif isinstance(value, Formula):
+                    write_formula(r, j, value.text, style[j], _number(value.value))
+                elif isinstance(value, str):
+                    write_string(r, j, value, style[j])
+                else:
+                    write_number(r, j, _number(value), style[j])
+            r += 1
+        self.row = r
 
 
 def _heading(ws, fmts: _Formats, title: str, note: str, headers: list[str], widths: list[float]) -> None:
@@ -98,28 +144,6 @@ def _heading(ws, fmts: _Formats, title: str, note: str, headers: list[str], widt
         ws.write_string(1, 0, note)
     for j, h in enumerate(headers):
         ws.write_string(HEADER_ROW - 1, j, h, fmts.header)
-
-
-def _sheet(wb, fmts: _Formats, spec: SheetOut) -> None:
-    ws = wb.add_worksheet(spec.name)
-    _heading(ws, fmts, spec.title, spec.note, spec.headers, spec.widths)
-    if spec.freeze:
-        ws.freeze_panes(*spec.freeze)
-    formats = spec.formats + [None] * (len(spec.headers) - len(spec.formats))
-    plain = [fmts.get(f, False) for f in formats]
-    bolds = [fmts.get(f, True) for f in formats]
-    for r, (cells, bold) in enumerate(spec.rows, start=FIRST_DATA_ROW - 1):
-        style = bolds if bold else plain
-        for j, value in enumerate(cells):
-            if value is None:
-                if bold:
-                    ws.write_blank(r, j, None, style[j])
-            elif isinstance(value, str):
-                ws.write_string(r, j, value, style[j])
-            elif isinstance(value, Formula):
-                ws.write_formula(r, j, value.text, style[j], _number(value.value))
-            else:
-                ws.write_number(r, j, _number(value), style[j])
 
 
 def _grafik(wb, fmts: _Formats, g: ChartOut) -> None:

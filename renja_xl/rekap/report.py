@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Iterator
+from itertools import groupby
+from typing import Any, Iterable, Iterator
 
 from renja_xl.domain.findings import SEVERITY_LABELS
 from renja_xl.domain.layout import FIRST_DATA_ROW, MONEY_FORMAT, PERCENT_FORMAT
-from renja_xl.engines.rekap_xlsx import ChartOut, Formula, SheetOut
+from renja_xl.engines.rekap_xlsx import ChartOut, Formula, SheetOut, SheetWriter
 from renja_xl.rekap import program
 from renja_xl.rekap.merge import Merge, Record
 from renja_xl.workbook.validation import plain_text
@@ -67,39 +68,58 @@ def _ringkasan_rows(records: list[Record]) -> Iterator[tuple[list[Any], bool]]:
     yield row, True
 
 
-def _temuan_rows(merge: Merge) -> Iterator[tuple[list[Any], bool]]:
-    records = merge.records
-    room = program.EXCEL_ROWS - FIRST_DATA_ROW  # the last row says how many did not fit
-    for n, (idx, severity, rule, sheet, cell, code, message) in enumerate(merge.temuan(), start=1):
-        if n > room:
-            rest = merge.count_temuan() - room
-            yield [None, None, None, None, None, None, None, None,
-                   f"... {rest} temuan lainnya tidak muat di lembar ini; lihat keluaran --json per berkas atau "
-                   "buat rekap per pemerintah daerah.", None], True
-            return
-        rec = records[idx] if idx >= 0 else None
-        yield [n, text(rec.name) if rec else "(rekap)", text(rec.label()) if rec else "", SEVERITY_LABELS[severity],
-               rule, text(sheet), text(cell), text(code), text(message),
-               "Ya" if rule.startswith("rekap.") else ""], False
+_TEMUAN_HEADERS = ["No", "Berkas", "Perangkat Daerah", "Tingkat", "Aturan", "Sheet", "Sel", "Kode", "Pesan",
+                   "Lintas OPD"]
+_TEMUAN_WIDTHS = [6, 30, 24, 11, 24, 22, 10, 20, 90, 10]
 
 
-def sheets(merge: Merge, pemda: str) -> list[SheetOut]:
-    records = merge.records
-    return [
-        SheetOut(RINGKASAN, f"RINGKASAN RENJA PER PERANGKAT DAERAH {pemda}".strip(),
-                 f"{len(records)} buku kerja; satu baris per berkas, urut seperti masukan. Skor kesiapan: bagian "
-                 "aturan yang lolos, berbobot tingkat (galat 3, peringatan 2, info 1).",
-                 [c[0] for c in _R_COLS], [c[1] for c in _R_COLS], [c[2] for c in _R_COLS],
-                 _ringkasan_rows(records), freeze=(3, 2)),
-        SheetOut(REKAP_PROGRAM, f"REKAP PROGRAM, KEGIATAN DAN SUB KEGIATAN {pemda}".strip(),
-                 "Urusan, bidang, program dan kegiatan menjumlahkan sub kegiatan di bawahnya dengan SUBTOTAL.",
-                 program.HEADERS, program.WIDTHS, [None, None, None, MONEY_FORMAT, None, None, "0"],
-                 program.rows(merge), freeze=(3, 2)),
-        SheetOut(TEMUAN, "TEMUAN SELURUH BUKU KERJA DAN PEMERIKSAAN LINTAS PERANGKAT DAERAH",
-                 "Temuan tiap berkas (seperti renja-xl validate), lalu temuan lintas perangkat daerah (Lintas OPD).",
-                 ["No", "Berkas", "Perangkat Daerah", "Tingkat", "Aturan", "Sheet", "Sel", "Kode", "Pesan",
-                  "Lintas OPD"], [6, 30, 24, 11, 24, 22, 10, 20, 90, 10], [], _temuan_rows(merge), freeze=(3, 0)),
-    ]
+class TemuanSheet:
+    """The Temuan sheet, written while the results arrive: each workbook's own findings as it is merged (so they
+    are never held or stored by the coordinator), then the cross-OPD findings once the checks have run."""
+
+    def __init__(self, sheet: SheetWriter):
+        self.sheet = sheet.start(SheetOut(
+            TEMUAN, "TEMUAN SELURUH BUKU KERJA DAN PEMERIKSAAN LINTAS PERANGKAT DAERAH",
+            "Temuan tiap berkas (seperti renja-xl validate) urut seperti masukan, lalu temuan lintas perangkat daerah "
+            "(kolom Lintas OPD: Ya).", _TEMUAN_HEADERS, _TEMUAN_WIDTHS, [], (), freeze=(3, 0)))
+        self.n = 0
+        self.room = program.EXCEL_ROWS - FIRST_DATA_ROW  # the last row says how many did not fit
+
+    def add(self, rec: Record | None, findings: Iterable[tuple[str, str, str, str, str, str]]) -> None:
+        """(severity, rule, sheet, cell, code, message) of one workbook (None: of the rekap as a whole)."""
+        name, label = (text(rec.name), text(rec.label())) if rec is not None else ("(rekap)", "")
+        rows = []
+        for severity, rule, sheet, cell, code, message in findings:
+            self.n += 1
+            if self.n <= self.room:
+                rows.append(([self.n, name, label, SEVERITY_LABELS[severity], rule, text(sheet), text(cell),
+                              text(code), text(message), "Ya" if rule.startswith("rekap.") else ""], False))
+        self.sheet.write(rows)
+
+    def finish(self, merge: Merge) -> None:
+        """The cross-OPD findings (per workbook in input order, the rekap's own last), then the overflow line."""
+        records = merge.records
+        for idx, group in groupby(merge.temuan(), key=lambda t: t[0]):
+            self.add(records[idx] if idx >= 0 else None, (t[1:] for t in group))
+        if self.n > self.room:
+            self.sheet.write([([None] * 8 + [
+                f"... {self.n - self.room} temuan lainnya tidak muat di lembar ini; lihat keluaran --json per berkas "
+                "atau buat rekap per pemerintah daerah.", None], True)])
+
+
+def ringkasan(records: list[Record], pemda: str) -> SheetOut:
+    return SheetOut(RINGKASAN, f"RINGKASAN RENJA PER PERANGKAT DAERAH {pemda}".strip(),
+                    f"{len(records)} buku kerja; satu baris per berkas, urut seperti masukan. Skor kesiapan: bagian "
+                    "aturan yang lolos, berbobot tingkat (galat 3, peringatan 2, info 1).",
+                    [c[0] for c in _R_COLS], [c[1] for c in _R_COLS], [c[2] for c in _R_COLS],
+                    _ringkasan_rows(records), freeze=(3, 2))
+
+
+def rekap_program(merge: Merge, pemda: str) -> SheetOut:
+    return SheetOut(REKAP_PROGRAM, f"REKAP PROGRAM, KEGIATAN DAN SUB KEGIATAN {pemda}".strip(),
+                    "Urusan, bidang, program dan kegiatan menjumlahkan sub kegiatan di bawahnya dengan SUBTOTAL.",
+                    program.HEADERS, program.WIDTHS, [None, None, None, MONEY_FORMAT, None, None, "0"],
+                    program.rows(merge), freeze=(3, 2))
 
 
 def grafik(records: list[Record]) -> ChartOut:

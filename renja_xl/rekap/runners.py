@@ -14,10 +14,22 @@ from typing import Iterable, Iterator, Sequence
 from renja_xl.domain.errors import RenjaError
 from renja_xl.rekap.summary import Summary, summarize
 
-WINDOW_PER_WORKER = 4
+WINDOW_PER_WORKER = 2  # tasks in flight per worker: one running, one queued behind it
 AHEAD_PER_WINDOW = 4
+MAX_BATCH = 8  # files per task: 8 x 30-60 ms = a task of 0.2-0.5 s, long beside a task's scheduling cost
 DASK_HINT = ('--dask memerlukan paket tambahan Dask: pip install "renja-xl[skala]" '
              '(memasang dask[distributed] dan fsspec).')
+
+
+def summarize_batch(sources: Sequence[str]) -> list[Summary]:
+    """Several files per task: a Dask task or a pool round trip costs about a millisecond on the coordinator
+    (and on a shared 2-core machine competes with the workers), a 100-row workbook ~30 ms."""
+    return [summarize(s) for s in sources]
+
+
+def batch_size(n: int, workers: int) -> int:
+    """About 8 tasks per worker, so the last tasks are short and no core waits long at the end."""
+    return max(1, min(MAX_BATCH, n // (max(1, workers) * 8)))
 
 
 def run_inline(sources: Sequence[str]) -> Iterator[tuple[int, Summary]]:
@@ -26,7 +38,7 @@ def run_inline(sources: Sequence[str]) -> Iterator[tuple[int, Summary]]:
 
 
 class _Window:
-    """Which input to submit next: at most `width` in flight, and none more than 4 x width past the first input
+    """Which task to submit next: at most `width` in flight, and none more than 4 x width past the first task
     not yet finished, so the results waiting for their turn in `in_order` stay bounded even behind a slow file."""
 
     def __init__(self, n: int, width: int):
@@ -51,22 +63,28 @@ class _Window:
             self.frontier += 1
 
 
+def _tasks(n: int, workers: int) -> list[range]:
+    size = batch_size(n, workers)
+    return [range(a, min(n, a + size)) for a in range(0, n, size)]
+
+
 def run_pool(sources: Sequence[str], jobs: int) -> Iterator[tuple[int, Summary]]:
     """A local process pool of `jobs` workers (fork on Linux: workers inherit the imported toolkit)."""
-    window = _Window(len(sources), jobs * WINDOW_PER_WORKER)
+    tasks = _tasks(len(sources), jobs)
+    window = _Window(len(tasks), jobs * WINDOW_PER_WORKER)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: dict = {}
         while True:
             while window.ready():
-                i = window.take()
-                pending[pool.submit(summarize, sources[i])] = i
+                t = window.take()
+                pending[pool.submit(summarize_batch, [sources[i] for i in tasks[t]])] = t
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                i = pending.pop(fut)
-                window.finished(i)
-                yield i, fut.result()
+                t = pending.pop(fut)
+                window.finished(t)
+                yield from zip(tasks[t], fut.result())
 
 
 def dask_client(address: str, jobs: int):
@@ -93,26 +111,23 @@ def run_dask(sources: Sequence[str], address: str, jobs: int) -> Iterator[tuple[
 
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
-        window = _Window(len(sources), workers * WINDOW_PER_WORKER)
+        tasks = _tasks(len(sources), workers)
+        window = _Window(len(tasks), workers * WINDOW_PER_WORKER)
         index: dict = {}
-        stream = None
+        stream = as_completed(with_results=True)  # the result comes with the future: no second round trip
         while True:
             while window.ready():
-                i = window.take()
-                fut = client.submit(summarize, sources[i], pure=False)
-                index[fut.key] = i
-                if stream is None:
-                    stream = as_completed([fut])
-                else:
-                    stream.add(fut)
+                t = window.take()
+                fut = client.submit(summarize_batch, [sources[i] for i in tasks[t]], pure=False)
+                index[fut.key] = t
+                stream.add(fut)
             if not index:
                 return
-            fut = next(stream)
-            i = index.pop(fut.key)
-            result = fut.result()
+            fut, result = next(stream)
+            t = index.pop(fut.key)
             fut.release()  # its result leaves the cluster's memory now
-            window.finished(i)
-            yield i, result
+            window.finished(t)
+            yield from zip(tasks[t], result)
     finally:
         client.close()
         if cluster is not None:
