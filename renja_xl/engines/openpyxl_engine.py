@@ -11,8 +11,7 @@ from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.formula import Formula, Text
 from renja_xl.workbook.grid import Block
 from renja_xl.support.memory import paused_gc
-from renja_xl.fileio.files import (atomic_save, check_cells, check_extent, check_workbook_file, file_stamp,
-                                   same_file)
+from renja_xl.fileio.files import check_cells, check_extent, check_workbook_file, file_stamp, save_book
 
 
 EXCEL_CELL_CHARS = 32_767
@@ -118,11 +117,7 @@ class OpenpyxlBook:
                 self.wb.save(tmp)
 
         # a file Excel holds open (or a read-only one) becomes one Indonesian line in atomic_save
-        target = Path(target or self.path)
-        own = same_file(target, self.path)
-        backup = atomic_save(target, save, keep_backup, self.stamp if own else None)
-        if own:
-            self.stamp = file_stamp(target)  # the file is now what this book wrote: a second save may follow
+        backup, self.stamp = save_book(self.path, self.stamp, target, save, keep_backup)
         return backup
 
 

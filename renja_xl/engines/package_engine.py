@@ -25,7 +25,7 @@ from renja_xl.engines.ooxml import formulas as formula_scan
 from renja_xl.engines.ooxml import package
 from renja_xl.engines.ooxml.sheetwrite import Write, rewrite
 from renja_xl.engines.ooxml.sheetxml import SheetStream
-from renja_xl.fileio.files import FileStamp, atomic_save, file_stamp, same_file
+from renja_xl.fileio.files import FileStamp, file_stamp, save_book
 from renja_xl.fileio.sheet_extent import sheet_parts
 from renja_xl.fileio.zip_members import MemberReader
 from renja_xl.support.memory import paused_gc
@@ -166,11 +166,7 @@ class PackageBook:
             with paused_gc():
                 self._write_package(tmp)
 
-        target = Path(target or self.path)
-        own = same_file(target, self.path)
-        backup = atomic_save(target, save, keep_backup, self.stamp if own else None)
-        if own:
-            self.stamp = file_stamp(target)  # the file is now what this book wrote: a second save may follow
+        backup, self.stamp = save_book(self.path, self.stamp, target, save, keep_backup)
         return backup
 
     def _write_package(self, tmp: Path) -> None:

@@ -221,6 +221,17 @@ def remove_stale_temps(target: Path) -> list[Path]:
     return removed
 
 
+def save_book(source: Path, stamp: FileStamp | None, target: str | Path | None, save: Callable[[Path], None],
+              keep_backup: bool = True) -> tuple[Path | None, FileStamp | None]:
+    """Save a book read from `source` atomically to `target` (default: `source`); over its own file, refused when
+    another program changed it since `stamp` was taken. Returns the backup and the stamp the book keeps: after
+    a save over its own file the file is what the book wrote, so a second save may follow."""
+    target = Path(target or source)
+    own = same_file(target, source)
+    backup = atomic_save(target, save, keep_backup, stamp if own else None)
+    return backup, file_stamp(target) if own else stamp
+
+
 def atomic_save(target: Path, save: Callable[[Path], None], keep_backup: bool = True,
                 expect: FileStamp | None = None) -> Path | None:
     """Save through a temporary file in the same folder, keeping a backup of what is replaced.
