@@ -29,7 +29,7 @@ from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
 from renja_xl.domain.layout import FIRST_DATA_ROW, NOTE_ROW, OWNED_ROLES, SUMBER_DANA, sheet
 from renja_xl.domain.money import excel_number
 from renja_xl.nomenklatur import default_names
-from renja_xl.sipd.usulan import (SIPD_PAGU, SIPD_TOTAL_INDUK, SipdError, SipdImport, cell_text,
+from renja_xl.sipd.usulan import (COLUMN_NUMBER, SIPD_PAGU, SIPD_TOTAL_INDUK, SipdError, SipdImport, cell_text,
                                    indonesian_number, replace_table)
 from renja_xl.workbook.grid import Grid
 
@@ -43,7 +43,6 @@ SIPD_SUMBER_DANA = declare("sipd.sumber_dana", Severity.WARNING,
 SPEC = sheet("tabel6")
 SOURCE = "cetakan Renja SIPD"
 TITLE = "RENCANA KERJA ORGANISASI PERANGKAT DAERAH"
-_NUMBERING = re.compile(r"^\(\s*\d+\s*\)$")
 _YEAR = re.compile(r"\b(\d{4})\b")
 _TARGET = re.compile(r"^\s*(-?[0-9][0-9.]*(?:,[0-9]+)?)\s*(.*)$")
 _SD_AMOUNT = re.compile(r"^(.*?)\s*(?::|=|\bRp\.?)?\s*(-?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|-?[0-9]+(?:,[0-9]+)?)$")
@@ -246,9 +245,9 @@ def _is_numbering(texts: list[str]) -> bool:
     filled = [t for t in texts if t]
     if len(filled) < 4:
         return False
-    if all(_NUMBERING.match(t) for t in filled):
+    if all(COLUMN_NUMBER.match(t) for t in filled):
         return True
-    return [t for t in filled] == [str(i) for i in range(1, len(filled) + 1)]
+    return filled == [str(i) for i in range(1, len(filled) + 1)]
 
 
 def _amount(line: list[Any], j: int | None) -> Decimal | None:

@@ -41,7 +41,8 @@ SIPD_TOTAL_INDUK = declare("sipd.total_induk", Severity.WARNING,
 SPEC = sheet("sipd")
 SOURCE = "cetakan SIPD"
 _TAGS = re.compile(r"</?(?:b|i|u|strong|em)>", re.IGNORECASE)
-_NUMBERING = re.compile(r"^\(\s*\d+\s*\)$")
+# the (1) (2) ... row a print has under each header
+COLUMN_NUMBER = re.compile(r"^\(\s*\d+\s*\)$")
 _ID_NUMBER = re.compile(r"^-?\d{1,3}(?:\.\d{3})*(?:,\d+)?$|^-?\d+(?:,\d+)?$")
 _VOLUME = re.compile(r"^\s*([0-9][0-9.,]*)\s*(.*)$")
 _SEPARATOR = " - "
@@ -208,7 +209,7 @@ def parse_print(block: list[list[Any]], name_of: Callable[[str], str] | None = N
 
         kode_raw, uraian = cell("kode"), cell_text(cell("uraian"))
         kode_text = cell_text(kode_raw)
-        if _NUMBERING.match(kode_text) or _NUMBERING.match(cell_text(cell("no"))):
+        if COLUMN_NUMBER.match(kode_text) or COLUMN_NUMBER.match(cell_text(cell("no"))):
             continue  # the (1) (2) ... row under each header
         if not kode_text:
             if uraian.upper().startswith("JUMLAH"):

@@ -181,24 +181,20 @@ def _follow_vml(data: bytes, where: Where, refused: list[str]) -> bytes:
         body = m.group(3)
         row_m = _VML_ROW.search(body)
         anchor_m = _VML_ANCHOR.search(body)
-        rows = [int(row_m.group(2)) + 1] if row_m else []
         anchor = [p.strip() for p in anchor_m.group(2).decode().split(",")] if anchor_m else []
-        if not rows and len(anchor) == 8 and anchor[2].isdigit():
-            rows = [int(anchor[2]) + 1]
-        if not rows or where(rows[0]) == rows[0]:
+        whole_anchor = len(anchor) == 8 and anchor[2].isdigit() and anchor[6].isdigit()
+        row = int(row_m.group(2)) + 1 if row_m else int(anchor[2]) + 1 if whole_anchor else None
+        to = where(row) if row is not None else row
+        if to == row:
             return m.group(0)
         kind = _OBJECT_TYPE.search(m.group(2))
-        to = where(rows[0])
         if kind is None or kind.group(1) != b"Note" or to is None:
-            refused.append(f"tombol/kontrol atau catatan (VML) di baris {rows[0]}")
+            refused.append(f"tombol/kontrol atau catatan (VML) di baris {row}")
             return m.group(0)
-        shift = to - rows[0]
-        if row_m:
-            body = body[:row_m.start(2)] + b"%d" % (to - 1) + body[row_m.end(2):]
-            anchor_m = _VML_ANCHOR.search(body)
-        if anchor_m and len(anchor) == 8 and anchor[2].isdigit() and anchor[6].isdigit():
-            anchor[2], anchor[6] = str(int(anchor[2]) + shift), str(int(anchor[6]) + shift)
-            body = body[:anchor_m.start(2)] + ", ".join(anchor).encode() + body[anchor_m.end(2):]
+        body = _VML_ROW.sub(lambda r: r.group(1) + b"%d" % (to - 1) + r.group(3), body, 1)
+        if whole_anchor:
+            anchor[2], anchor[6] = str(int(anchor[2]) + to - row), str(int(anchor[6]) + to - row)
+            body = _VML_ANCHOR.sub(lambda a: a.group(1) + ", ".join(anchor).encode() + a.group(3), body, 1)
         whole, start = m.group(0), m.start(3) - m.start(0)
         return whole[:start] + body + whole[start + len(m.group(3)):]
     return _CLIENT_DATA.sub(client, data)
