@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.formula import Formula, Text
-from renja_xl.workbook.grid import Block
+from renja_xl.workbook.grid import Block, Heights
 from renja_xl.support.memory import paused_gc
 from renja_xl.fileio.files import check_cells, check_extent, check_workbook_file, file_stamp, save_book
 
@@ -87,8 +87,10 @@ class OpenpyxlBook:
             for c in range(col, col + ncols):
                 ws.cell(row=r, column=c).value = None
 
-    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> int:
+    def set_row_heights(self, sheet: str, first_row: int, heights: Heights) -> int:
         dims = self._ws(sheet).row_dimensions
+        if callable(heights):
+            heights = heights()
         changed = 0
         for i, h in enumerate(heights):
             r = first_row + i

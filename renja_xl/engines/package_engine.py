@@ -29,7 +29,7 @@ from renja_xl.fileio.files import FileStamp, file_stamp, save_book
 from renja_xl.fileio.sheet_extent import sheet_parts
 from renja_xl.fileio.zip_members import MemberReader
 from renja_xl.support.memory import paused_gc
-from renja_xl.workbook.grid import Block
+from renja_xl.workbook.grid import Block, Heights
 
 _DATE1904 = re.compile(rb'<workbookPr\b[^>]*?\sdate1904="(1|true)"')
 _SHEET_ID = re.compile(rb'<sheet\b[^>]*?\ssheetId="([0-9]+)"')
@@ -65,7 +65,8 @@ class PackageBook:
         self._formulas: dict[str, formula_scan.SheetFormulas] = {}
         self._new: list[str] = []
         self._moves: dict[str, dict[int, int | None]] = {}
-        self._heights: dict[str, dict[int, float | None]] = {}
+        # per sheet: (first row, the heights or a function giving them), resolved only for a sheet that is written
+        self._heights: dict[str, list[tuple[int, Heights]]] = {}
 
     # ------------------------------------------------------------------ reading
 
@@ -138,13 +139,20 @@ class PackageBook:
         self._check(sheet)
         self._moves[sheet] = {first_row + i: s for i, s in enumerate(sources)}
 
-    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> int:
+    def set_row_heights(self, sheet: str, first_row: int, heights: Heights) -> int:
         """Printed heights from `first_row` down (None: the default), applied when the sheet is written for
-        another reason: heights alone are not a change (a file nothing else changed stays as it is). Returns the
-        rows given a height (the old heights are not read)."""
+        another reason: heights alone are not a change (a file nothing else changed stays as it is), and a
+        function giving them is only called then. Returns the rows given a height (0 for a function: not known
+        yet; the old heights are not read)."""
         self._check(sheet)
-        self._heights.setdefault(sheet, {}).update((first_row + i, h) for i, h in enumerate(heights))
-        return sum(1 for h in heights if h is not None)
+        self._heights.setdefault(sheet, []).append((first_row, heights))
+        return 0 if callable(heights) else sum(1 for h in heights if h is not None)
+
+    def _heights_of(self, sheet: str) -> dict[int, float | None]:
+        out: dict[int, float | None] = {}
+        for first_row, heights in self._heights.get(sheet, []):
+            out.update((first_row + i, h) for i, h in enumerate(heights() if callable(heights) else heights))
+        return out
 
     def ensure_sheet(self, sheet: str) -> bool:
         if sheet in self._names or sheet in self._new:
@@ -285,7 +293,7 @@ class PackageBook:
         scan = self._scan(sheet) if sheet not in self._new else formula_scan.SheetFormulas()
         with zout.open(info, "w", force_zip64=True) as fh, _Deflating(fh) as out:
             return rewrite(stream, out.write, self._writes.get(sheet, []), block, scan.cells, scan.shared,
-                           self._date1904, moves, preload, self._heights.get(sheet))
+                           self._date1904, moves, preload, self._heights_of(sheet))
 
 
 _FOLLOWING = ("comments", "vmlDrawing", "drawing")  # related parts whose objects follow the rows recalc moves

@@ -7,7 +7,7 @@ the spreadsheet.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Optional, Protocol, Sequence, Union, runtime_checkable
 
 Block = list[list[Any]]
 
@@ -49,10 +49,16 @@ class Prefetching(Protocol):
         on the way (the reader makes its Kode objects there, while the engine still parses)."""
 
 
+# printed row heights, or a function computing them when (and only if) an engine applies them
+Heights = Union[Sequence[Optional[float]], Callable[[], Sequence[Optional[float]]]]
+
+
 @runtime_checkable
 class SetsRowHeights(Protocol):
-    """An engine that can give rows a height (openpyxl), so that a program printing the file without laying out
+    """An engine that can give rows a height (openpyxl, the package writer), so that a program printing the file without laying out
     wrapped text itself (LibreOffice) does not draw lines over the next row."""
 
-    def set_row_heights(self, sheet: str, first_row: int, heights: Sequence[float | None]) -> int:
-        """Heights in points from `first_row` down (None: the default height); returns how many rows changed."""
+    def set_row_heights(self, sheet: str, first_row: int, heights: Heights) -> int:
+        """Heights in points from `first_row` down (None: the default height), or a function giving them (an
+        engine that applies heights only to the sheets it writes calls it only for those); returns how many rows
+        changed."""

@@ -82,14 +82,17 @@ def _hier_block(table: HierTable) -> list[list[Any]]:
 
 def set_printed_heights(grid: Grid, spec: SheetSpec, rows: list[list[Any]], old_length: int) -> None:
     """Printed heights for the rows of a table written from the first data row, where they wrap (an engine that
-    can set them); rows left over below the table (`old_length`: the sheet's rows as read) go back to the default. Heights alone do not count as a write: a file recalc leaves unchanged is not saved
-    (a file LibreOffice saved keeps LibreOffice's own heights)."""
+    can set them); rows left over below the table (`old_length`: the sheet's rows as read) go back to the
+    default. Heights alone do not count as a write: a file recalc leaves unchanged is not saved (a file
+    LibreOffice saved keeps LibreOffice's own heights)."""
     if not isinstance(grid, SetsRowHeights):
         return
     marker = spec.col("tingkat")  # parent rows print bold (the template's conditional format)
     leaf = Level.SUB_KEGIATAN.label
-    heights = row_heights(spec.columns, rows, [r[marker] != leaf for r in rows])
-    heights += [None] * max(0, old_length - (FIRST_DATA_ROW - 1) - len(rows))
+
+    def heights() -> list[float | None]:  # 0.65 s at 100k rows: the package writer asks only if it writes the sheet
+        return (row_heights(spec.columns, rows, [r[marker] != leaf for r in rows])
+                + [None] * max(0, old_length - (FIRST_DATA_ROW - 1) - len(rows)))
     grid.set_row_heights(spec.name, FIRST_DATA_ROW, heights)
 
 
