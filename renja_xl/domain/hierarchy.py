@@ -25,7 +25,8 @@ class HierRow:
     """One row of a hierarchical table.
 
     `cells` holds the row as read (inputs verbatim, extra columns beyond the
-    layout carried along); `amounts` the money inputs parsed to Decimal.
+    layout carried along); `amounts` the money inputs parsed to Decimal, only
+    those that hold a number (an empty cell has no key: `amounts.get(key)`).
     """
 
     kode: Kode
@@ -174,8 +175,15 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
     """
     multi = multi_source_totals(spec)
     summed = [(k, s) for k, s in summed_columns(spec).items() if k not in multi]
-    multi_items = list(multi.items())
     total_keys = [k for k, _ in summed] + list(multi)
+    # each money input -> the totals it adds to: a sub kegiatan holds only its filled cells (reader), so it
+    # adds those one or two amounts instead of visiting every total column (12 in Tabel 6)
+    targets: dict[str, tuple[str, ...]] = {}
+    for key, source in summed:
+        targets[source] = targets.get(source, ()) + (key,)
+    for key, sources in multi.items():
+        for source in sources:
+            targets[source] = targets.get(source, ()) + (key,)
     zero = Decimal(0)
     sub = Level.SUB_KEGIATAN
     # open parents, innermost last: [row, its code text + ".", index of its first descendant or None]
@@ -203,12 +211,11 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
                 stack.append([r, kode.text + ".", None])
                 continue
         if stack:  # a sub kegiatan row (a repeated one too) adds its money to the innermost open parent
-            amounts = r.amounts
             outer = stack[-1][0].totals
-            for key, source in summed:
-                outer[key] += amounts.get(source) or zero
-            for key, sources in multi_items:
-                outer[key] += leaf_sum(amounts, sources)
+            for source, amount in r.amounts.items():
+                if amount is not None:
+                    for key in targets.get(source, ()):
+                        outer[key] += amount
     while stack:
         _close(stack, len(rows) - 1)
     _persen(spec, rows)
