@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from itertools import compress, repeat
-from operator import attrgetter, is_, itemgetter
+from operator import attrgetter, is_, itemgetter, not_
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,15 +38,9 @@ def blank_positions(values: list[Any]) -> list[int]:
     Built from C iterators (no Python code per cell): the columns of a 100k-row table are scanned by several
     rules, and a Python loop per cell costs more than reading the file.
     """
-    empty = values.count(None)
-    if empty * 8 < len(values):  # a few: each found by list.index, in C
-        out = []
-        i = -1
-        for _ in range(empty):
-            i = values.index(None, i + 1)
-            out.append(i)
-    else:
-        out = list(compress(range(len(values)), map(is_, values, repeat(None))))
+    # the falsy cells first (None, '', 0): truth is a slot call, where `is None` and count(None) compare each
+    # filled cell with None the long way; usually a few, then tested one by one
+    out = [i for i in compress(range(len(values)), map(not_, values)) if values[i] is None or values[i] == ""]
     try:  # a column of texts (and empty cells): str.isspace straight over the filled cells
         spaces = set(filter(str.isspace, filter(None, values)))
     except TypeError:  # numbers too: keep the texts first
