@@ -49,7 +49,7 @@ class HierRow:
 
     @property
     def is_leaf(self) -> bool:
-        return self.kode.level == Level.SUB_KEGIATAN
+        return self.kode.level is Level.SUB_KEGIATAN
 
 
 @dataclass
@@ -135,6 +135,17 @@ def summed_columns(spec: SheetSpec) -> dict[str, str]:
     return out
 
 
+def total_targets(spec: SheetSpec) -> dict[str, tuple[str, ...]]:
+    """Each money input -> the total columns it adds to. A sub kegiatan holds only its filled cells (the reader),
+    so it adds those one or two amounts instead of visiting every total column (12 in Tabel 6)."""
+    multi = multi_source_totals(spec)
+    targets: dict[str, tuple[str, ...]] = {}
+    for key, source in summed_columns(spec).items():
+        for s in multi.get(key, (source,)):
+            targets[s] = targets.get(s, ()) + (key,)
+    return targets
+
+
 def build(spec: SheetSpec, rows: list[HierRow], name_of: Callable[[Kode], str],
           top_level: Level = Level.BIDANG, number: bool = True) -> list[HierRow]:
     """Insert missing parents (down from `top_level`), sort by code, total and (unless `number` is False:
@@ -173,17 +184,8 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
     Rows arrive with the defaults of a fresh HierRow (first, no subtree). A sub kegiatan adds its money to the
     innermost open parent only; a parent passes its total on when it closes (`_close`).
     """
-    multi = multi_source_totals(spec)
-    summed = [(k, s) for k, s in summed_columns(spec).items() if k not in multi]
-    total_keys = [k for k, _ in summed] + list(multi)
-    # each money input -> the totals it adds to: a sub kegiatan holds only its filled cells (reader), so it
-    # adds those one or two amounts instead of visiting every total column (12 in Tabel 6)
-    targets: dict[str, tuple[str, ...]] = {}
-    for key, source in summed:
-        targets[source] = targets.get(source, ()) + (key,)
-    for key, sources in multi.items():
-        for source in sources:
-            targets[source] = targets.get(source, ()) + (key,)
+    targets = total_targets(spec)
+    total_keys = list(summed_columns(spec))
     zero = Decimal(0)
     sub = Level.SUB_KEGIATAN
     # open parents, innermost last: [row, its code text + ".", index of its first descendant or None]
@@ -334,28 +336,23 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
     index = {c.key: i for i, c in enumerate(spec.columns)}
     money = {c.key for c in spec.columns if c.role in ("jumlah", "total") or c.number_format == MONEY_FORMAT}
     first_percent = next((c.key for c in spec.columns if c.role == "persen"), None)
+    # The owned columns of a sub kegiatan row and of a parent row, worked out once (a 100k-row table would
+    # otherwise ask every row for the role of each of its 32 columns): a sub kegiatan's money is its input.
+    plan = [(j, c) for j, c in enumerate(spec.columns) if c.role in ("no", "tingkat", "jumlah", "total", "persen")]
+    leaf_plan = [(j, c) for j, c in plan if c.role != "jumlah"]
+    sub = Level.SUB_KEGIATAN
     out = []
     for i, r in enumerate(rows):
         sheet_row = FIRST_DATA_ROW + i
         cells: dict[int, Any] = {}
-        for j, c in enumerate(spec.columns):
-            if c.role == "no":
+        leaf = r.kode.level is sub
+        for j, c in (leaf_plan if leaf else plan):
+            role = c.role
+            if role == "no":
                 cells[j] = r.no or None
-            elif c.role == "tingkat":
+            elif role == "tingkat":
                 cells[j] = r.level.label
-            elif c.role in ("jumlah", "total"):
-                if r.is_leaf:
-                    if c.role == "total":
-                        if len(c.source) == 1:
-                            source = c.source[0]
-                            cells[j] = Formula(f"={letter[source]}{sheet_row}",
-                                               _reference_value(r, source, index[source]))
-                        else:  # SUM ignores text and empty cells, as leaf_sum does
-                            cells[j] = Formula("=SUM(" + ",".join(f"{letter[k]}{sheet_row}" for k in c.source)
-                                               + ")", leaf_sum(r.amounts, c.source))
-                    continue  # a sub kegiatan's money is the user's input
-                cells[j] = _subtotal(letter[c.key], r, c.key) if r.is_first else None
-            elif c.role == "persen":
+            elif role == "persen":
                 base, part = (letter[k] for k in c.source)
                 if not r.is_first:
                     cells[j] = None
@@ -368,6 +365,14 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
                 else:  # kinerja: a target such as "BB" is text, and gives no %
                     cells[j] = Formula(f'=IF(AND(ISNUMBER({part}{sheet_row}),N({base}{sheet_row})<>0),'
                                        f'ROUND({part}{sheet_row}/{base}{sheet_row}*100,2),"")', value)
+            elif not leaf:  # a parent's money: its SUBTOTAL (a further indicator row of it: empty)
+                cells[j] = _subtotal(letter[c.key], r, c.key) if r.is_first else None
+            elif len(c.source) == 1:  # a sub kegiatan's total column: its own input
+                source = c.source[0]
+                cells[j] = Formula(f"={letter[source]}{sheet_row}", _reference_value(r, source, index[source]))
+            else:  # SUM ignores text and empty cells, as leaf_sum does
+                cells[j] = Formula("=SUM(" + ",".join(f"{letter[k]}{sheet_row}" for k in c.source) + ")",
+                                   leaf_sum(r.amounts, c.source))
         out.append(cells)
     return out
 
@@ -375,13 +380,14 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
 def agency_totals(table: HierTable) -> dict[str, Decimal]:
     """The agency's total of each summed column, as row 2's SUBTOTAL over the whole column computes it: the
     sub kegiatan rows' own money (the parents' SUBTOTALs are skipped)."""
-    keys = summed_keys(table.spec)
-    zero = Decimal(0)
-    out = dict.fromkeys(keys, zero)
+    out = dict.fromkeys(summed_keys(table.spec), Decimal(0))
+    targets = total_targets(table.spec)
     for r in table.rows:
         if r.totals is None:
-            for key in keys:
-                out[key] += table.money(r, key)
+            for source, amount in r.amounts.items():
+                if amount is not None:
+                    for key in targets.get(source, ()):
+                        out[key] += amount
     return out
 
 
