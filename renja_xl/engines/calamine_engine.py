@@ -158,12 +158,11 @@ class CalamineBook:
             # calamine panics on some values it cannot convert (a date-formatted cell holding -1E+300):
             # openpyxl reads that sheet instead and shows such a cell as the error value #VALUE!
             return _read_with_openpyxl(self.path, sheet)
-        for row in block:  # '' -> None in place; count and index find the blanks in C (faster than a comprehension)
-            n = row.count("")
-            i = 0
-            for _ in range(n):
-                i = row.index("", i)
-                row[i] = None
+        # '' -> None. One comprehension per row: most rows of a wide table hold many blanks, and finding each by
+        # list.index (a call per blank) took 2.5x as long at 100k rows x 32 columns
+        for i, row in enumerate(block):
+            if "" in row:
+                block[i] = [None if v == "" else v for v in row]
         return block
 
     def _sheet(self, sheet: str):
