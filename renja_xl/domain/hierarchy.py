@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from renja_xl.domain.cells import column_letter
 from renja_xl.domain.formula import Formula
@@ -329,9 +329,9 @@ def letters(n: int) -> str:
     return column_letter(n)
 
 
-def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
-    """For each row, the value (or live formula: a `Formula` carrying the figure Python computed for it) of
-    every cell recalc owns, by 0-based column."""
+def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> Iterator[dict[int, Any]]:
+    """For each row in turn, the value (or live formula: a `Formula` carrying the figure Python computed for it)
+    of every cell recalc owns, by 0-based column (one row's at a time: 100k of them would be held at once)."""
     letter = {c.key: column_letter(i + 1) for i, c in enumerate(spec.columns)}
     index = {c.key: i for i, c in enumerate(spec.columns)}
     money = {c.key for c in spec.columns if c.role in ("jumlah", "total") or c.number_format == MONEY_FORMAT}
@@ -341,7 +341,6 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
     plan = [(j, c) for j, c in enumerate(spec.columns) if c.role in ("no", "tingkat", "jumlah", "total", "persen")]
     leaf_plan = [(j, c) for j, c in plan if c.role != "jumlah"]
     sub = Level.SUB_KEGIATAN
-    out = []
     for i, r in enumerate(rows):
         sheet_row = FIRST_DATA_ROW + i
         cells: dict[int, Any] = {}
@@ -373,8 +372,7 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
             else:  # SUM ignores text and empty cells, as leaf_sum does
                 cells[j] = Formula("=SUM(" + ",".join(f"{letter[k]}{sheet_row}" for k in c.source) + ")",
                                    leaf_sum(r.amounts, c.source))
-        out.append(cells)
-    return out
+        yield cells
 
 
 def agency_totals(table: HierTable) -> dict[str, Decimal]:
