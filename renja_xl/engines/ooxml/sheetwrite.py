@@ -215,13 +215,12 @@ class _Rows:
             return vals
         vals: dict[int, Any] = {}
         for w in covering:
-            if w.row <= r < w.row + w.nrows:
-                if w.values is None:
-                    for c in range(w.col, w.col + w.ncols):
-                        vals[c] = None
-                else:
-                    for j, v in enumerate(w.values[r - w.row], w.col):
-                        vals[j] = v
+            if w.values is None:
+                for c in range(w.col, w.col + w.ncols):
+                    vals[c] = None
+            else:
+                for j, v in enumerate(w.values[r - w.row], w.col):
+                    vals[j] = v
         return vals
 
     def _old_cells(self, row: bytes, start: int) -> tuple[dict[int, bytes], dict[int, str]]:
