@@ -35,9 +35,13 @@ IDENT = {
 }
 
 
+def _cell(table: str, key: str, row: int) -> str:
+    """A cell of a table by column key (the columns move when the form grows)."""
+    return f"{column_letter(sheet(table).col(key) + 1)}{row}"
+
+
 def _t6(key: str, row: int) -> str:
-    """A cell of Tabel 6 by column key (the columns move when the form grows)."""
-    return f"{column_letter(sheet('tabel6').col(key) + 1)}{row}"
+    return _cell("tabel6", key, row)
 
 
 def _ident_row(key: str) -> int:
@@ -243,6 +247,10 @@ CASES = [
     ("silang.target", _set("tabel6", S2, target=3), None, T6, "F8", S2, ["target 3", "Tabel 4 (2"]),
     ("silang.satuan", _set("sipd", S1, satuan="Laporan"), _set("sipd", S1, satuan="dokumen"), SIPD, "G7", S1,
      ["'Laporan'", "'Dokumen'"]),
+    ("silang.kebutuhan_dana", _set("tabel4", S2, kebutuhan_dana=3_000_000),
+     _set("tabel4", S2, kebutuhan_dana=2_500_000), T4, _cell("tabel4", "kebutuhan_dana", 8), S2,
+     ["Rp 3.000.000", f"pagu sub kegiatan di Tabel 6 (Rp 2.500.000, sel {_t6('pendanaan', 8)})",
+      "selisih Rp 500.000"]),
     ("rencana.sumber_dana_selisih", _set("tabel6", S1, sd_pad=400_000, sd_dau=500_000),
      _set("tabel6", S1, sd_pad=400_000, sd_dau=600_000), T6, "G7", S1,
      ["Rp 900.000", "PAD Rp 400.000", "DAU Rp 500.000", "pagu Rp 1.000.000", "selisih Rp -100.000"]),

@@ -23,7 +23,8 @@ from renja_xl.domain.kode import Kode, KodeError, Level, interned_kode, parse_ko
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
                                    header_pattern, sheet)
-from renja_xl.domain.model import Identitas, Renja, TargetRow, TeksRow, TrenIkuRow, as_year
+from renja_xl.domain.model import (Identitas, PelayananRow, Renja, TargetRow, TeksRow, TrenIkuRow, UsulanPemangkuRow,
+                                   as_year)
 from renja_xl.domain.money import NumberError, parse_number_or_text, to_decimal
 from renja_xl.nomenklatur import NomenklaturError, default_names, jenis_key
 from renja_xl.nomenklatur.versions import resolve_list
@@ -42,6 +43,8 @@ HIERARKI_INDUK_TANPA_NAMA = declare("hierarki.induk_tanpa_nama", Severity.WARNIN
 
 # The sheets (by layout key) a Renja is read from.
 SHEETS_READ = ("identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6", "sipd")
+# Forms added later (T-C.30, T-C.32): read when the workbook has them, empty in a workbook made before them
+OPTIONAL_SHEETS = ("tc30", "tc32")
 
 
 def start_reading(grid: Grid, extra: Sequence[str] = ()) -> None:
@@ -49,7 +52,9 @@ def start_reading(grid: Grid, extra: Sequence[str] = ()) -> None:
     `extra`). It also hands over the sub kegiatan codes it sees, so the 100k `Kode` objects of a large table are
     made while the engine parses rather than after."""
     if isinstance(grid, Prefetching):
-        grid.prefetch([sheet(k).name for k in SHEETS_READ] + list(extra), codes=well_formed)
+        names = set(grid.sheet_names())
+        optional = [sheet(k).name for k in OPTIONAL_SHEETS if sheet(k).name in names]
+        grid.prefetch([sheet(k).name for k in SHEETS_READ] + optional + list(extra), codes=well_formed)
 
 
 def read_renja(grid: Grid, number: bool = True) -> Renja:
@@ -71,7 +76,7 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
             + " tidak ada. Mulai dari templat (renja-xl new) atau contoh (renja-xl example)."
         )
     start_reading(grid)
-    for k in needed:
+    for k in needed + tuple(k for k in OPTIONAL_SHEETS if sheet(k).name in names):
         spec = sheet(k)
         blocks[k] = grid.read(spec.name)
         may_hold = getattr(grid, "may_hold_long_text", None)  # an engine that scanned the XML knows (calamine)
@@ -97,6 +102,8 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
         tabel5=_read_plain(sheet("tabel5"), blocks["tabel5"], findings, TargetRow),
         tabel6=tables["tabel6"],
         sipd=tables["sipd"],
+        tc30=_read_plain(sheet("tc30"), blocks.get("tc30", []), findings, PelayananRow, _TC30_VALUES),
+        tc32=_read_plain(sheet("tc32"), blocks.get("tc32", []), findings, UsulanPemangkuRow, ("volume",)),
         findings=findings,
         blocks=blocks,
     )
@@ -350,8 +357,14 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding], row_type: type) -> list:
-    """The rows of a plain table (Tabel 3, Tabel 5) as `row_type` objects, one field per column key."""
+_TARGETS = ("target", "realisasi")
+_TC30_VALUES = ("spm", "ikk", "target", "realisasi", "proyeksi")
+
+
+def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding], row_type: type,
+                values: tuple[str, ...] = _TARGETS) -> list:
+    """The rows of a plain table (Tabel 3, Tabel 5, T-C.30, T-C.32) as `row_type` objects, one field per column
+    key; the columns whose key starts with one of `values` hold a number or a text (a predicate), the rest text."""
     out = []
     for sheet_row, line in _data_rows(block, len(spec.columns)):
         if all(_is_blank(v) for v in line[:len(spec.columns)]):
@@ -359,7 +372,7 @@ def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]
         row: dict[str, Any] = {}
         for j, c in enumerate(spec.columns):
             v = line[j]
-            if c.key.startswith(("target", "realisasi")):
+            if c.key.startswith(values):
                 try:
                     v = parse_number_or_text(v)
                 except NumberError as exc:

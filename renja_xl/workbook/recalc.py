@@ -211,6 +211,8 @@ def _plan_year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:
     if not plan:
         return
     for key in YEAR_SHEETS:
+        if key not in renja.blocks:
+            continue  # a form the workbook was made without (T-C.30 in an older file)
         spec = sheet(key)
         block = renja.header(key)
         years = [j for j, c in enumerate(spec.columns) if c.year is not None]
