@@ -195,3 +195,13 @@ def test_tc31_chapter_view_and_the_example_keeps_its_tabel4(tmp_path: Path, exam
     from renja_xl.chapters.tables import tabel4
 
     assert tabel4(seed).ncols == 8
+
+
+def test_long_text_on_the_plain_forms_gets_a_printed_height(tmp_path: Path) -> None:
+    long_note = "Capaian turun karena kuota uji kompetensi dari BKN berkurang dan jadwal uji diundur " * 3
+    book = _book(tmp_path / "tinggi.xlsx", tc30=[dict(PELAYANAN[0], catatan=long_note), PELAYANAN[1]],
+                 tc32=USULAN)
+    recalc(book)
+    dims = book.wb[TC30.name].row_dimensions
+    assert dims[FIRST_DATA_ROW].ht is not None and dims[FIRST_DATA_ROW].ht >= 4 * 15
+    assert dims[FIRST_DATA_ROW + 1].ht is None  # one line: Excel's default height
