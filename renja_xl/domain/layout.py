@@ -203,6 +203,7 @@ LISTS: dict[str, tuple[str, ...]] = {
 }
 
 LEVEL_COLUMN = Column("tingkat", "Tingkat", 14, "tingkat")
+TRIWULAN = ("I", "II", "III", "IV")
 # T-C.30's years: (key suffix, as the header names it, relative to the plan year)
 TC30_YEARS = (("n2", "n-2", -2), ("n1", "n-1", -1), ("n", "n", 0), ("np1", "n+1", 1))
 
@@ -255,8 +256,25 @@ SHEETS: tuple[SheetSpec, ...] = (
                 source=("target_renstra", "perkiraan_kinerja"), wrap=True),
          Column("capaian_rp", "Tingkat Capaian Renstra Rp (%)", 9, "persen", PERCENT_FORMAT,
                 source=("pagu_renstra", "perkiraan_rp"), wrap=True),
-         LEVEL_COLUMN),
-        pages_wide=2,
+         LEVEL_COLUMN,
+         # Monev per triwulan of year n-2, after the columns above so that their cells keep their places. The
+         # Rp of the four quarters add up (a live SUM, SUBTOTAL in parents); their kinerja is typed, because a
+         # percentage or an index is not the sum of its quarters, and the "total" role would also total unlike
+         # indicators in every parent row.
+         *(col for i, q in enumerate(TRIWULAN, 1) for col in (
+             Column(f"tw{i}_kinerja", f"Realisasi Kinerja Triwulan {q} Tahun n-2", 10, wrap=True, year=-2),
+             Column(f"tw{i}_rp", f"Realisasi Triwulan {q} Tahun n-2 (Rp)", 16, "jumlah", MONEY_FORMAT, wrap=True,
+                    year=-2))),
+         Column("tw_kinerja", "Realisasi Kinerja Triwulan I-IV", 10, wrap=True),
+         Column("tw_rp", "Realisasi Triwulan I-IV (Rp)", 18, "total", MONEY_FORMAT,
+                source=tuple(f"tw{i}_rp" for i in range(1, len(TRIWULAN) + 1)), wrap=True),
+         Column("tw_persen_kinerja", "Realisasi Kinerja Triwulan I-IV thd Target (%)", 10, "persen",
+                PERCENT_FORMAT, source=("target", "tw_kinerja"), wrap=True),
+         Column("tw_persen_rp", "Realisasi Triwulan I-IV thd Anggaran (%)", 10, "persen", PERCENT_FORMAT,
+                source=("anggaran", "tw_rp"), wrap=True),
+         Column("faktor_pendorong", "Faktor Pendorong", 26, wrap=True),
+         Column("faktor_penghambat", "Faktor Penghambat", 26, wrap=True)),
+        pages_wide=3,
     ),
     SheetSpec(
         "tabel2", "Tabel 2 Capaian IKU", "TABEL 2. CAPAIAN TARGET INDIKATOR KINERJA UTAMA TAHUN EVALUASI",

@@ -74,6 +74,14 @@ PETUNJUK = (
     "yang tidak ada di cetakan tetap) dan cetakan 'Semua Usulan' ke Usulan SIPD. Bila cetakan memuat beberapa "
     "kolom uang, pilih kolom yang menjadi pagu. Total induk tercetak yang tidak cocok dilaporkan.",
     "",
+    "Tabel 1 (T-C.29 / Tabel 2.1):",
+    "- Sub kegiatan: target, anggaran dan realisasi tahun n-2 (kinerja dan Rp), target dan pagu Renstra, realisasi "
+    "s.d. n-3, target dan anggaran n-1, perkiraan realisasi kinerja s.d. tahun berjalan. Persen dan perkiraan "
+    "realisasi Rp dihitung.",
+    "- Monev per triwulan (kolom sesudah Tingkat): realisasi kinerja dan Rp triwulan I-IV; jumlah Rp I-IV dan "
+    "kedua persennya dihitung, jumlah kinerja I-IV diketik (persentase atau indeks tidak dijumlah per triwulan), "
+    "lalu faktor pendorong dan penghambat. Jumlah Rp I-IV yang berbeda dari realisasi dilaporkan Validasi.",
+    "",
     "Formulir Permendagri 86/2017 lainnya (dicetak di BAB II sistematika Permendagri 86/2017 dan Pedoman 2026):",
     "- T-C.30 Kinerja Pelayanan (Tabel 2.2): satu indikator kinerja pelayanan per baris, dengan SPM / standar "
     "nasional dan IKK bila ada, target Renstra n-2 s.d. n+1, realisasi n-2 dan n-1, proyeksi n dan n+1, catatan "
