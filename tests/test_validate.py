@@ -310,7 +310,7 @@ def test_every_catalogued_rule_has_a_failing_case() -> None:
                  "nomenklatur.versi", "nomenklatur.kode", "nomenklatur.indikator",
                  "nomenklatur.satuan",  # test_nomenklatur.py
                  "sipd.pagu", "sipd.pagu_kosong", "sipd.total_induk",  # test_sipd.py
-                 "sipd.kode_angka", "sipd.sub_kegiatan_ganda", "sipd.sumber_dana",  # test_sipd_renja.py
+                 "sipd.kode_angka", "sipd.sub_kegiatan_ganda", "sipd.sumber_dana", "sipd.tahun",  # test_sipd_renja.py
                  "uang.rumus_ditimpa",  # test_libreoffice_example.py / test_excel_remote.py / test_hardening_data.py
                  "isi.teks_panjang",  # test_hardening_data.py
                  "nomenklatur.dihapus", "hierarki.induk_tanpa_nama",  # test_nomenklatur_versions.py

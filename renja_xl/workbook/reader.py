@@ -296,6 +296,13 @@ def _unnamed_parents(tables: dict[str, HierTable], versi: str) -> list[Finding]:
     return out
 
 
+def read_identitas(grid: Grid) -> Identitas:
+    """The Identitas sheet alone (an import that checks the plan year); empty values when the sheet is missing."""
+    name = sheet("identitas").name
+    block = grid.read(name) if name in set(grid.sheet_names()) else []
+    return _read_identitas(block, [])
+
+
 def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identitas:
     spec = sheet("identitas")
     by_label = {}
