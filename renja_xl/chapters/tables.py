@@ -221,7 +221,7 @@ def tc31(renja: Renja) -> Table:
     th = [[Cell("No.", rows=2), Cell(f"Rancangan Awal RKPD {year}".strip(), span=5),
            Cell("Hasil Analisis Kebutuhan", span=5), Cell("Catatan Penting", rows=2)],
           side + [Cell("Pagu Indikatif (Rp)")] + side + [Cell("Kebutuhan Dana (Rp)")], _numbers(12)]
-    table = Table("tabel4", [4, 16, 8, 15, 6, 10, 14, 8, 14, 6, 10, 9],
+    table = Table("tabel4", [4, 14.5, 7, 12, 8, 13, 13, 7, 11, 7.5, 13, 8],
                   ["center", "left", "left", "left", "right", "right", "left", "left", "left", "right", "right",
                    "left"], th, landscape=True, merge_continued=(0, 1))
 
