@@ -205,3 +205,18 @@ def test_long_text_on_the_plain_forms_gets_a_printed_height(tmp_path: Path) -> N
     dims = book.wb[TC30.name].row_dimensions
     assert dims[FIRST_DATA_ROW].ht is not None and dims[FIRST_DATA_ROW].ht >= 4 * 15
     assert dims[FIRST_DATA_ROW + 1].ht is None  # one line: Excel's default height
+
+
+def test_a_tabel4_from_the_older_template_is_named_as_such(tmp_path: Path) -> None:
+    """Tabel 4 as the template drew it before T-C.31 (its headers end at Tingkat): one message saying so, not
+    'a column was moved'."""
+    from renja_xl.domain.errors import WorkbookError
+
+    book = _book(tmp_path / "lama.xlsx")
+    first = T4.col("pagu")
+    book.write(T4.name, HEADER_ROW, first + 1, [[None] * (len(T4.columns) - first)])
+    with pytest.raises(WorkbookError, match=r"templat Renja XL versi lama: kolom J dst\. \('Pagu Indikatif"):
+        read_renja(book)
+    book.write(T4.name, HEADER_ROW, first + 2, [["Program"]])  # a header typed over: the usual message
+    with pytest.raises(WorkbookError, match="Jangan menyisipkan"):
+        read_renja(book)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from renja_xl.domain import hierarchy, iku
-from renja_xl.domain.cells import cell_ref
+from renja_xl.domain.cells import cell_ref, column_letter
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
 from renja_xl.domain.fmt import angka
@@ -124,6 +124,11 @@ def _check_headers(spec: SheetSpec, block: list[list[Any]], findings: list[Findi
                 continue
         elif _norm(header[j]) == _norm(c.header):
             continue
+        if all(_is_blank(v) for v in header[j:]):  # the form grew after this workbook was made
+            raise WorkbookError(
+                f"sheet '{spec.name}' dibuat dengan templat Renja XL versi lama: kolom {column_letter(j + 1)} dst."
+                f" ('{c.header}', ...) belum ada. Buat buku kerja baru (renja-xl new) dan salin isi tabelnya "
+                "ke sana: di templat baru kolom-kolom lama ada di tempat yang sama.")
         raise WorkbookError(
             f"sheet '{spec.name}' sel {cell_ref(HEADER_ROW, j + 1)}: judul kolom seharusnya '{c.header}', "
             f"tertulis '{header[j] or ''}'. Jangan menyisipkan, menghapus atau memindahkan kolom templat."
