@@ -25,7 +25,8 @@ class HierRow:
     """One row of a hierarchical table.
 
     `cells` holds the row as read (inputs verbatim, extra columns beyond the
-    layout carried along); `amounts` the money inputs parsed to Decimal.
+    layout carried along); `amounts` the money inputs parsed to Decimal, only
+    those that hold a number (an empty cell has no key: `amounts.get(key)`).
     """
 
     kode: Kode
@@ -48,7 +49,7 @@ class HierRow:
 
     @property
     def is_leaf(self) -> bool:
-        return self.kode.level == Level.SUB_KEGIATAN
+        return self.kode.level is Level.SUB_KEGIATAN
 
 
 @dataclass
@@ -149,6 +150,17 @@ def summed_columns(spec: SheetSpec) -> dict[str, str]:
     return out
 
 
+def total_targets(spec: SheetSpec) -> dict[str, tuple[str, ...]]:
+    """Each money input -> the total columns it adds to. A sub kegiatan holds only its filled cells (the reader),
+    so it adds those one or two amounts instead of visiting every total column (12 in Tabel 6)."""
+    multi = multi_source_totals(spec)
+    targets: dict[str, tuple[str, ...]] = {}
+    for key, source in summed_columns(spec).items():
+        for s in multi.get(key, (source,)):
+            targets[s] = targets.get(s, ()) + (key,)
+    return targets
+
+
 def build(spec: SheetSpec, rows: list[HierRow], name_of: Callable[[Kode], str],
           top_level: Level = Level.BIDANG, number: bool = True) -> list[HierRow]:
     """Insert missing parents (down from `top_level`), sort by code, total and (unless `number` is False:
@@ -187,10 +199,8 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
     Rows arrive with the defaults of a fresh HierRow (first, no subtree). A sub kegiatan adds its money to the
     innermost open parent only; a parent passes its total on when it closes (`_close`).
     """
-    multi = multi_source_totals(spec)
-    summed = [(k, s) for k, s in summed_columns(spec).items() if k not in multi]
-    multi_items = list(multi.items())
-    total_keys = [k for k, _ in summed] + list(multi)
+    targets = total_targets(spec)
+    total_keys = list(summed_columns(spec))
     zero = Decimal(0)
     sub = Level.SUB_KEGIATAN
     # open parents, innermost last: [row, its code text + ".", index of its first descendant or None]
@@ -218,12 +228,11 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
                 stack.append([r, kode.text + ".", None])
                 continue
         if stack:  # a sub kegiatan row (a repeated one too) adds its money to the innermost open parent
-            amounts = r.amounts
             outer = stack[-1][0].totals
-            for key, source in summed:
-                outer[key] += amounts.get(source) or zero
-            for key, sources in multi_items:
-                outer[key] += leaf_sum(amounts, sources)
+            for source, amount in r.amounts.items():
+                if amount is not None:
+                    for key in targets.get(source, ()):
+                        outer[key] += amount
     while stack:
         _close(stack, len(rows) - 1)
     _persen(spec, rows)
@@ -342,29 +351,23 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
     index = {c.key: i for i, c in enumerate(spec.columns)}
     money = {c.key for c in spec.columns if c.role in ("jumlah", "total") or c.number_format == MONEY_FORMAT}
     first_percent = next((c.key for c in spec.columns if c.role == "persen"), None)
+    # The owned columns of a sub kegiatan row and of a parent row, worked out once (a 100k-row table would
+    # otherwise ask every row for the role of each of its 32 columns): a sub kegiatan's money is its input.
+    plan = [(j, c) for j, c in enumerate(spec.columns) if c.role in ("no", "tingkat", "jumlah", "total", "persen")]
+    leaf_plan = [(j, c) for j, c in plan if c.role != "jumlah"]
+    sub = Level.SUB_KEGIATAN
     out = []
     for i, r in enumerate(rows):
         sheet_row = FIRST_DATA_ROW + i
         cells: dict[int, Any] = {}
-        for j, c in enumerate(spec.columns):
-            if c.role == "no":
+        leaf = r.kode.level is sub
+        for j, c in (leaf_plan if leaf else plan):
+            role = c.role
+            if role == "no":
                 cells[j] = r.no or None
-            elif c.role == "tingkat":
+            elif role == "tingkat":
                 cells[j] = r.level.label
-            elif c.role in ("jumlah", "total"):
-                if r.is_leaf:
-                    if c.role == "total":
-                        if len(c.source) == 1:
-                            source = c.source[0]
-                            cells[j] = Formula(f"={letter[source]}{sheet_row}",
-                                               _reference_value(r, source, index[source]))
-                        else:  # SUM ignores text and empty cells, as leaf_sum does; none typed: empty
-                            refs = ",".join(f"{letter[k]}{sheet_row}" for k in c.source)
-                            total = typed_sum(r.amounts, c.source)
-                            cells[j] = Formula(f'=IF(COUNT({refs})=0,"",SUM({refs}))', "" if total is None else total)
-                    continue  # a sub kegiatan's money is the user's input
-                cells[j] = _subtotal(letter[c.key], r, c.key) if r.is_first else None
-            elif c.role == "persen":
+            elif role == "persen":
                 base, part = (letter[k] for k in c.source)
                 if not r.is_first:
                     cells[j] = None
@@ -377,6 +380,15 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
                 else:  # kinerja: a target such as "BB" is text, and gives no %
                     cells[j] = Formula(f'=IF(AND(ISNUMBER({part}{sheet_row}),N({base}{sheet_row})<>0),'
                                        f'ROUND({part}{sheet_row}/{base}{sheet_row}*100,2),"")', value)
+            elif not leaf:  # a parent's money: its SUBTOTAL (a further indicator row of it: empty)
+                cells[j] = _subtotal(letter[c.key], r, c.key) if r.is_first else None
+            elif len(c.source) == 1:  # a sub kegiatan's total column: its own input
+                source = c.source[0]
+                cells[j] = Formula(f"={letter[source]}{sheet_row}", _reference_value(r, source, index[source]))
+            else:  # SUM ignores text and empty cells, as leaf_sum does; none typed: an empty cell
+                refs = ",".join(f"{letter[k]}{sheet_row}" for k in c.source)
+                total = typed_sum(r.amounts, c.source)
+                cells[j] = Formula(f'=IF(COUNT({refs})=0,"",SUM({refs}))', "" if total is None else total)
         out.append(cells)
     return out
 
@@ -384,13 +396,14 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> list[dict[int, Any]]:
 def agency_totals(table: HierTable) -> dict[str, Decimal]:
     """The agency's total of each summed column, as row 2's SUBTOTAL over the whole column computes it: the
     sub kegiatan rows' own money (the parents' SUBTOTALs are skipped)."""
-    keys = summed_keys(table.spec)
-    zero = Decimal(0)
-    out = dict.fromkeys(keys, zero)
+    out = dict.fromkeys(summed_keys(table.spec), Decimal(0))
+    targets = total_targets(table.spec)
     for r in table.rows:
         if r.totals is None:
-            for key in keys:
-                out[key] += table.money(r, key)
+            for source, amount in r.amounts.items():
+                if amount is not None:
+                    for key in targets.get(source, ()):
+                        out[key] += amount
     return out
 
 

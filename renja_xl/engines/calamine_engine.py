@@ -16,13 +16,15 @@ from typing import Any, Callable, Sequence
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.workbook.grid import Block
 from renja_xl.fileio.files import check_extent, check_workbook_file
-from renja_xl.fileio.sheet_extent import check_sheet_xml, sheet_parts as _sheet_parts
+from renja_xl.fileio.sheet_extent import sheet_extent, sheet_parts as _sheet_parts
 from renja_xl.fileio.zip_members import check_members, inflated
 
 # A sub kegiatan code as the text of a cell in a sheet's XML or a shared string: `<t>5.03.01.1.01.0001</t>`
 # (a code has no spaces, so no writer adds xml:space; the literal `<t>` lets the search skip ahead quickly).
 SUB_KEGIATAN_IN_XML = re.compile(
     rb"<t>([0-9X]\.(?:[0-9]{2}|XX)\.[0-9]{2}\.[0-9]\.[0-9]{2}\.(?:[0-9]{2}|[0-9]{4}))</t>")
+# Sheet XML (uncompressed bytes) below which prefetch reads nothing ahead: ~4,000 Tabel 6 rows
+SMALL_BOOK = 4 << 20
 # (pattern, callback): texts a caller wants handed over while the sheets are scanned (see CalamineBook.prefetch)
 TextHook = tuple[re.Pattern[bytes], Callable[[str], Any]]
 
@@ -50,6 +52,9 @@ class CalamineBook:
         self._pending: dict[str, Future] = {}  # sheets being parsed in the background (prefetch)
         self._scanned: set[str] = set()  # sheets whose XML the prefetch scan reads whole
         self._long_runs: set[str] = set()  # what it found may hold a text over 32,767 characters
+        self._errors: dict[str, list[tuple[int, int, str]]] = {}  # error cells of the sheets in _errors_known
+        self._errors_known: set[str] = set()
+        self._extent_checked: set[str] = set()
         self._local = threading.local()
         self._wb_lock = threading.Lock()  # self.wb is used by one thread at a time ("Already borrowed")
 
@@ -59,7 +64,7 @@ class CalamineBook:
     reads_formulas = False  # calamine returns the values last computed
 
     def prefetch(self, sheets: Sequence[str], codes: Callable[[str], Any] | None = None) -> None:
-        """Start reading these sheets on background threads.
+        """Start reading these sheets on background threads (a small workbook: read when asked for, see below).
 
         calamine releases the GIL while it parses a sheet (the bulk of a read), and zlib while it inflates the
         XML scanned for error cells, so the second core works while the caller waits or works on what has
@@ -81,6 +86,17 @@ class CalamineBook:
                          if part in zf.NameToInfo}
         except (KeyError, OSError, zipfile.BadZipFile):
             sizes = {}
+        if sum(sizes.get(name, 0) for name in todo) < SMALL_BOOK:
+            # a small workbook (what a rekap reads by the thousand): threads and a second calamine handle cost
+            # more than they save, so the sheets are read when asked for; their error cells found in one pass now
+            texts = (SUB_KEGIATAN_IN_XML, codes) if codes is not None else None
+            if texts is not None:  # the scan then reads every part whole: long texts are known too
+                self._scanned.update(todo)
+            self._errors.update(_error_cells(self.path, todo, texts, self._long_runs if texts else None,
+                                             parts=self._parts))
+            self._errors_known.update(todo)
+            self._check_extents(todo)
+            return
         todo.sort(key=lambda name: -sizes.get(name, 0))
         # Two threads, no more busy ones than cores (a third slowed the largest sheet by ~5 %): one scans for
         # error cells and then parses the smaller sheets, the other parses the largest sheet from the start.
@@ -127,7 +143,10 @@ class CalamineBook:
             self._sheets.setdefault(sheet, ws)
             return block
         block = self._block(self._sheet(sheet), sheet)
-        _restore_errors(self.path, sheet, block)
+        if sheet in self._errors_known:
+            _apply_errors(block, self._errors.get(sheet, []))
+        else:
+            _restore_errors(self.path, sheet, block)
         return block
 
     def _block(self, ws, sheet: str) -> Block:
@@ -139,12 +158,11 @@ class CalamineBook:
             # calamine panics on some values it cannot convert (a date-formatted cell holding -1E+300):
             # openpyxl reads that sheet instead and shows such a cell as the error value #VALUE!
             return _read_with_openpyxl(self.path, sheet)
-        for row in block:  # '' -> None in place; count and index find the blanks in C (faster than a comprehension)
-            n = row.count("")
-            i = 0
-            for _ in range(n):
-                i = row.index("", i)
-                row[i] = None
+        # '' -> None. One comprehension per row: most rows of a wide table hold many blanks, and finding each by
+        # list.index (a call per blank) took 2.5x as long at 100k rows x 32 columns
+        for i, row in enumerate(block):
+            if "" in row:
+                block[i] = [None if v == "" else v for v in row]
         return block
 
     def _sheet(self, sheet: str):
@@ -159,13 +177,7 @@ class CalamineBook:
     def _parse(self, wb, sheet: str, measured: threading.Event | None = None):
         from python_calamine import CalamineError
 
-        part = self._parts.get(sheet)
-        extent = _dimension(self.path, part)
-        if extent:
-            check_extent(sheet, *extent, self.path)
-        if part:  # the <dimension> may be missing, stale or late: the cells themselves are bounded too
-            check_sheet_xml(self.path, part, f"sheet '{sheet}' di berkas '{self.path.name}'",
-                            lambda rows, cols, exact: check_extent(sheet, rows, cols, self.path, exact))
+        self._check_extents([sheet])
         if measured is not None:
             measured.set()
         try:
@@ -175,6 +187,29 @@ class CalamineBook:
                 f"sheet '{sheet}' di berkas '{self.path.name}' rusak dan tidak dapat dibaca ({exc}). Buka berkas di "
                 "Excel dan simpan ulang, atau pakai salinannya di folder cadangan/."
             ) from exc
+
+    def _check_extents(self, sheets: Sequence[str]) -> None:
+        """Each sheet's extent bounded before calamine allocates it: its <dimension>, and (that may be missing,
+        stale or late) its cells themselves. A damaged member is left for calamine's reading to report. The zip
+        is opened once for all of them (a rekap reads thousands of small files)."""
+        todo = [(sheet, self._parts[sheet]) for sheet in sheets
+                if sheet not in self._extent_checked and self._parts.get(sheet)]
+        if not todo:
+            return
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                for sheet, part in todo:
+                    try:
+                        extent = _dimension(zf, part)
+                        if extent:
+                            check_extent(sheet, *extent, self.path)
+                        rows, cols, exact = sheet_extent(zf, part, f"sheet '{sheet}' di berkas '{self.path.name}'")
+                    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError):
+                        continue
+                    check_extent(sheet, rows, cols, self.path, exact)
+                    self._extent_checked.add(sheet)
+        except (OSError, zipfile.BadZipFile):
+            return
 
     # Read-only: the writes of the Grid protocol refuse with a plain message.
     def write(self, sheet: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> None:
@@ -227,8 +262,8 @@ def _read_with_openpyxl(path: Path, sheet: str) -> Block:
 
 
 def _error_cells(path: Path, sheets: Sequence[str], texts: TextHook | None = None,
-                 long_runs: set[str] | None = None, after: threading.Event | None = None
-                 ) -> dict[str, list[tuple[int, int, str]]]:
+                 long_runs: set[str] | None = None, after: threading.Event | None = None,
+                 parts: dict[str, str] | None = None) -> dict[str, list[tuple[int, int, str]]]:
     """(row, column, error text) of every error cell of these sheets; a sheet's XML is only scanned for `t="e"`
     (and, with `texts`, for the texts the caller wants handed over, see prefetch). `long_runs` receives the
     sheets (and the shared strings' part name) whose XML may hold a text over 32,767 characters; `after`: start
@@ -238,7 +273,7 @@ def _error_cells(path: Path, sheets: Sequence[str], texts: TextHook | None = Non
         after.wait()
     try:
         with zipfile.ZipFile(path) as zf:
-            parts = _sheet_parts(zf)
+            parts = parts or _sheet_parts(zf)
             if texts and _SHARED_STRINGS in zf.NameToInfo:
                 _scan(zf, _SHARED_STRINGS, texts, long_runs, _SHARED_STRINGS)
             for sheet in sheets:
@@ -267,13 +302,11 @@ _SHARED_STRINGS = "xl/sharedStrings.xml"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?"')
 
 
-def _dimension(path: Path, part: str | None) -> tuple[int, int] | None:
+def _dimension(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
     """(last row, last column) of a sheet's used range as its <dimension> states it, read from the first
     kilobytes of its XML: calamine allocates the whole range from A1 before it hands over a single cell."""
-    if not part:
-        return None
     try:
-        with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        with zf.open(part) as fh:
             head = fh.read(4096)
     except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
         return None

@@ -15,6 +15,7 @@ import re
 import shutil
 import zipfile
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -63,6 +64,7 @@ class PackageBook:
         self._writes: dict[str, list[Write]] = {}
         self._blocks: dict[str, Block] = {}
         self._formulas: dict[str, formula_scan.SheetFormulas] = {}
+        self._scanning: dict[str, Future] = {}  # formula scans started by prefetch, taken by read
         self._new: list[str] = []
         self._moves: dict[str, dict[int, int | None]] = {}
         # per sheet: (first row, the heights or a function giving them), resolved only for a sheet that is written
@@ -74,7 +76,16 @@ class PackageBook:
         return self._names + self._new
 
     def prefetch(self, sheets: Sequence[str], codes: Callable[[str], Any] | None = None) -> None:
-        self.reader.prefetch([s for s in sheets if s not in self._new], codes)
+        todo = [s for s in sheets if s not in self._new]
+        self.reader.prefetch(todo, codes)
+        # The formula scan (Python searches over each sheet's XML, ~0.7 s for a 100k-row sheet) runs on a thread
+        # of its own while calamine parses, which releases the GIL: off the path the reader waits on.
+        todo = [s for s in todo if s in self._names and s not in self._scanning]
+        if todo:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renja-xl-formulas")
+            for name in todo:
+                self._scanning[name] = pool.submit(self._scan_part, name)
+            pool.shutdown(wait=False)
 
     def _check(self, sheet: str) -> None:
         if sheet not in self._names and sheet not in self._new:
@@ -86,8 +97,12 @@ class PackageBook:
         if sheet in self._new:
             return []
         block = self.reader.read(sheet)
-        self._formulas.pop(sheet, None)  # a fresh scan: the one kept after a read holds shared formulas only
-        scan = self._scan(sheet)
+        pending = self._scanning.pop(sheet, None)
+        if pending is not None:
+            scan = self._formulas[sheet] = pending.result()
+        else:
+            self._formulas.pop(sheet, None)  # a fresh scan: the one kept after a read holds shared formulas only
+            scan = self._scan(sheet)
         for (r, c), text in scan.cells.items():
             while len(block) < r:
                 block.append([])
@@ -103,14 +118,17 @@ class PackageBook:
     def _scan(self, sheet: str) -> formula_scan.SheetFormulas:
         found = self._formulas.get(sheet)
         if found is None:
-            part = self._parts.get(sheet)
-            try:
-                with zipfile.ZipFile(self.path) as zf:
-                    found = formula_scan.scan(zf, part, sheet) if part in zf.NameToInfo else None
-            except (KeyError, OSError, zipfile.BadZipFile, zlib.error) as exc:
-                raise WorkbookError(f"sheet '{sheet}' di berkas '{self.path.name}' rusak ({exc}).") from exc
-            found = self._formulas[sheet] = found or formula_scan.SheetFormulas()
+            found = self._formulas[sheet] = self._scan_part(sheet)
         return found
+
+    def _scan_part(self, sheet: str) -> formula_scan.SheetFormulas:
+        part = self._parts.get(sheet)
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                found = formula_scan.scan(zf, part, sheet) if part in zf.NameToInfo else None
+        except (KeyError, OSError, zipfile.BadZipFile, zlib.error) as exc:
+            raise WorkbookError(f"sheet '{sheet}' di berkas '{self.path.name}' rusak ({exc}).") from exc
+        return found or formula_scan.SheetFormulas()
 
     def may_hold_long_text(self, sheet: str) -> bool:
         return sheet not in self._new and self.reader.may_hold_long_text(sheet)

@@ -116,17 +116,6 @@ class _Exact:
             self.rows = max(self.rows, self.row)
 
 
-def check_sheet_xml(path, part: str, label: str, check) -> None:
-    """Run `check(rows, cols, exact)` on a sheet's real extent; a damaged member is left for the reader to
-    report."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            rows, cols, exact = sheet_extent(zf, part, label)
-    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError):
-        return
-    check(rows, cols, exact)
-
-
 def count_tags(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
     """(rows, cells) a sheet's XML holds at most (its <row and <c tags, counted in C): what openpyxl would
     build as objects, known before it builds them."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from itertools import compress, repeat
-from operator import is_, itemgetter
+from operator import attrgetter, is_, itemgetter, not_
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,8 @@ from renja_xl.domain.model import Renja
 from renja_xl.nomenklatur import Nomenklatur, jenis_key
 
 _SPACES = re.compile(r"\s+")
+_CELLS = attrgetter("cells")
+_AMOUNTS = attrgetter("amounts")
 
 
 def text(value: Any) -> str:
@@ -36,7 +38,9 @@ def blank_positions(values: list[Any]) -> list[int]:
     Built from C iterators (no Python code per cell): the columns of a 100k-row table are scanned by several
     rules, and a Python loop per cell costs more than reading the file.
     """
-    out = list(compress(range(len(values)), map(is_, values, repeat(None)))) if None in values else []
+    # the falsy cells first (None, '', 0): truth is a slot call, where `is None` and count(None) compare each
+    # filled cell with None the long way; usually a few, then tested one by one
+    out = [i for i in compress(range(len(values)), map(not_, values)) if values[i] is None or values[i] == ""]
     try:  # a column of texts (and empty cells): str.isspace straight over the filled cells
         spaces = set(filter(str.isspace, filter(None, values)))
     except TypeError:  # numbers too: keep the texts first
@@ -163,8 +167,16 @@ class Context:
         if values is None:
             rows_cells = self._columns.get((table.spec.key, kind, ""))
             if rows_cells is None:
-                rows_cells = self._columns[(table.spec.key, kind, "")] = [r.cells for r in self._list(table, kind)]
+                rows_cells = self._columns[(table.spec.key, kind, "")] = list(map(_CELLS, self._list(table, kind)))
             values = self._columns[k] = list(map(itemgetter(self.col(table, key)), rows_cells))
+        return values
+
+    def leaf_amounts(self, table: HierTable) -> list[dict]:
+        """The amounts of every leaf (`leaves`), built once per run: rules test them in C (map over dicts)."""
+        k = (table.spec.key, "leaves", "amounts")
+        values = self._columns.get(k)
+        if values is None:
+            values = self._columns[k] = list(map(_AMOUNTS, self.leaves(table)))
         return values
 
     def value(self, table: HierTable, row: HierRow, key: str) -> Any:

@@ -89,6 +89,9 @@ class _TablePass:
     generic: list[HierRow]  # rows with a generic X.XX code (left out of the bidang and authority checks)
 
 
+_KODE = attrgetter("kode")
+
+
 def _passes(ctx: Context) -> list[_TablePass]:
     """One pass over the typed rows of each table, shared by the five rules below (built once per run).
 
@@ -101,22 +104,14 @@ def _passes(ctx: Context) -> list[_TablePass]:
     out = []
     sub = Level.SUB_KEGIATAN
     for table in ctx.tables():
-        first_of: dict[Kode, HierRow] = {}
-        per_prefix: Counter = Counter()
-        leaves: list[HierRow] = []
-        for r in ctx.typed_rows(table):
-            kode = r.kode
-            if kode.level is sub:
-                leaves.append(r)
-                kode = kode.parent
-            elif not r.is_first:
-                continue  # a further indicator row of a program or kegiatan
-            n = per_prefix.get(kode)
-            if n is None:
-                per_prefix[kode] = 1
-                first_of[kode] = r
-            else:
-                per_prefix[kode] = n + 1
+        typed = ctx.typed_rows(table)
+        leaves = [r for r in typed if r.kode.level is sub]
+        # a further indicator row of a program or kegiatan is left out
+        rows = [r for r in typed if r.is_first or r.kode.level is sub]
+        groups = [k.parent if k.level is sub else k for k in map(_KODE, rows)]
+        per_prefix = Counter(groups)  # counted in C, keys in the order of their first row
+        last_first = dict(zip(reversed(groups), reversed(rows)))  # the earliest row of a group is written last
+        first_of = {k: last_first[k] for k in per_prefix}
         generic: list[HierRow] = []
         generic_groups = [k for k in first_of if _generic(k)]
         if generic_groups:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Sequence
 
 from renja_xl.domain import hierarchy, iku
@@ -21,8 +22,8 @@ from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.iku import IkuRow
 from renja_xl.domain.kode import Kode, KodeError, Level, interned_kode, parse_kode, well_formed
 from renja_xl.support.memory import paused_gc
-from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, SheetSpec,
-                                   header_pattern, sheet)
+from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, Column,
+                                   SheetSpec, header_pattern, sheet)
 from renja_xl.domain.model import (Identitas, PelayananRow, Renja, TargetRow, TeksRow, TrenIkuRow, UsulanPemangkuRow,
                                    as_year)
 from renja_xl.domain.money import NumberError, parse_number_or_text, to_decimal
@@ -173,8 +174,8 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
     kode_col = spec.col("kode")
     money_cols = [(j, c) for j, c in enumerate(spec.columns)
                   if c.role == "jumlah" or (c.role == "input" and c.number_format == MONEY_FORMAT)]
-    leaf_money = [(j, c.key, c) for j, c in money_cols]
-    parent_money = [(j, c.key, c) for j, c in money_cols if c.role != "jumlah"]  # a parent's total is a formula
+    leaf_money = _MoneyColumns(money_cols)
+    parent_money = _MoneyColumns([(j, c) for j, c in money_cols if c.role != "jumlah"])  # a parent's total is a formula
     user_cols = [j for j in range(width) if j >= len(spec.columns) or spec.columns[j].role not in OWNED_ROLES]
     rows: list[HierRow] = []
     append = rows.append
@@ -203,22 +204,41 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
             if parsed.had_stray_spaces:
                 findings.append(KODE_SPASI(spec.name, where, str(raw),
                                            f"kode '{raw}' memuat spasi; dibaca sebagai {kode.text}. Hapus spasinya."))
-        amounts: dict[str, Decimal | None] = {}
-        for j, key, c in (leaf_money if kode.level is sub else parent_money):
-            v = line[j]
-            if v.__class__ is float and v - v == 0:  # the usual cell: a finite number, read as to_decimal does
-                amounts[key] = Decimal(int(v)) if v.is_integer() else Decimal(repr(v))
-                continue
-            if v is None:
-                amounts[key] = None
-                continue
-            try:
-                amounts[key] = to_decimal(v)
-            except NumberError as exc:
-                findings.append(declared(exc.rule)(spec.name, cell_ref(sheet_row, j + 1), kode.text,
-                                                   f"{c.header}: {exc}"))
+        money = leaf_money if kode.level is sub else parent_money
+        values = money.pick(line)
+        amounts: dict[str, Decimal] = {}
+        if values.count(None) != money.count:  # most money cells of a row are empty: one count in C skips them
+            for v, key, j, c in zip(values, money.keys, money.cols, money.columns):
+                if v is None:
+                    continue
+                if v.__class__ is float and v - v == 0:  # the usual cell: a finite number, read as to_decimal does
+                    amounts[key] = Decimal(int(v)) if v.is_integer() else Decimal(repr(v))
+                    continue
+                try:
+                    amount = to_decimal(v)
+                except NumberError as exc:
+                    findings.append(declared(exc.rule)(spec.name, cell_ref(sheet_row, j + 1), kode.text,
+                                                       f"{c.header}: {exc}"))
+                    continue
+                if amount is not None:
+                    amounts[key] = amount
         append(HierRow(kode, line, sheet_row, amounts))
     return rows
+
+
+class _MoneyColumns:
+    """The money columns a row of one level reads, picked from the row in one C call (`pick` gives a tuple)."""
+
+    def __init__(self, columns: list[tuple[int, Column]]):
+        self.cols = tuple(j for j, _ in columns)
+        self.keys = tuple(c.key for _, c in columns)
+        self.columns = tuple(c for _, c in columns)
+        self.count = len(columns)
+        if len(columns) > 1:
+            self.pick = itemgetter(*self.cols)
+        else:  # itemgetter of one index gives the value itself, not a tuple
+            cols = self.cols
+            self.pick = lambda line: tuple(line[j] for j in cols)
 
 
 _SUBTOTAL = re.compile(r"=SUBTOTAL\(9,([A-Z]{1,3})[0-9]+:\1[0-9]+\)")

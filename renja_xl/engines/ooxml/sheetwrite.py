@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from itertools import compress, repeat
+from operator import is_not, or_
 from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -197,9 +199,22 @@ class _Rows:
         self.writes, self.old, self.formulas, self.shared = writes, old_block, formulas, shared
         self.style_of, self.date1904, self.result = style_of, date1904, result
 
-    def values(self, r: int) -> dict[int, Any]:
+    def values(self, r: int, old_line: list[Any] | None) -> dict[int, Any]:
+        """Column -> the value written at row r, leaving out each cell given the very object read from the cell
+        it is made of (`old_line`; not a Formula): its XML stays as it is."""
+        covering = [w for w in self.writes if w.row <= r < w.row + w.nrows]
+        if len(covering) == 1 and covering[0].col == 1 and covering[0].values is not None and old_line is not None:
+            # the usual case, a whole table written from column A: the cells that changed found in C
+            line = covering[0].values[r - covering[0].row]
+            n = min(len(line), len(old_line))
+            head = line[:n]
+            keep = compress(range(n), map(or_, map(is_not, head, old_line[:n]), map(isinstance, head, repeat(Formula))))
+            vals = {j + 1: line[j] for j in keep}
+            for j in range(n, len(line)):
+                vals[j + 1] = line[j]
+            return vals
         vals: dict[int, Any] = {}
-        for w in self.writes:
+        for w in covering:
             if w.row <= r < w.row + w.nrows:
                 if w.values is None:
                     for c in range(w.col, w.col + w.ncols):
@@ -232,7 +247,6 @@ class _Rows:
 
     def row(self, r: int, row: bytes | None, covered: bool) -> bytes | None:
         """The new XML of row r (None: no row at all)."""
-        vals = self.values(r) if covered else {}
         src = r
         if covered and r in self.moves:
             src = self.moves[r]
@@ -250,6 +264,7 @@ class _Rows:
         if src is not None and self.old is not None and src <= len(self.old):
             old_line = self.old[src - 1]
         n_old = len(old_line) if old_line is not None else 0
+        vals = self.values(r, old_line) if covered else {}
         tag = b'<row r="%d">' % r
         if row is not None:
             gt = row.find(b">")
