@@ -191,7 +191,8 @@ def test_a_consistent_workbook_gives_a_document_without_the_mark(tmp_path):
     assert result.exit_code == 0, result.output
     assert "DRAF" not in result.output and "Permendagri 86/2017" in result.output
     assert "Tabel T-C.29: sheet 'Tabel 1 Evaluasi' kosong" in result.output  # what is printed 'belum diisi'
-    assert "Tabel T-C.30: formulirnya belum ada di buku kerja" in result.output
+    assert "Tabel T-C.30: sheet 'T-C.30 Kinerja Pelayanan' kosong" in result.output
+    assert "Tabel T-C.32: sheet 'T-C.32 Usulan Pemangku' kosong" in result.output
     assert "1.2 Landasan Hukum: Teks Bab bagian 'Landasan Hukum' kosong" in result.output
 
 

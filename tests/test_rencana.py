@@ -158,14 +158,27 @@ def tabel1_rows() -> list[list[Any]]:
                 target_renstra=rng.choice([None, 0, 100, 7.5]), pagu_renstra=rng.choice([None, 2_000_000_000]),
                 realisasi_n3=rng.randrange(0, 100), realisasi_n3_rp=rng.choice([None, rng.randrange(1, 10**9)]),
                 target_n1=rng.randrange(0, 100), anggaran_n1=rng.choice([None, rng.randrange(1, 10**9)]),
-                perkiraan_kinerja=rng.choice([None, 50, 80.25, "B"])))
+                perkiraan_kinerja=rng.choice([None, 50, 80.25, "B"]),
+                **_triwulan(rng, s, target)))
     return rows
+
+
+def _triwulan(rng: random.Random, s: int, target: Any) -> dict[str, Any]:
+    """Monev per triwulan: none at all (s = 1), some quarters, all four; a kinerja sum typed or a predicate."""
+    if s == 1:
+        return {}
+    out: dict[str, Any] = {f"tw{q}_rp": rng.randrange(0, 200_000_000) for q in range(1, 5) if q <= s - 2 or s > 4}
+    out.update({f"tw{q}_kinerja": rng.randrange(0, 40) for q in range(1, 5)})
+    out["tw_kinerja"] = target if isinstance(target, str) else rng.choice([None, rng.randrange(0, 130), 42.5])
+    out["faktor_pendorong"], out["faktor_penghambat"] = "Dukungan pimpinan", "Anggaran terlambat"
+    return out
 
 
 @pytest.mark.libreoffice
 def test_tc29_computed_columns_in_libreoffice_equal_python(soffice: str, tmp_path: Path) -> None:
-    """Tabel 1 as T-C.29: every % (realisasi Rp and kinerja, capaian Renstra kinerja and Rp) and every money total
-    (the perkiraan realisasi Rp of a sub kegiatan, the SUBTOTALs of the parents) as LibreOffice computes them."""
+    """Tabel 1 as T-C.29: every % (realisasi Rp and kinerja, capaian Renstra kinerja and Rp, triwulan I-IV against
+    the target and the anggaran) and every money total (the perkiraan realisasi Rp and the triwulan I-IV Rp of a
+    sub kegiatan, the SUBTOTALs of the parents) as LibreOffice computes them."""
     from python_calamine import CalamineWorkbook
 
     t1 = sheet("tabel1")
@@ -185,6 +198,9 @@ def test_tc29_computed_columns_in_libreoffice_equal_python(soffice: str, tmp_pat
         for j, c in enumerate(t1.columns):
             if c.role == "persen":
                 want = table.percent(r, c.key)
+            elif c.role == "total" and r.is_leaf:  # empty when none of its sources is typed
+                want = table.shown(r, c.key)
+                seen.add((c.key, want is None))
             elif c.role == "total" or (c.role == "jumlah" and not r.is_leaf):
                 want = table.money(r, c.key)
             else:
@@ -192,8 +208,11 @@ def test_tc29_computed_columns_in_libreoffice_equal_python(soffice: str, tmp_pat
             assert _num(line[j]) == want, (r.kode.text, c.key, line[j], want)
             seen.add((c.key, want is None))
             checked += 1
-    assert checked == len(table.rows) * 5 + (len(table.rows) - 21) * 5  # 5 computed at every row, 5 summed above
-    for key in ("persen", "persen_kinerja", "capaian_kinerja", "capaian_rp"):
+    # computed at every row: 6 % and 2 totals (perkiraan Rp, triwulan I-IV Rp); summed above: 5 + 4 triwulan Rp
+    assert checked == len(table.rows) * 8 + (len(table.rows) - 21) * 9
+    assert lo[HEADER_ROW - 1][t1.col("tw1_rp")] == "Realisasi Triwulan I Tahun 2025 (Rp)"
+    for key in ("persen", "persen_kinerja", "capaian_kinerja", "capaian_rp", "tw_persen_kinerja", "tw_persen_rp",
+                "tw_rp"):
         assert (key, True) in seen and (key, False) in seen, key  # empty and computed both occur
 
 

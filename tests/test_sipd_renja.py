@@ -232,3 +232,26 @@ def test_libreoffice_recomputes_what_the_import_cached(workbook: Path, soffice: 
         assert cached(f) == cached(lo[r - 1][c - 1]), (r, c, str(f), f.value)
     subtotals = [f for f in cells.values() if f.startswith("=SUBTOTAL")]
     assert len(subtotals) > 12 * 6 and any(f.value for f in subtotals)  # 12 summed columns x 6 parents, row 2
+
+
+@pytest.mark.parametrize("plan, warned", [(2026, True), (fixture.YEAR, False), (None, False)])
+def test_a_print_for_another_plan_year_is_a_warning(workbook: Path, plan, warned: bool) -> None:
+    """The print's TAHUN ANGGARAN against Identitas' Tahun Rencana: a warning naming both cells, the import still
+    done (an empty Tahun Rencana: nothing to compare)."""
+    from renja_xl.domain.layout import IDENTITAS_FIELDS
+
+    row = FIRST_DATA_ROW + [f.key for f in IDENTITAS_FIELDS].index("tahun_rencana")
+    book = PackageBook(workbook)
+    book.write(sheet("identitas").name, row, 2, [[plan]])
+    book.save()
+    outcome = import_sipd_file(PRINT, workbook, "APBD")
+    found = [f for f in outcome.result.notes if f.rule == "sipd.tahun"]
+    assert len(_table(workbook)) > len(fixture.SUBS)  # imported either way
+    if not warned:
+        assert not found
+        return
+    (f,) = found
+    assert f.severity == "warning" and f.cell == "A3"
+    assert f"tahun {fixture.YEAR} (sel A3)" in f.message and f"sel B{row} adalah 2026" in f.message
+    header_only = [r for r in CalamineBook(PRINT).read("Renja OPD")[3:]]  # without the title lines
+    assert parse_renja_print(header_only, "APBD").year == fixture.YEAR  # RENCANA TAHUN 2027 of the header

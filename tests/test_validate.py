@@ -35,9 +35,13 @@ IDENT = {
 }
 
 
+def _cell(table: str, key: str, row: int) -> str:
+    """A cell of a table by column key (the columns move when the form grows)."""
+    return f"{column_letter(sheet(table).col(key) + 1)}{row}"
+
+
 def _t6(key: str, row: int) -> str:
-    """A cell of Tabel 6 by column key (the columns move when the form grows)."""
-    return f"{column_letter(sheet('tabel6').col(key) + 1)}{row}"
+    return _cell("tabel6", key, row)
 
 
 def _ident_row(key: str) -> int:
@@ -243,6 +247,10 @@ CASES = [
     ("silang.target", _set("tabel6", S2, target=3), None, T6, "F8", S2, ["target 3", "Tabel 4 (2"]),
     ("silang.satuan", _set("sipd", S1, satuan="Laporan"), _set("sipd", S1, satuan="dokumen"), SIPD, "G7", S1,
      ["'Laporan'", "'Dokumen'"]),
+    ("silang.kebutuhan_dana", _set("tabel4", S2, kebutuhan_dana=3_000_000),
+     _set("tabel4", S2, kebutuhan_dana=2_500_000), T4, _cell("tabel4", "kebutuhan_dana", 8), S2,
+     ["Rp 3.000.000", f"pagu sub kegiatan di Tabel 6 (Rp 2.500.000, sel {_t6('pendanaan', 8)})",
+      "selisih Rp 500.000"]),
     ("rencana.sumber_dana_selisih", _set("tabel6", S1, sd_pad=400_000, sd_dau=500_000),
      _set("tabel6", S1, sd_pad=400_000, sd_dau=600_000), T6, "G7", S1,
      ["Rp 900.000", "PAD Rp 400.000", "DAU Rp 500.000", "pagu Rp 1.000.000", "selisih Rp -100.000"]),
@@ -263,6 +271,9 @@ CASES = [
     ("rencana.kegiatan_hasil", _drop("tabel6", KEGIATAN[0]), None, T6, "", KEGIATAN[0], ["hasil kegiatan"]),
     ("evaluasi.realisasi_lebih", _set("tabel1", S1, realisasi=1_200_000), _set("tabel1", S1, realisasi=1_000_000),
      T1, "G7", S1, ["Rp 1.200.000", "anggarannya Rp 1.000.000", "(120,00%)", "selisih Rp 200.000"]),
+    ("evaluasi.triwulan_selisih", _set("tabel1", S1, tw1_rp=400_000, tw3_rp=500_000),
+     _set("tabel1", S1, tw1_rp=400_000, tw3_rp=599_000), T1, _cell("tabel1", "tw_rp", 7), S1,
+     ["Rp 900.000", "realisasinya Rp 999.000 (sel G7)", "selisih Rp -99.000"]),
     ("tahun.identitas", _ident(tahun_evaluasi=2021), None, "Identitas", "B10", "", ["2021", "(2022)"]),
     ("tahun.identitas", _ident(periode_renstra="2019-2023"), _ident(periode_renstra="2024 - 2026"), "Identitas",
      "B11", "", ["di luar periode Renstra 2019-2023"]),
@@ -299,7 +310,7 @@ def test_every_catalogued_rule_has_a_failing_case() -> None:
                  "nomenklatur.versi", "nomenklatur.kode", "nomenklatur.indikator",
                  "nomenklatur.satuan",  # test_nomenklatur.py
                  "sipd.pagu", "sipd.pagu_kosong", "sipd.total_induk",  # test_sipd.py
-                 "sipd.kode_angka", "sipd.sub_kegiatan_ganda", "sipd.sumber_dana",  # test_sipd_renja.py
+                 "sipd.kode_angka", "sipd.sub_kegiatan_ganda", "sipd.sumber_dana", "sipd.tahun",  # test_sipd_renja.py
                  "uang.rumus_ditimpa",  # test_libreoffice_example.py / test_excel_remote.py / test_hardening_data.py
                  "isi.teks_panjang",  # test_hardening_data.py
                  "nomenklatur.dihapus", "hierarki.induk_tanpa_nama",  # test_nomenklatur_versions.py

@@ -20,7 +20,7 @@ from renja_xl.chapters.tables import BUILDERS, SHEET_OF, has_data
 
 BAGIAN = {name.lower(): name for name, _ in TEKS_BAGIAN}
 ORIENTATION = {"tabel1": True, "tabel2": False, "tabel3": False, "tabel4": True, "tabel5": False, "tabel6": True,
-               "lampiran": True}
+               "lampiran": True, "tc30": True, "tc32": True}
 SUMBER = "Sumber Tabel"  # the Teks Bab section whose rows (Rujukan = the table, e.g. 'Tabel 2') print under it
 
 

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.kode import Level
-from renja_xl.domain.layout import sheet
+from renja_xl.domain.layout import TC30_YEARS, sheet
 from renja_xl.domain.model import Renja
 from renja_xl.chapters import filters as f
 
@@ -150,8 +150,47 @@ def _hier_rows(t: HierTable, cells: Callable[[HierRow], list[Cell]]) -> list[Row
     return [Row(cells(r), bold=not r.is_leaf, continues=not r.is_first) for r in t.rows]
 
 
+def _plan_year(renja: Renja, offset: int, token: str) -> str:
+    """A year relative to the plan year, written out ("n-2" while Identitas has no plan year)."""
+    plan = renja.identitas.get("tahun_rencana")
+    return str(plan + offset) if isinstance(plan, int) else token
+
+
+def tc30(renja: Renja) -> Table:
+    """T-C.30: the service indicators (SPM / IKK) with their Renstra targets, realisation and projection."""
+    years = [_plan_year(renja, y, n) for _, n, y in TC30_YEARS]
+    th = [[Cell("No", rows=2), Cell("Indikator", rows=2), Cell("SPM / Standar Nasional", rows=2),
+           Cell("IKK", rows=2), Cell("Target Renstra Perangkat Daerah", span=4),
+           Cell("Realisasi Capaian", span=2), Cell("Proyeksi", span=2), Cell("Catatan Analisis", rows=2)],
+          [Cell(y) for y in years + years[:2] + years[2:]], _numbers(13)]
+    keys = ["spm", "ikk"] + [c.key for c in sheet("tc30").columns if c.year is not None]
+    table = Table("tc30", [4, 18, 8, 8] + [5.5] * 8 + [14], ["center", "left", "left", "left"] + ["right"] * 8 +
+                  ["left"], th, landscape=True)
+    for r in renja.tc30:
+        table.rows.append(Row([_c(r.no), _c(r.indikator)] + [_c(f.nilai(r[k])) for k in keys] + [_c(r.catatan)]))
+    return table
+
+
+def tc32(renja: Renja) -> Table:
+    """T-C.32: the programmes and activities stakeholders proposed."""
+    th = [[Cell("No"), Cell("Program / Kegiatan"), Cell("Lokasi"), Cell("Indikator Kinerja"),
+           Cell("Besaran / Volume"), Cell("Catatan")], _numbers(6)]
+    table = Table("tc32", [4, 26, 14, 24, 10, 16], ["center", "left", "left", "left", "right", "left"], th,
+                  landscape=True)
+    for r in renja.tc32:
+        table.rows.append(Row([_c(r.no), _c(r.uraian), _c(r.lokasi), _c(r.indikator),
+                               _c(f.nilai(r.volume)), _c(r.catatan)]))
+    return table
+
+
+TC31_KEYS = ("pagu", "uraian_analisis", "lokasi_analisis", "indikator_analisis", "target_analisis", "kebutuhan_dana",
+             "catatan")
+
+
 def tabel4(renja: Renja) -> Table:
     t = renja.tabel4
+    if any(not _blank(t.value(r, k)) for r in t.rows if r.is_leaf for k in TC31_KEYS):
+        return tc31(renja)
     year = renja.identitas.get("tahun_rencana", "")
     th = [[Cell("No."), Cell("Kode"), Cell("Program / Kegiatan / Sub Kegiatan"), Cell("Indikator Kinerja"),
            Cell("Satuan"), Cell(f"Target Kinerja {year}"), Cell("Lokasi"), Cell("Waktu Pelaksanaan")], _numbers(8)]
@@ -164,6 +203,44 @@ def tabel4(renja: Renja) -> Table:
                 _c(t.text(r, "uraian") if r.is_first else ""), _c(t.text(r, "indikator")), _c(t.text(r, "satuan")),
                 _c(f.nilai(t.value(r, "target")) if t.value(r, "target") not in (None, "") else ""),
                 _c(t.text(r, "lokasi")), _c(t.text(r, "waktu"))]
+
+    table.rows = _hier_rows(t, cells)
+    return table
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def tc31(renja: Renja) -> Table:
+    """Tabel 4 as T-C.31 (review terhadap rancangan awal RKPD), when its review columns are filled: the rancangan
+    awal beside the hasil analisis kebutuhan, money as the parents' totals."""
+    t = renja.tabel4
+    year = renja.identitas.get("tahun_rencana", "")
+    side = [Cell("Program / Kegiatan"), Cell("Lokasi"), Cell("Indikator Kinerja"), Cell("Target Capaian")]
+    th = [[Cell("No.", rows=2), Cell(f"Rancangan Awal RKPD {year}".strip(), span=5),
+           Cell("Hasil Analisis Kebutuhan", span=5), Cell("Catatan Penting", rows=2)],
+          side + [Cell("Pagu Indikatif (Rp)")] + side + [Cell("Kebutuhan Dana (Rp)")], _numbers(12)]
+    table = Table("tabel4", [4, 14.5, 7, 12, 8, 13, 13, 7, 11, 7.5, 13, 8],
+                  ["center", "left", "left", "left", "right", "right", "left", "left", "left", "right", "right",
+                   "left"], th, landscape=True, merge_continued=(0, 1))
+
+    def target(r: HierRow, key: str, satuan: str = "") -> Cell:
+        value = t.value(r, key)
+        return _c(_target(value, t.text(r, satuan) if satuan else "") if not _blank(value) else "")
+
+    def money(r: HierRow, key: str) -> Cell:
+        if r.is_leaf:
+            return _c(f.uang(r.amounts.get(key)) if r.amounts.get(key) is not None else "")
+        return _c(f.uang(t.money(r, key)) if r.is_first else "")
+
+    def cells(r: HierRow) -> list[Cell]:
+        first = r.is_first
+        return [_c(r.no if first else ""), _c(f"{r.kode.text} {t.text(r, 'uraian')}" if first else ""),
+                _c(t.text(r, "lokasi")), _c(t.text(r, "indikator")), target(r, "target", "satuan"), money(r, "pagu"),
+                _c(t.text(r, "uraian_analisis")), _c(t.text(r, "lokasi_analisis")),
+                _c(t.text(r, "indikator_analisis")), target(r, "target_analisis"), money(r, "kebutuhan_dana"),
+                _c(t.text(r, "catatan"))]
 
     table.rows = _hier_rows(t, cells)
     return table
@@ -235,7 +312,7 @@ def lampiran(renja: Renja) -> Table:
     return table
 
 
-SHEET_OF = {k: sheet(k).name for k in ("tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6")}
+SHEET_OF = {k: sheet(k).name for k in ("tabel1", "tabel2", "tabel3", "tc30", "tabel4", "tc32", "tabel5", "tabel6")}
 SHEET_OF["lampiran"] = sheet("sipd").name
 
 
@@ -243,11 +320,11 @@ def has_data(renja: Renja, key: str) -> bool:
     """Whether the workbook holds rows for a table key (False for a form it has no sheet for yet)."""
     source = {"tabel1": renja.tabel1.rows, "tabel2": renja.tabel2.groups, "tabel3": renja.tabel3,
               "tabel4": renja.tabel4.rows, "tabel5": renja.tabel5, "tabel6": renja.tabel6.rows,
-              "lampiran": renja.sipd.rows}.get(key)
+              "lampiran": renja.sipd.rows, "tc30": renja.tc30, "tc32": renja.tc32}.get(key)
     return bool(source)
 
 
 BUILDERS: dict[str, Callable[[Renja], Table]] = {
     "tabel1": tabel1, "tabel2": tabel2, "tabel3": tabel3, "tabel4": tabel4, "tabel5": tabel5, "tabel6": tabel6,
-    "lampiran": lampiran,
+    "lampiran": lampiran, "tc30": tc30, "tc32": tc32,
 }

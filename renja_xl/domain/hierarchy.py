@@ -83,6 +83,13 @@ class HierTable:
             key = self._summed.get(key, key)
         return row.amounts.get(key) or Decimal(0)
 
+    def shown(self, row: HierRow, key: str) -> Decimal | None:
+        """A summed column's cell as its formula shows it: money(), except a sub kegiatan's multi-source total
+        when none of its sources is typed (an empty cell)."""
+        if row.totals is None and key in self._multi:
+            return typed_sum(row.amounts, self._multi[key])
+        return self.money(row, key)
+
     def percent(self, row: HierRow, key: str) -> Decimal | None:
         """The value of a % column at a row (as its live formula computes it)."""
         if self._first_percent == key:
@@ -122,6 +129,14 @@ def multi_source_totals(spec: SheetSpec) -> dict[str, tuple[str, ...]]:
 def leaf_sum(amounts: dict[str, Decimal | None], sources: tuple[str, ...]) -> Decimal:
     zero = Decimal(0)
     return sum((amounts.get(k) or zero for k in sources), zero)
+
+
+def typed_sum(amounts: dict[str, Decimal | None], sources: tuple[str, ...]) -> Decimal | None:
+    """A multi-source total as its cell shows it: the sum, or None (an empty cell) when no source is typed (the
+    triwulan of an agency that does not report quarterly stay blank, not 0 and 0 %)."""
+    if all(amounts.get(k) is None for k in sources):
+        return None
+    return leaf_sum(amounts, sources)
 
 
 def summed_columns(spec: SheetSpec) -> dict[str, str]:
@@ -264,7 +279,7 @@ def _persen(spec: SheetSpec, rows: list[HierRow]) -> None:
 
     def leaf_money(amounts, key):
         if key in multi:
-            return leaf_sum(amounts, multi[key])  # a SUM formula: 0, never empty
+            return typed_sum(amounts, multi[key])  # empty when none of its sources is typed, as its formula
         return amounts.get(summed.get(key, key))
 
     for n, c in enumerate(columns):
@@ -369,9 +384,10 @@ def owned_cells(spec: SheetSpec, rows: list[HierRow]) -> Iterator[dict[int, Any]
             elif len(c.source) == 1:  # a sub kegiatan's total column: its own input
                 source = c.source[0]
                 cells[j] = Formula(f"={letter[source]}{sheet_row}", _reference_value(r, source, index[source]))
-            else:  # SUM ignores text and empty cells, as leaf_sum does
-                cells[j] = Formula("=SUM(" + ",".join(f"{letter[k]}{sheet_row}" for k in c.source) + ")",
-                                   leaf_sum(r.amounts, c.source))
+            else:  # SUM ignores text and empty cells, as leaf_sum does; none typed: an empty cell
+                refs = ",".join(f"{letter[k]}{sheet_row}" for k in c.source)
+                total = typed_sum(r.amounts, c.source)
+                cells[j] = Formula(f'=IF(COUNT({refs})=0,"",SUM({refs}))', "" if total is None else total)
         yield cells
 
 

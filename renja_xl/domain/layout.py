@@ -203,6 +203,9 @@ LISTS: dict[str, tuple[str, ...]] = {
 }
 
 LEVEL_COLUMN = Column("tingkat", "Tingkat", 14, "tingkat")
+TRIWULAN = ("I", "II", "III", "IV")
+# T-C.30's years: (key suffix, as the header names it, relative to the plan year)
+TC30_YEARS = (("n2", "n-2", -2), ("n1", "n-1", -1), ("n", "n", 0), ("np1", "n+1", 1))
 
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("petunjuk", "Petunjuk", "PETUNJUK PENGISIAN RENJA XL", "", "petunjuk", landscape=False),
@@ -253,8 +256,25 @@ SHEETS: tuple[SheetSpec, ...] = (
                 source=("target_renstra", "perkiraan_kinerja"), wrap=True),
          Column("capaian_rp", "Tingkat Capaian Renstra Rp (%)", 9, "persen", PERCENT_FORMAT,
                 source=("pagu_renstra", "perkiraan_rp"), wrap=True),
-         LEVEL_COLUMN),
-        pages_wide=2,
+         LEVEL_COLUMN,
+         # Monev per triwulan of year n-2, after the columns above so that their cells keep their places. The
+         # Rp of the four quarters add up (a live SUM, SUBTOTAL in parents); their kinerja is typed, because a
+         # percentage or an index is not the sum of its quarters, and the "total" role would also total unlike
+         # indicators in every parent row.
+         *(col for i, q in enumerate(TRIWULAN, 1) for col in (
+             Column(f"tw{i}_kinerja", f"Realisasi Kinerja Triwulan {q} Tahun n-2", 10, wrap=True, year=-2),
+             Column(f"tw{i}_rp", f"Realisasi Triwulan {q} Tahun n-2 (Rp)", 16, "jumlah", MONEY_FORMAT, wrap=True,
+                    year=-2))),
+         Column("tw_kinerja", "Realisasi Kinerja Triwulan I-IV", 10, wrap=True),
+         Column("tw_rp", "Realisasi Triwulan I-IV (Rp)", 18, "total", MONEY_FORMAT,
+                source=tuple(f"tw{i}_rp" for i in range(1, len(TRIWULAN) + 1)), wrap=True),
+         Column("tw_persen_kinerja", "Realisasi Kinerja Triwulan I-IV thd Target (%)", 10, "persen",
+                PERCENT_FORMAT, source=("target", "tw_kinerja"), wrap=True),
+         Column("tw_persen_rp", "Realisasi Triwulan I-IV thd Anggaran (%)", 10, "persen", PERCENT_FORMAT,
+                source=("anggaran", "tw_rp"), wrap=True),
+         Column("faktor_pendorong", "Faktor Pendorong", 26, wrap=True),
+         Column("faktor_penghambat", "Faktor Penghambat", 26, wrap=True)),
+        pages_wide=3,
     ),
     SheetSpec(
         "tabel2", "Tabel 2 Capaian IKU", "TABEL 2. CAPAIAN TARGET INDIKATOR KINERJA UTAMA TAHUN EVALUASI",
@@ -281,13 +301,50 @@ SHEETS: tuple[SheetSpec, ...] = (
          Column("target_3", "T (n)", 10), Column("realisasi_3", "R (n)", 10)),
     ),
     SheetSpec(
-        "tabel4", "Tabel 4 Rancangan", "TABEL 4. RANCANGAN RENCANA KERJA",
-        "Ketik baris sub kegiatan; baris induk dan penomoran dibuat oleh Hitung Ulang.", "hierarki",
+        "tc30", "T-C.30 Kinerja Pelayanan",
+        "TABEL T-C.30 (TABEL 2.2). PENCAPAIAN KINERJA PELAYANAN PERANGKAT DAERAH (SPM / IKK)",
+        "Satu indikator kinerja pelayanan per baris; SPM / standar nasional dan IKK diisi bila indikatornya memilikinya. "
+        "Judul bertahun diisi dari Tahun Rencana oleh Hitung Ulang.",
+        "tabel",
+        (Column("no", "No", 6, "input", "@"), Column("indikator", "Indikator Kinerja Pelayanan", 40, wrap=True),
+         Column("spm", "SPM / Standar Nasional", 14, wrap=True), Column("ikk", "IKK", 14, wrap=True),
+         *(Column(f"target_{k}", f"Target Renstra Tahun {n}", 10, wrap=True, year=y) for k, n, y in TC30_YEARS),
+         *(Column(f"realisasi_{k}", f"Realisasi Capaian Tahun {n}", 10, wrap=True, year=y)
+           for k, n, y in TC30_YEARS[:2]),
+         *(Column(f"proyeksi_{k}", f"Proyeksi Tahun {n}", 10, wrap=True, year=y) for k, n, y in TC30_YEARS[2:]),
+         Column("catatan", "Catatan Analisis", 36, wrap=True)),
+    ),
+    SheetSpec(
+        "tabel4", "Tabel 4 Rancangan",
+        "TABEL 4. RANCANGAN RENCANA KERJA / REVIEW TERHADAP RANCANGAN AWAL RKPD (T-C.31 / TABEL 2.4)",
+        "Ketik baris sub kegiatan; baris induk, penomoran dan subtotal dibuat oleh Hitung Ulang. Kolom sesudah "
+        "Tingkat: pagu rancangan awal RKPD dan hasil analisis kebutuhan (T-C.31).", "hierarki",
+        # The seed's Tabel 4 is the rancangan awal side of T-C.31 (program/kegiatan, indikator, target, lokasi):
+        # the form's other columns follow the existing ones, so every cell of an older Tabel 4 keeps its place.
         (Column("no", "No.", 6, "no"), Column("kode", "Kode", 18, "kode", "@"),
          Column("uraian", "Program / Kegiatan / Sub Kegiatan", 44, "uraian", wrap=True),
          Column("indikator", "Indikator Kinerja", 44, wrap=True), Column("satuan", "Satuan", 12, choices="satuan"),
          Column("target", "Target Kinerja", 10), Column("lokasi", "Lokasi", 22, wrap=True),
-         Column("waktu", "Waktu Pelaksanaan", 22, choices="waktu"), LEVEL_COLUMN),
+         Column("waktu", "Waktu Pelaksanaan", 22, choices="waktu"), LEVEL_COLUMN,
+         Column("pagu", "Pagu Indikatif Rancangan Awal RKPD Tahun n (Rp)", 18, "jumlah", MONEY_FORMAT, wrap=True,
+                year=0),
+         Column("uraian_analisis", "Program / Kegiatan Hasil Analisis Kebutuhan", 36, wrap=True),
+         Column("lokasi_analisis", "Lokasi Hasil Analisis Kebutuhan", 22, wrap=True),
+         Column("indikator_analisis", "Indikator Kinerja Hasil Analisis Kebutuhan", 36, wrap=True),
+         Column("target_analisis", "Target Kinerja Hasil Analisis Kebutuhan", 11, wrap=True),
+         Column("kebutuhan_dana", "Kebutuhan Dana Hasil Analisis Tahun n (Rp)", 18, "jumlah", MONEY_FORMAT,
+                wrap=True, year=0),
+         Column("catatan", "Catatan Penting", 28, wrap=True)),
+        pages_wide=2,
+    ),
+    SheetSpec(
+        "tc32", "T-C.32 Usulan Pemangku",
+        "TABEL T-C.32 (TABEL 2.5). USULAN PROGRAM DAN KEGIATAN DARI PARA PEMANGKU KEPENTINGAN",
+        "Satu usulan per baris (musrenbang, pokok pikiran DPRD, forum perangkat daerah, pemangku kepentingan lain).",
+        "tabel",
+        (Column("no", "No", 6, "input", "@"), Column("uraian", "Program / Kegiatan", 40, wrap=True),
+         Column("lokasi", "Lokasi", 24, wrap=True), Column("indikator", "Indikator Kinerja", 36, wrap=True),
+         Column("volume", "Besaran / Volume", 14, wrap=True), Column("catatan", "Catatan", 32, wrap=True)),
     ),
     SheetSpec(
         "tabel5", "Tabel 5 Target Kinerja", "TABEL 5. TARGET INDIKATOR KINERJA",

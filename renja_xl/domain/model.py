@@ -82,6 +82,44 @@ class TargetRow:
 
 
 @dataclass
+class PelayananRow:
+    """A row of T-C.30 (Tabel 2.2): a service indicator with its SPM / IKK, Renstra targets n-2 ... n+1,
+    realisation n-2 and n-1, projection n and n+1."""
+    source_row: int
+    no: str = ""
+    indikator: str = ""
+    spm: Decimal | str | None = None
+    ikk: Decimal | str | None = None
+    target_n2: Decimal | str | None = None
+    target_n1: Decimal | str | None = None
+    target_n: Decimal | str | None = None
+    target_np1: Decimal | str | None = None
+    realisasi_n2: Decimal | str | None = None
+    realisasi_n1: Decimal | str | None = None
+    proyeksi_n: Decimal | str | None = None
+    proyeksi_np1: Decimal | str | None = None
+    catatan: str = ""
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+
+@dataclass
+class UsulanPemangkuRow:
+    """A row of T-C.32 (Tabel 2.5): a programme or activity proposed by a stakeholder."""
+    source_row: int
+    no: str = ""
+    uraian: str = ""
+    lokasi: str = ""
+    indikator: str = ""
+    volume: Decimal | str | None = None
+    catatan: str = ""
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+
+@dataclass
 class TeksRow:
     bagian: str
     jenis: str  # Paragraf | Butir Angka | Butir Huruf
@@ -100,6 +138,8 @@ class Renja:
     tabel5: list[TargetRow]
     tabel6: HierTable
     sipd: HierTable
+    tc30: list[PelayananRow] = field(default_factory=list)
+    tc32: list[UsulanPemangkuRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     blocks: dict[str, list[list[Any]]] = field(default_factory=dict, repr=False)
 

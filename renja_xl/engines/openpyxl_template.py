@@ -37,8 +37,9 @@ PETUNJUK = (
     "",
     "Urutan kerja:",
     "1. Isi sheet Identitas (nama perangkat daerah, tahun, kode bidang urusan, penandatangan).",
-    "2. Isi Tabel 1 sampai Tabel 6 dan Usulan SIPD. Ketik baris SUB KEGIATAN saja; baris urusan, program dan "
-    "kegiatan beserta subtotalnya dibuat oleh tombol Hitung Ulang (atau perintah: renja-xl recalc BERKAS).",
+    "2. Isi Tabel 1 sampai Tabel 6, T-C.30 dan T-C.32 (bila sistematikanya memakai formulir itu) dan Usulan SIPD. "
+    "Di Tabel 1, 4 dan 6 ketik baris SUB KEGIATAN saja; baris urusan, program dan kegiatan beserta subtotalnya "
+    "dibuat oleh tombol Hitung Ulang (atau perintah: renja-xl recalc BERKAS).",
     "3. Program dan kegiatan di Tabel 6 boleh memiliki beberapa indikator: ketik kode yang sama di beberapa baris.",
     "4. Isi sheet Teks Bab: satu paragraf atau satu butir per baris, dengan Bagian dari daftar.",
     "5. Tekan Validasi (renja-xl validate BERKAS) dan perbaiki setiap temuan; lalu Buat Narasi.",
@@ -72,6 +73,25 @@ PETUNJUK = (
     "'RENCANA KERJA ORGANISASI PERANGKAT DAERAH (RENJA OPD)' ke Tabel 6 (isinya diganti; prioritas dan kolom lain "
     "yang tidak ada di cetakan tetap) dan cetakan 'Semua Usulan' ke Usulan SIPD. Bila cetakan memuat beberapa "
     "kolom uang, pilih kolom yang menjadi pagu. Total induk tercetak yang tidak cocok dilaporkan.",
+    "",
+    "Tabel 1 (T-C.29 / Tabel 2.1):",
+    "- Sub kegiatan: target, anggaran dan realisasi tahun n-2 (kinerja dan Rp), target dan pagu Renstra, realisasi "
+    "s.d. n-3, target dan anggaran n-1, perkiraan realisasi kinerja s.d. tahun berjalan. Persen dan perkiraan "
+    "realisasi Rp dihitung.",
+    "- Monev per triwulan (kolom sesudah Tingkat): realisasi kinerja dan Rp triwulan I-IV; jumlah Rp I-IV dan "
+    "kedua persennya dihitung, jumlah kinerja I-IV diketik (persentase atau indeks tidak dijumlah per triwulan), "
+    "lalu faktor pendorong dan penghambat. Jumlah Rp I-IV yang berbeda dari realisasi dilaporkan Validasi.",
+    "",
+    "Formulir Permendagri 86/2017 lainnya (dicetak di BAB II sistematika Permendagri 86/2017 dan Pedoman 2026):",
+    "- T-C.30 Kinerja Pelayanan (Tabel 2.2): satu indikator kinerja pelayanan per baris, dengan SPM / standar "
+    "nasional dan IKK bila ada, target Renstra n-2 s.d. n+1, realisasi n-2 dan n-1, proyeksi n dan n+1, catatan "
+    "analisis. Sheet kosong = dicetak 'Data ... belum diisi'.",
+    "- T-C.31 Review Rancangan Awal RKPD (Tabel 2.4) ada di Tabel 4 Rancangan: kolom sebelum Tingkat adalah "
+    "rancangan awal, kolom sesudahnya pagu indikatif rancangan awal, hasil analisis kebutuhan (program/kegiatan, "
+    "lokasi, indikator, target, kebutuhan dana) dan catatan penting. Kebutuhan dana yang berbeda dari pagu Tabel 6 "
+    "dilaporkan Validasi sebagai info.",
+    "- T-C.32 Usulan Pemangku (Tabel 2.5): satu usulan per baris (program/kegiatan, lokasi, indikator, "
+    "besaran/volume, catatan); teks penelaahannya di Teks Bab bagian 'Usulan Masyarakat'.",
     "",
     "Memasang Renja XL (sekali per komputer; untuk tombol di buku kerja .xlsm dan untuk perintah renja-xl):",
     "1. Pasang Python 3.10 atau lebih baru dari python.org. Windows: pilih 'Install for me only' dan centang "

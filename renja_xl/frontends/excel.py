@@ -161,7 +161,7 @@ def _recalc(book) -> Result:
     grid = XlwingsBook(book, formulas=True)
     backup = None if grid.remote else _backup(book)
     try:
-        grid.prepare([s.name for s in HIERARCHY_SHEETS] + [sheet("tabel2").name, sheet("tabel3").name])
+        grid.prepare([s.name for s in HIERARCHY_SHEETS] + [sheet(k).name for k in ("tabel2", "tabel3", "tc30")])
         outcome = recalc_grid(grid)
     finally:
         grid.finish()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from renja_xl.domain.findings import Finding, RuleInfo, Severity, declare, emits
+from renja_xl.domain.fmt import rupiah
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.nomenklatur import name_key
 from renja_xl.rules.context import Context, text
@@ -18,6 +19,9 @@ SILANG_TARGET = declare("silang.target", Severity.INFO,
                         "Target sub kegiatan berubah antara Tabel 4, Tabel 6 dan Usulan SIPD")
 SILANG_SATUAN = declare("silang.satuan", Severity.INFO,
                         "Satuan sub kegiatan berubah antara Tabel 4, Tabel 6 dan Usulan SIPD")
+SILANG_KEBUTUHAN_DANA = declare("silang.kebutuhan_dana", Severity.INFO,
+                                "Kebutuhan dana hasil analisis (Tabel 4, T-C.31) berbeda dari pagu sub kegiatan di "
+                                "Tabel 6")
 
 _LABEL = {"tabel4": "Tabel 4 (Rancangan)", "tabel6": "Tabel 6 (Rencana)", "sipd": "Usulan SIPD"}
 
@@ -112,4 +116,26 @@ def changes(ctx: Context) -> Iterable[Finding]:
                                     f"satuan '{s_new}' berbeda dari Tabel 4 ('{s_old}', sel {ctx.where(t4, b, 'satuan')}).")
 
 
-RULES = [presence, changes]
+@emits(SILANG_KEBUTUHAN_DANA)
+def kebutuhan_dana(ctx: Context) -> Iterable[Finding]:
+    """T-C.31's kebutuhan dana of a sub kegiatan against the pagu the Rencana (Tabel 6) gives it: a review that
+    ended elsewhere than the plan is worth a look, not an error (the pagu may have been cut after the review)."""
+    renja = ctx.renja
+    t4, t6 = renja.tabel4, renja.tabel6
+    if not ctx.leaves(t4) or not ctx.leaves(t6):
+        return
+    rencana = _leaves(ctx, t6)
+    for kode, r in _leaves(ctx, t4).items():
+        need = r.amounts.get("kebutuhan_dana")
+        other = rencana.get(kode)
+        if need is None or other is None:
+            continue  # not reviewed, or not in the plan (silang.rancangan_rencana says so)
+        pagu = t6.money(other, "jumlah")
+        if need != pagu:
+            yield SILANG_KEBUTUHAN_DANA(t4.spec.name, ctx.where(t4, r, "kebutuhan_dana"), kode,
+                                        f"kebutuhan dana hasil analisis {rupiah(need)} berbeda dari pagu sub "
+                                        f"kegiatan di Tabel 6 ({rupiah(pagu)}, sel {ctx.where(t6, other, 'pendanaan')}"
+                                        f"); selisih {rupiah(need - pagu)}.")
+
+
+RULES = [presence, changes, kebutuhan_dana]

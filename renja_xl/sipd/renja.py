@@ -27,11 +27,13 @@ from renja_xl.domain.fmt import rupiah
 from renja_xl.domain.hierarchy import HierRow, HierTable, agency_total_cells, build
 from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
 from renja_xl.domain.layout import FIRST_DATA_ROW, NOTE_ROW, OWNED_ROLES, SUMBER_DANA, sheet
+from renja_xl.domain.model import Identitas
 from renja_xl.domain.money import excel_number
 from renja_xl.nomenklatur import default_names
 from renja_xl.sipd.usulan import (COLUMN_NUMBER, SIPD_PAGU, SIPD_TOTAL_INDUK, SipdError, SipdImport, cell_text,
                                    indonesian_number, replace_table)
 from renja_xl.workbook.grid import Grid
+from renja_xl.workbook.reader import read_identitas
 
 SIPD_KODE_ANGKA = declare("sipd.kode_angka", Severity.ERROR,
                           "Cetakan Renja SIPD: kode sub kegiatan tersimpan sebagai angka (Impor SIPD)")
@@ -39,6 +41,8 @@ SIPD_GANDA = declare("sipd.sub_kegiatan_ganda", Severity.ERROR,
                      "Cetakan Renja SIPD: sub kegiatan tercetak dua kali (Impor SIPD)")
 SIPD_SUMBER_DANA = declare("sipd.sumber_dana", Severity.WARNING,
                            "Cetakan Renja SIPD: sumber dana tak dikenal atau tanpa rincian Rp (Impor SIPD)")
+SIPD_TAHUN = declare("sipd.tahun", Severity.WARNING,
+                     "Cetakan Renja SIPD: tahun cetakan berbeda dari Tahun Rencana di Identitas (Impor SIPD)")
 
 SPEC = sheet("tabel6")
 SOURCE = "cetakan Renja SIPD"
@@ -208,6 +212,8 @@ class RenjaPrint:
     printed: list[PrintedTotal] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)
     agency: str = ""
+    year: int | None = None  # the plan year the print is for: its title's TAHUN (ANGGARAN) ..., else RENCANA TAHUN
+    year_cell: str = ""  # where that year is printed
 
     @property
     def leaves(self) -> list[RenjaNode]:
@@ -262,10 +268,13 @@ def parse_renja_print(block: list[list[Any]], pagu: str | None = None) -> RenjaP
     out: RenjaPrint | None = None
     seen: dict[Kode, RenjaNode] = {}
     rows = [list(r) for r in block]
+    title_year: tuple[int, str] | None = None
     i = 0
     while i < len(rows):
         line = rows[i]
         texts = [cell_text(v).upper() for v in line]
+        if cols is None and title_year is None:
+            title_year = _title_year(texts, i)
         if _header_kind(texts):
             sub = [cell_text(v) for v in rows[i + 1]] if i + 1 < len(rows) else []
             found = _columns(texts, sub)
@@ -274,6 +283,10 @@ def parse_renja_print(block: list[list[Any]], pagu: str | None = None) -> RenjaP
             if cols is None:
                 cols = found
                 out = RenjaPrint(cols, choose_pagu(cols, pagu))
+                if title_year is not None:
+                    out.year, out.year_cell = title_year
+                elif found.year is not None:
+                    out.year, out.year_cell = found.year, cell_ref(i + 1, found.kode + 1)
             i += 2
             continue
         i += 1
@@ -287,6 +300,31 @@ def parse_renja_print(block: list[list[Any]], pagu: str | None = None) -> RenjaP
     if not out.nodes and not any(f.severity == "error" for f in out.notes):
         raise SipdError("cetakan Renja SIPD tidak memuat satu baris berkode pun.")
     return out
+
+
+_TITLE_YEAR = re.compile(r"^TAHUN\s+(?:ANGGARAN\s+)?(\d{4})$")
+
+
+def _title_year(texts: list[str], i: int) -> tuple[int, str] | None:
+    """A title line 'TAHUN ANGGARAN 2027' (or 'TAHUN 2027') above the first header: the year and its cell."""
+    for j, t in enumerate(texts):
+        m = _TITLE_YEAR.match(" ".join(t.split()))
+        if m:
+            return int(m.group(1)), cell_ref(i + 1, j + 1)
+    return None
+
+
+def plan_year_note(printed: RenjaPrint, identitas: Identitas) -> Finding | None:
+    """A print for another year than the workbook's Tahun Rencana (a last year's print, or Identitas not updated):
+    the imported pagu would sit under the wrong year's headings."""
+    plan = identitas.get("tahun_rencana")
+    if printed.year is None or not isinstance(plan, int) or printed.year == plan:
+        return None
+    where = identitas.cell("tahun_rencana")
+    return SIPD_TAHUN(SOURCE, printed.year_cell, "",
+                      f"cetakan Renja SIPD untuk tahun {printed.year} (sel {printed.year_cell}), sedangkan Tahun "
+                      f"Rencana di sheet '{identitas.sheet}'{' sel ' + where if where else ''} adalah {plan}; "
+                      "periksa cetakannya atau Tahun Rencana (judul kolom Tabel 6 mengikuti Identitas).")
 
 
 def _row(out: RenjaPrint, cols: Columns, line: list[Any], number: int, seen: dict[Kode, RenjaNode]) -> None:
@@ -457,6 +495,9 @@ def import_renja_print(grid: Grid, printed: RenjaPrint) -> RenjaImport:
     if any(f.severity == "error" for f in printed.notes):
         raise InputErrors(printed.notes)
     result = RenjaImport(printed, notes=list(printed.notes))
+    year_note = plan_year_note(printed, read_identitas(grid))
+    if year_note is not None:
+        result.notes.append(year_note)
     old_sheet = grid.read(SPEC.name)
     keys, old_rows = _kept_columns(old_sheet, printed.columns.provided())
     rows: list[HierRow] = []

@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any, Sequence
 
 from renja_xl.domain import hierarchy, iku
-from renja_xl.domain.cells import cell_ref
+from renja_xl.domain.cells import cell_ref, column_letter
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
 from renja_xl.domain.fmt import angka
@@ -24,7 +24,8 @@ from renja_xl.domain.kode import Kode, KodeError, Level, interned_kode, parse_ko
 from renja_xl.support.memory import paused_gc
 from renja_xl.domain.layout import (FIRST_DATA_ROW, HEADER_ROW, IDENTITAS_FIELDS, MONEY_FORMAT, OWNED_ROLES, Column,
                                    SheetSpec, header_pattern, sheet)
-from renja_xl.domain.model import Identitas, Renja, TargetRow, TeksRow, TrenIkuRow, as_year
+from renja_xl.domain.model import (Identitas, PelayananRow, Renja, TargetRow, TeksRow, TrenIkuRow, UsulanPemangkuRow,
+                                   as_year)
 from renja_xl.domain.money import NumberError, parse_number_or_text, to_decimal
 from renja_xl.nomenklatur import NomenklaturError, default_names, jenis_key
 from renja_xl.nomenklatur.versions import resolve_list
@@ -43,6 +44,8 @@ HIERARKI_INDUK_TANPA_NAMA = declare("hierarki.induk_tanpa_nama", Severity.WARNIN
 
 # The sheets (by layout key) a Renja is read from.
 SHEETS_READ = ("identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6", "sipd")
+# Forms added later (T-C.30, T-C.32): read when the workbook has them, empty in a workbook made before them
+OPTIONAL_SHEETS = ("tc30", "tc32")
 
 
 def start_reading(grid: Grid, extra: Sequence[str] = ()) -> None:
@@ -50,7 +53,9 @@ def start_reading(grid: Grid, extra: Sequence[str] = ()) -> None:
     `extra`). It also hands over the sub kegiatan codes it sees, so the 100k `Kode` objects of a large table are
     made while the engine parses rather than after."""
     if isinstance(grid, Prefetching):
-        grid.prefetch([sheet(k).name for k in SHEETS_READ] + list(extra), codes=well_formed)
+        names = set(grid.sheet_names())
+        optional = [sheet(k).name for k in OPTIONAL_SHEETS if sheet(k).name in names]
+        grid.prefetch([sheet(k).name for k in SHEETS_READ] + optional + list(extra), codes=well_formed)
 
 
 def read_renja(grid: Grid, number: bool = True) -> Renja:
@@ -72,7 +77,7 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
             + " tidak ada. Mulai dari templat (renja-xl new) atau contoh (renja-xl example)."
         )
     start_reading(grid)
-    for k in needed:
+    for k in needed + tuple(k for k in OPTIONAL_SHEETS if sheet(k).name in names):
         spec = sheet(k)
         blocks[k] = grid.read(spec.name)
         may_hold = getattr(grid, "may_hold_long_text", None)  # an engine that scanned the XML knows (calamine)
@@ -98,6 +103,8 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
         tabel5=_read_plain(sheet("tabel5"), blocks["tabel5"], findings, TargetRow),
         tabel6=tables["tabel6"],
         sipd=tables["sipd"],
+        tc30=_read_plain(sheet("tc30"), blocks.get("tc30", []), findings, PelayananRow, _TC30_VALUES),
+        tc32=_read_plain(sheet("tc32"), blocks.get("tc32", []), findings, UsulanPemangkuRow, ("volume",)),
         findings=findings,
         blocks=blocks,
     )
@@ -118,6 +125,11 @@ def _check_headers(spec: SheetSpec, block: list[list[Any]], findings: list[Findi
                 continue
         elif _norm(header[j]) == _norm(c.header):
             continue
+        if all(_is_blank(v) for v in header[j:]):  # the form grew after this workbook was made
+            raise WorkbookError(
+                f"sheet '{spec.name}' dibuat dengan templat Renja XL versi lama: kolom {column_letter(j + 1)} dst."
+                f" ('{c.header}', ...) belum ada. Buat buku kerja baru (renja-xl new) dan salin isi tabelnya "
+                "ke sana: di templat baru kolom-kolom lama ada di tempat yang sama.")
         raise WorkbookError(
             f"sheet '{spec.name}' sel {cell_ref(HEADER_ROW, j + 1)}: judul kolom seharusnya '{c.header}', "
             f"tertulis '{header[j] or ''}'. Jangan menyisipkan, menghapus atau memindahkan kolom templat."
@@ -309,6 +321,13 @@ def _unnamed_parents(tables: dict[str, HierTable], versi: str) -> list[Finding]:
     return out
 
 
+def read_identitas(grid: Grid) -> Identitas:
+    """The Identitas sheet alone (an import that checks the plan year); empty values when the sheet is missing."""
+    name = sheet("identitas").name
+    block = grid.read(name) if name in set(grid.sheet_names()) else []
+    return _read_identitas(block, [])
+
+
 def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identitas:
     spec = sheet("identitas")
     by_label = {}
@@ -370,8 +389,14 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding], row_type: type) -> list:
-    """The rows of a plain table (Tabel 3, Tabel 5) as `row_type` objects, one field per column key."""
+_TARGETS = ("target", "realisasi")
+_TC30_VALUES = ("spm", "ikk", "target", "realisasi", "proyeksi")
+
+
+def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding], row_type: type,
+                values: tuple[str, ...] = _TARGETS) -> list:
+    """The rows of a plain table (Tabel 3, Tabel 5, T-C.30, T-C.32) as `row_type` objects, one field per column
+    key; the columns whose key starts with one of `values` hold a number or a text (a predicate), the rest text."""
     out = []
     for sheet_row, line in _data_rows(block, len(spec.columns)):
         if all(_is_blank(v) for v in line[:len(spec.columns)]):
@@ -379,7 +404,7 @@ def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]
         row: dict[str, Any] = {}
         for j, c in enumerate(spec.columns):
             v = line[j]
-            if c.key.startswith(("target", "realisasi")):
+            if c.key.startswith(values):
                 try:
                     v = parse_number_or_text(v)
                 except NumberError as exc:

@@ -41,6 +41,9 @@ class RecalcReport:
     notes: list[Finding] = field(default_factory=list)
 
 
+PLAIN_TABLES = ("tabel3", "tc30", "tc32", "tabel5")
+
+
 def recalc(grid: Grid) -> RecalcReport:
     # with a large workbook loaded, each full collection would walk millions of the engine's objects
     with paused_gc():
@@ -65,6 +68,10 @@ def _recalc(grid: Grid) -> RecalcReport:
     width2 = max([len(spec2.columns)] + [len(r) for r in renja.blocks["tabel2"][FIRST_DATA_ROW - 1:]])
     sources2 = [item.source_row if kind == iku.ROW_IKU else None for kind, item in iku.layout_rows(renja.tabel2)]
     _sync(grid, spec2, renja.blocks["tabel2"], iku.block(renja.tabel2, width2), report, sources2)
+    for key in PLAIN_TABLES:  # rows recalc does not write, but whose wrapped text must not overprint when printed
+        if key in renja.blocks:
+            block = renja.blocks[key]
+            set_printed_heights(grid, sheet(key), block[FIRST_DATA_ROW - 1:], len(block))
     _year_headers(grid, renja, report)
     return report
 
@@ -87,11 +94,12 @@ def set_printed_heights(grid: Grid, spec: SheetSpec, rows: list[list[Any]], old_
     LibreOffice saved keeps LibreOffice's own heights)."""
     if not isinstance(grid, SetsRowHeights):
         return
-    marker = spec.col("tingkat")  # parent rows print bold (the template's conditional format)
+    marker = spec.col("tingkat") if spec.has("tingkat") else None  # parent rows print bold (conditional format)
     leaf = Level.SUB_KEGIATAN.label
 
     def heights() -> list[float | None]:  # 0.65 s at 100k rows: the package writer asks only if it writes the sheet
-        return (row_heights(spec.columns, rows, [r[marker] != leaf for r in rows])
+        bold = None if marker is None else [r[marker] != leaf for r in rows]
+        return (row_heights(spec.columns, rows, bold)
                 + [None] * max(0, old_length - (FIRST_DATA_ROW - 1) - len(rows)))
     grid.set_row_heights(spec.name, FIRST_DATA_ROW, heights)
 
@@ -211,6 +219,8 @@ def _plan_year_headers(grid: Grid, renja: Renja, report: RecalcReport) -> None:
     if not plan:
         return
     for key in YEAR_SHEETS:
+        if key not in renja.blocks:
+            continue  # a form the workbook was made without (T-C.30 in an older file)
         spec = sheet(key)
         block = renja.header(key)
         years = [j for j, c in enumerate(spec.columns) if c.year is not None]
