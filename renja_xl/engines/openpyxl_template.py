@@ -326,5 +326,6 @@ def _print_setup(ws, spec: SheetSpec) -> None:
     ws.page_setup.fitToHeight = 0
     if spec.columns:
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    if spec.pages_wide > 1:  # each page across repeats the code and the name
-        ws.print_title_cols = f"{get_column_letter(spec.col('kode') + 1)}:{get_column_letter(spec.col('uraian') + 1)}"
+    if spec.pages_wide > 1:  # each page across repeats the columns up to the name (No, code, name), and with them
+        # the sheet's title in A1, which otherwise starts cut off on the pages to the right
+        ws.print_title_cols = f"A:{get_column_letter(spec.col('uraian') + 1)}"
