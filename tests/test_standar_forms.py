@@ -220,3 +220,43 @@ def test_a_tabel4_from_the_older_template_is_named_as_such(tmp_path: Path) -> No
     book.write(T4.name, HEADER_ROW, first + 2, [["Program"]])  # a header typed over: the usual message
     with pytest.raises(WorkbookError, match="Jangan menyisipkan"):
         read_renja(book)
+
+
+EVALUASI = [  # Tabel 1 sub kegiatan with the whole T-C.29 form filled
+    {"kode": "5.03.01.2.01.0001", "uraian": "Sub kegiatan A", "indikator": "Jumlah Dokumen", "satuan": "Dokumen",
+     "target": 2, "anggaran": 1_000_000, "realisasi": 900_000, "realisasi_kinerja": 2, "target_renstra": 10,
+     "pagu_renstra": 5_000_000, "realisasi_n3": 4, "realisasi_n3_rp": 2_000_000, "target_n1": 2,
+     "anggaran_n1": 1_100_000, "perkiraan_kinerja": 8},
+    {"kode": "5.03.01.2.01.0002", "uraian": "Sub kegiatan B", "indikator": "Jumlah Laporan", "satuan": "Laporan",
+     "target": 4, "anggaran": 3_000_000, "realisasi": 2_999_999, "realisasi_kinerja": 3, "target_renstra": 20,
+     "pagu_renstra": 15_000_000, "realisasi_n3": 8, "realisasi_n3_rp": 6_000_000, "target_n1": 4,
+     "anggaran_n1": 3_300_000, "perkiraan_kinerja": 15},
+]
+
+
+def test_tc29_chapter_view_prints_the_whole_form_when_it_is_filled(tmp_path: Path, example_path: Path) -> None:
+    """Tabel 1 with the T-C.29 columns filled is printed as the whole form (19 columns, kinerja beside Rp): each
+    figure as the workbook's live formula computes it; the seed's Tabel 1 (none of them filled) keeps its seven."""
+    from renja_xl.chapters.filters import persen, uang
+    from renja_xl.chapters.tables import tabel1
+
+    book = _book(tmp_path / "tc29.xlsx", tabel1=EVALUASI)
+    recalc(book)
+    renja = read_renja(book)
+    table = tabel1(renja)
+    assert table.ncols == 19
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows}
+    a = rows["5.03.01.2.01.0001"]
+    # perkiraan Rp = s.d. n-3 + realisasi n-2 + anggaran n-1; capaian Rp = perkiraan / pagu Renstra
+    assert a[2] == "Jumlah Dokumen (Dokumen)" and a[3:11] == ["10", uang(5_000_000), "4", uang(2_000_000), "2",
+                                                            uang(1_000_000), "2", uang(900_000)]
+    assert a[11:13] == [persen(Decimal(100)), persen(Decimal(90))]
+    assert a[13:17] == ["2", uang(1_100_000), "8", uang(4_000_000)]
+    assert a[17:19] == [persen(Decimal(80)), persen(Decimal(80))]
+    program = rows["5.03.01"]  # the parent: totals of its sub kegiatan, no kinerja of its own
+    assert program[4] == uang(20_000_000) and program[16] == uang(4_000_000 + 12_299_999)
+    assert program[12] == persen(Decimal("97.50")) and program[3] == ""
+    md = render_text(renja, "md", outline="permendagri_86_2017")
+    assert "Tingkat Capaian Realisasi Target Renstra (%)" in md and "Realisasi Capaian Kinerja s.d. Tahun 2024" in md
+    seed = read_renja(CalamineBook(example_path))
+    assert tabel1(seed).ncols == 7

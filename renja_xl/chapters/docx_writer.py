@@ -177,6 +177,8 @@ def _table_xml(table: Table, width: int) -> str:
            ' w:noHBand="0" w:noVBand="1"/></w:tblPr>'
            f'<w:tblGrid>{grid}</w:tblGrid>']
 
+    size = f'<w:sz w:val="{table.font_halfpoints}"/>' if table.font_halfpoints else ""  # else the style's 8 pt
+
     def cell(text: str, col: int, span: int, align: str, bold: bool, vmerge: str | None, shade: bool) -> str:
         w = sum(cols[col:col + span])
         props = f'<w:tcW w:w="{w}" w:type="dxa"/>'
@@ -190,7 +192,8 @@ def _table_xml(table: Table, width: int) -> str:
         jc = {"right": "right", "center": "center"}.get(align, "left")
         r = ""
         if text:
-            rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+            rpr = ("<w:b/>" if bold else "") + size
+            rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
             r = f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
         return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="IsiTabel"/><w:jc w:val="{jc}"/>'
                 f'</w:pPr>{r}</w:p></w:tc>')

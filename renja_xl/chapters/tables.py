@@ -40,6 +40,7 @@ class Table:
     landscape: bool = True
     merge_repeats: tuple[int, ...] = ()  # columns whose repeated values are merged downwards (Tabel 5)
     merge_continued: tuple[int, ...] = ()  # columns merged from a row into the rows that continue it
+    font_halfpoints: int = 0  # a smaller type in the Word table (a form of 19 columns); 0: the style's 8 pt
 
     @property
     def ncols(self) -> int:
@@ -59,8 +60,16 @@ def _target(value: Any, satuan: str = "") -> str:
     return f"{text} {satuan}".strip() if text else ""
 
 
+# Tabel 1 columns beyond the seed's evaluation table: when a sub kegiatan fills any of them, the document prints
+# the whole T-C.29 form (tc29), else the seed's seven columns as before
+TC29_KEYS = ("target_renstra", "pagu_renstra", "realisasi_n3", "realisasi_n3_rp", "target_n1", "anggaran_n1",
+             "perkiraan_kinerja", "realisasi_kinerja")
+
+
 def tabel1(renja: Renja) -> Table:
     t = renja.tabel1
+    if any(not _blank(t.value(r, k)) for r in t.rows if r.is_leaf for k in TC29_KEYS):
+        return tc29(renja)
     th = [[Cell("KODE", rows=2), Cell("URAIAN", rows=2), Cell("KINERJA", span=2), Cell("ANGGARAN (Rp)", rows=2),
            Cell("REALISASI (Rp)", rows=2), Cell("%", rows=2)],
           [Cell("INDIKATOR"), Cell("TARGET")], _numbers(7)]
@@ -76,6 +85,58 @@ def tabel1(renja: Renja) -> Table:
             _c(f.uang(t.money(r, "realisasi")) if not (leaf and r.amounts.get("realisasi") is None) else "-"),
             _c(f.persen(r.persen) if r.persen is not None else "-"),
         ], bold=not leaf))
+    return table
+
+
+def tc29(renja: Renja) -> Table:
+    """Tabel 1 as the whole T-C.29 form (Tabel 2.1): for each of Renstra, s.d. n-3, Renja n-2 (target, realisasi,
+    tingkat), n-1, perkiraan s.d. tahun berjalan and tingkat capaian Renstra, kinerja beside Rp."""
+    t = renja.tabel1
+    plan = renja.identitas.get("tahun_rencana")
+    year = (lambda k: f" {plan + k}") if isinstance(plan, int) else (lambda k: f" n{k:+d}")
+    groups = ["Target Kinerja Capaian Renstra (akhir periode)", f"Realisasi Capaian Kinerja s.d. Tahun{year(-3)}",
+              f"Target Kinerja dan Anggaran Renja Tahun{year(-2)}", f"Realisasi Kinerja dan Anggaran Renja Tahun{year(-2)}",
+              "Tingkat Realisasi (%)", f"Target Program/Kegiatan Renja Tahun{year(-1)}",
+              "Perkiraan Realisasi Capaian Target Renstra s.d. Tahun Berjalan", "Tingkat Capaian Realisasi Target "
+              "Renstra (%)"]
+    th = [[Cell("Kode", rows=2), Cell("Urusan / Bidang / Program / Kegiatan / Sub Kegiatan", rows=2),
+           Cell("Indikator Kinerja", rows=2)] + [Cell(g, span=2) for g in groups],
+          [Cell(x) for _ in groups for x in ("K", "Rp")], _numbers(19)]
+    pair, percents = [3.4, 9.2], [4.6, 4.6]  # a bold 14-digit rupiah fits its column at this size, a % its own
+    widths = [6.5, 9, 9] + pair * 4 + percents + pair * 2 + percents
+    table = Table("tabel1", widths, ["left", "left", "left"] + ["right"] * 16, th,
+                  landscape=True, merge_continued=(0, 1), font_halfpoints=11)
+
+    def kinerja(r: HierRow, key: str) -> Cell:
+        value = t.value(r, key)
+        return _c(_target(value) if not _blank(value) else "")
+
+    def money(r: HierRow, key: str) -> Cell:
+        value = t.shown(r, key) if r.is_first else None
+        if r.is_leaf and key not in ("perkiraan_rp",) and r.amounts.get(key) is None:
+            value = None  # an empty input prints empty, not 0
+        return _c(f.uang(value) if value is not None else "")
+
+    def pct(r: HierRow, key: str) -> Cell:
+        value = t.percent(r, key) if r.is_first else None
+        return _c(f.persen(value) if value is not None else "")
+
+    def cells(r: HierRow) -> list[Cell]:
+        first = r.is_first
+        indikator, satuan = t.text(r, "indikator"), t.text(r, "satuan")  # the satuan with the indicator: the K
+        # columns are narrow
+        return [_c(r.kode.text if first else ""), _c(t.text(r, "uraian") if first else ""),
+                _c(f"{indikator} ({satuan})" if indikator and satuan else indikator),
+                kinerja(r, "target_renstra"), money(r, "pagu_renstra"),
+                kinerja(r, "realisasi_n3"), money(r, "realisasi_n3_rp"),
+                kinerja(r, "target"), money(r, "anggaran"),
+                kinerja(r, "realisasi_kinerja"), money(r, "realisasi"),
+                pct(r, "persen_kinerja"), pct(r, "persen"),
+                kinerja(r, "target_n1"), money(r, "anggaran_n1"),
+                kinerja(r, "perkiraan_kinerja"), money(r, "perkiraan_rp"),
+                pct(r, "capaian_kinerja"), pct(r, "capaian_rp")]
+
+    table.rows = _hier_rows(t, cells)
     return table
 
 
