@@ -89,3 +89,11 @@ def libreoffice_convert(soffice: str, source: Path, fmt: str, outdir: Path, time
     if not out.exists():
         raise AssertionError(f"LibreOffice menghasilkan tidak ada berkas untuk {source} -> {fmt}")
     return out
+
+
+def recomputed_sheet(soffice: str, source: Path, sheet: str, outdir: Path) -> list[list]:
+    """One sheet of `source` as LibreOffice recomputes it (saved again as .xlsx, read by calamine, '' for empty)."""
+    from python_calamine import CalamineWorkbook
+
+    out = libreoffice_convert(soffice, source, "xlsx", outdir)
+    return CalamineWorkbook.from_path(str(out)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)

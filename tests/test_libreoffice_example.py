@@ -19,7 +19,7 @@ from renja_xl.engines.openpyxl_engine import OpenpyxlBook
 from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
 from renja_xl.workbook.reader import read_renja
 
-from conftest import SEED, libreoffice_convert
+from conftest import SEED, libreoffice_convert, recomputed_sheet
 
 pytestmark = pytest.mark.libreoffice
 
@@ -311,8 +311,6 @@ def _iku_rows(rng) -> list[list[Any]]:
 def test_libreoffice_equals_python_for_every_kind_of_iku(soffice: str, tmp_path: Path) -> None:
     import random
 
-    from python_calamine import CalamineWorkbook
-
     from renja_xl.engines.openpyxl_template import build_template
     from renja_xl.workbook.recalc import recalc
 
@@ -328,8 +326,7 @@ def test_libreoffice_equals_python_for_every_kind_of_iku(soffice: str, tmp_path:
     assert [r.kemajuan for r in table.rows[:len(IKU_CASES)]] == [c[4] for c in IKU_CASES]
     assert [g.rerata for g in table.groups[:5]] == IKU_AVERAGES
 
-    out = libreoffice_convert(soffice, path, "xlsx", tmp_path / "lo")
-    lo = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(spec.name).to_python(skip_empty_area=False)
+    lo = recomputed_sheet(soffice, path, spec.name, tmp_path / "lo")
     kinds = Counter()
     for i, (kind, item) in enumerate(iku.layout_rows(table)):
         line = lo[FIRST_DATA_ROW - 1 + i]

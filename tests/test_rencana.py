@@ -17,7 +17,7 @@ from renja_xl.workbook.reader import read_renja
 from renja_xl.workbook.recalc import recalc
 from renja_xl.workbook.validation import validate_grid
 
-from conftest import libreoffice_convert
+from conftest import recomputed_sheet
 
 T6 = sheet("tabel6")
 
@@ -103,14 +103,11 @@ def test_libreoffice_equals_python_in_every_money_column(soffice: str, tmp_path:
     """Every computed cell of every money column of Tabel 6 — each parent's SUBTOTAL of the pagu, of the ten
     sumber dana and of the pagu n+1, a sub kegiatan's own Jumlah, the agency totals above the headers — as
     LibreOffice recomputes it equals Python's Decimal total."""
-    from python_calamine import CalamineWorkbook
-
     path = tmp_path / "kabupaten.xlsx"
     kabupaten_book(path)
     renja = read_renja(OpenpyxlBook(path))
     table = renja.tabel6
-    lo_path = libreoffice_convert(soffice, path, "xlsx", tmp_path / "lo")
-    lo = CalamineWorkbook.from_path(str(lo_path)).get_sheet_by_name(T6.name).to_python(skip_empty_area=False)
+    lo = recomputed_sheet(soffice, path, T6.name, tmp_path / "lo")
     summed = [(j, c) for j, c in enumerate(T6.columns) if c.role in ("jumlah", "total")]
     assert len(summed) == 12  # jumlah n, ten sumber dana, pagu n+1
     checked = 0
@@ -179,8 +176,6 @@ def test_tc29_computed_columns_in_libreoffice_equal_python(soffice: str, tmp_pat
     """Tabel 1 as T-C.29: every % (realisasi Rp and kinerja, capaian Renstra kinerja and Rp, triwulan I-IV against
     the target and the anggaran) and every money total (the perkiraan realisasi Rp and the triwulan I-IV Rp of a
     sub kegiatan, the SUBTOTALs of the parents) as LibreOffice computes them."""
-    from python_calamine import CalamineWorkbook
-
     t1 = sheet("tabel1")
     path = tmp_path / "tc29.xlsx"
     book = OpenpyxlBook(path, build_template())
@@ -189,8 +184,7 @@ def test_tc29_computed_columns_in_libreoffice_equal_python(soffice: str, tmp_pat
     recalc(book)
     book.save()
     table = read_renja(OpenpyxlBook(path)).tabel1
-    lo = CalamineWorkbook.from_path(str(libreoffice_convert(soffice, path, "xlsx", tmp_path / "lo"))) \
-        .get_sheet_by_name(t1.name).to_python(skip_empty_area=False)
+    lo = recomputed_sheet(soffice, path, t1.name, tmp_path / "lo")
     assert lo[HEADER_ROW - 1][t1.col("realisasi_n3")] == "Realisasi Kinerja s.d. Tahun 2024"
     checked, seen = 0, set()
     for r in table.rows:

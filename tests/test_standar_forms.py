@@ -18,7 +18,7 @@ from renja_xl.workbook.reader import read_renja
 from renja_xl.workbook.recalc import recalc
 from renja_xl.workbook.validation import validate_grid
 
-from conftest import libreoffice_convert
+from conftest import recomputed_sheet
 
 TC30, TC32, T4 = sheet("tc30"), sheet("tc32"), sheet("tabel4")
 IDENT = {"nama_perangkat_daerah": "Dinas Contoh", "singkatan": "DC", "tahun_rencana": 2027, "tahun_evaluasi": 2025,
@@ -145,15 +145,12 @@ def review_rows(seed: int = 31) -> list[dict[str, Any]]:
 def test_tc31_parent_totals_in_libreoffice_equal_python(soffice: str, tmp_path: Path) -> None:
     """Every parent's SUBTOTAL of the pagu rancangan awal and of the kebutuhan dana (Tabel 4 as T-C.31), as
     LibreOffice recomputes it, equals Python's Decimal total of its sub kegiatan."""
-    from python_calamine import CalamineWorkbook
-
     path = tmp_path / "tc31.xlsx"
     book = _book(path, tabel4=review_rows())
     recalc(book)
     book.save()
     table = read_renja(OpenpyxlBook(path)).tabel4
-    lo = CalamineWorkbook.from_path(str(libreoffice_convert(soffice, path, "xlsx", tmp_path / "lo"))) \
-        .get_sheet_by_name(T4.name).to_python(skip_empty_area=False)
+    lo = recomputed_sheet(soffice, path, T4.name, tmp_path / "lo")
     assert lo[HEADER_ROW - 1][T4.col("pagu")] == "Pagu Indikatif Rancangan Awal RKPD Tahun 2027 (Rp)"
     checked = 0
     for r in table.rows:
