@@ -161,6 +161,15 @@ def total_targets(spec: SheetSpec) -> dict[str, tuple[str, ...]]:
     return targets
 
 
+def add_to_totals(totals: dict[str, Decimal], amounts: dict[str, Decimal | None],
+                  targets: dict[str, tuple[str, ...]]) -> None:
+    """A sub kegiatan's filled amounts added to the totals they count in (`targets`: total_targets)."""
+    for source, amount in amounts.items():
+        if amount is not None:
+            for key in targets.get(source, ()):
+                totals[key] += amount
+
+
 def build(spec: SheetSpec, rows: list[HierRow], name_of: Callable[[Kode], str],
           top_level: Level = Level.BIDANG, number: bool = True) -> list[HierRow]:
     """Insert missing parents (down from `top_level`), sort by code, total and (unless `number` is False:
@@ -228,11 +237,7 @@ def _walk(spec: SheetSpec, rows: list[HierRow]) -> None:
                 stack.append([r, kode.text + ".", None])
                 continue
         if stack:  # a sub kegiatan row (a repeated one too) adds its money to the innermost open parent
-            outer = stack[-1][0].totals
-            for source, amount in r.amounts.items():
-                if amount is not None:
-                    for key in targets.get(source, ()):
-                        outer[key] += amount
+            add_to_totals(stack[-1][0].totals, r.amounts, targets)
     while stack:
         _close(stack, len(rows) - 1)
     _persen(spec, rows)
@@ -398,10 +403,7 @@ def agency_totals(table: HierTable) -> dict[str, Decimal]:
     targets = total_targets(table.spec)
     for r in table.rows:
         if r.totals is None:
-            for source, amount in r.amounts.items():
-                if amount is not None:
-                    for key in targets.get(source, ()):
-                        out[key] += amount
+            add_to_totals(out, r.amounts, targets)
     return out
 
 
