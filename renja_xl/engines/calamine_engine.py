@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from renja_xl.domain.errors import WorkbookError
+from renja_xl.engines import calamine_halves
 from renja_xl.workbook.grid import Block
 from renja_xl.fileio.files import check_extent, check_workbook_file
 from renja_xl.fileio.sheet_extent import sheet_extent, sheet_parts as _sheet_parts
@@ -55,6 +56,8 @@ class CalamineBook:
         self._errors: dict[str, list[tuple[int, int, str]]] = {}  # error cells of the sheets in _errors_known
         self._errors_known: set[str] = set()
         self._extent_checked: set[str] = set()
+        self._irregular: set[str] = set()  # sheets whose cells sheet_extent had to count one by one
+        self._sizes: dict[str, int] = {}  # sheet -> its XML's uncompressed size (prefetch)
         self._local = threading.local()
         self._wb_lock = threading.Lock()  # self.wb is used by one thread at a time ("Already borrowed")
 
@@ -86,6 +89,7 @@ class CalamineBook:
                          if part in zf.NameToInfo}
         except (KeyError, OSError, zipfile.BadZipFile):
             sizes = {}
+        self._sizes = sizes
         if sum(sizes.get(name, 0) for name in todo) < SMALL_BOOK:
             # a small workbook (what a rekap reads by the thousand): threads and a second calamine handle cost
             # more than they save, so the sheets are read when asked for; their error cells found in one pass now
@@ -116,6 +120,10 @@ class CalamineBook:
 
         if measured is not None:  # the largest sheet, with the handle already open
             try:
+                halves = self._read_in_halves(sheet, measured)
+                if halves is not None:
+                    _apply_errors(halves[1], errors.result().get(sheet, []))
+                    return halves
                 with self._wb_lock:
                     ws = self._parse(self.wb, sheet, measured)
             finally:
@@ -151,19 +159,42 @@ class CalamineBook:
 
     def _block(self, ws, sheet: str) -> Block:
         try:
-            block = ws.to_python(skip_empty_area=False)
+            return _rows(ws)
         except BaseException as exc:  # noqa: B036 - a Rust panic is a BaseException; nothing else is caught
-            if type(exc).__name__ != "PanicException":
+            if not _is_panic(exc):
                 raise
             # calamine panics on some values it cannot convert (a date-formatted cell holding -1E+300):
             # openpyxl reads that sheet instead and shows such a cell as the error value #VALUE!
             return _read_with_openpyxl(self.path, sheet)
-        # '' -> None. One comprehension per row: most rows of a wide table hold many blanks, and finding each by
-        # list.index (a call per blank) took 2.5x as long at 100k rows x 32 columns
-        for i, row in enumerate(block):
-            if "" in row:
-                block[i] = [None if v == "" else v for v in row]
-        return block
+
+    def _read_in_halves(self, sheet: str, measured: threading.Event) -> tuple[Any, Block] | None:
+        """(sheet, block) of a large honest sheet parsed in two halves on two cores (calamine_halves), or None:
+        then it is parsed whole, by the usual path (which also reports what went wrong, if anything did). The
+        halves are written while the sheet's extent is measured, from the same inflated pieces."""
+        from python_calamine import CalamineError
+
+        size = self._sizes.get(sheet, 0)
+        if not calamine_halves.SPLIT_SIZE <= size <= calamine_halves.SPLIT_MAX:
+            return None
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                halves = calamine_halves.Halves(zf, size)
+        except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
+            return None
+        try:
+            self._check_extents([sheet], sink=halves.write)
+            measured.set()
+            if sheet in self._irregular or sheet not in self._extent_checked:
+                return None
+            return calamine_halves.parse_halves(halves, _rows)
+        except (OSError, CalamineError):  # a half calamine refuses: the whole sheet is read, and its problem told
+            return None
+        except BaseException as exc:  # noqa: B036 - a Rust panic: the whole sheet's reading falls back as usual
+            if _is_panic(exc):
+                return None
+            raise
+        finally:
+            halves.discard()
 
     def _sheet(self, sheet: str):
         ws = self._sheets.get(sheet)
@@ -188,10 +219,11 @@ class CalamineBook:
                 "Excel dan simpan ulang, atau pakai salinannya di folder cadangan/."
             ) from exc
 
-    def _check_extents(self, sheets: Sequence[str]) -> None:
+    def _check_extents(self, sheets: Sequence[str], sink: Callable[[bytes], object] | None = None) -> None:
         """Each sheet's extent bounded before calamine allocates it: its <dimension>, and (that may be missing,
         stale or late) its cells themselves. A damaged member is left for calamine's reading to report. The zip
-        is opened once for all of them (a rekap reads thousands of small files)."""
+        is opened once for all of them (a rekap reads thousands of small files). `sink` is handed the XML of
+        the (one) sheet measured, piece by piece."""
         todo = [(sheet, self._parts[sheet]) for sheet in sheets
                 if sheet not in self._extent_checked and self._parts.get(sheet)]
         if not todo:
@@ -203,11 +235,14 @@ class CalamineBook:
                         extent = _dimension(zf, part)
                         if extent:
                             check_extent(sheet, *extent, self.path)
-                        rows, cols, exact = sheet_extent(zf, part, f"sheet '{sheet}' di berkas '{self.path.name}'")
+                        rows, cols, exact = sheet_extent(zf, part, f"sheet '{sheet}' di berkas '{self.path.name}'",
+                                                         sink)
                     except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError):
                         continue
                     check_extent(sheet, rows, cols, self.path, exact)
                     self._extent_checked.add(sheet)
+                    if exact:
+                        self._irregular.add(sheet)
         except (OSError, zipfile.BadZipFile):
             return
 
@@ -234,6 +269,21 @@ class CalamineBook:
 _ERROR_CELL = re.compile(
     rb'<(?:\w+:)?c r="([A-Z]+)([0-9]+)"[^>]*?\st="e"[^>]*?(?:/>|>((?:[^<]|<(?!/?(?:\w+:)?c[\s/>]))*)</(?:\w+:)?c>)')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def _rows(ws, skip_empty_area: bool = False) -> Block:
+    """A calamine sheet's cells as rows, '' (how calamine shows an empty cell) made None."""
+    block = ws.to_python(skip_empty_area=skip_empty_area)
+    # One comprehension per row: most rows of a wide table hold many blanks, and finding each by list.index (a
+    # call per blank) took 2.5x as long at 100k rows x 32 columns
+    for i, row in enumerate(block):
+        if "" in row:
+            block[i] = [None if v == "" else v for v in row]
+    return block
+
+
+def _is_panic(exc: BaseException) -> bool:
+    return type(exc).__name__ == "PanicException"
 
 
 def _read_only() -> WorkbookError:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import zipfile
 from html import unescape
+from typing import Callable
 import zlib
 
 from renja_xl.domain.errors import WorkbookError
@@ -38,15 +39,19 @@ _TAG = re.compile(rb'''<(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*'
 _R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*(["\'])\s*([A-Za-z]*)([0-9]*)\s*\1')
 
 
-def sheet_extent(zf: zipfile.ZipFile, part: str, label: str) -> tuple[int, int, bool]:
+def sheet_extent(zf: zipfile.ZipFile, part: str, label: str,
+                 sink: Callable[[bytes], object] | None = None) -> tuple[int, int, bool]:
     """(last row, last column, exact) that calamine would hold for this sheet's cells; an honest sheet is only
-    bounded (exact False: at most SAFE_COLS columns). Streams the part."""
+    bounded (exact False: at most SAFE_COLS columns). Streams the part; `sink` is handed every piece inflated, in
+    order (a reader that parses the sheet in halves writes them out on the way)."""
     exact = _Exact(label)
     irregular = False
     tail = b""
     pieces = inflated(zf, zf.getinfo(part), _PIECE)
     while True:
         piece = next(pieces, b"")
+        if sink is not None and piece:
+            sink(piece)
         data = tail + piece
         tail = b""
         if piece:

@@ -1,0 +1,153 @@
+"""A large sheet read in two halves (engines/calamine_halves) gives exactly what reading it whole gives.
+
+The size from which a sheet is cut is lowered here, so that small workbooks take the path a 100k-row Tabel 6 takes:
+every sheet's block and merged ranges, and validate's findings, are compared with the whole reading.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import hostile_files as H
+import pytest
+import xlsxwriter
+
+from renja_xl.domain.errors import WorkbookError
+from renja_xl.engines import calamine_engine, calamine_halves
+from renja_xl.engines.calamine_engine import CalamineBook
+from renja_xl.workbook.validation import validate_grid
+
+# the filled example as shipped (its formulas carry cached values, so the money columns are read too)
+EXAMPLE = Path(__file__).resolve().parents[1] / "templates_xlsx" / "renja_contoh_bkd_kalbar_2024.xlsx"
+
+
+def _read_all(path: Path, split: bool, monkeypatch) -> tuple[dict, dict]:
+    with monkeypatch.context() as m:
+        m.setattr(calamine_engine, "SMALL_BOOK", 0)  # threads, as for a large workbook
+        m.setattr(calamine_halves, "SPLIT_SIZE", 0 if split else 1 << 40)
+        book = CalamineBook(path)
+        book.prefetch(book.sheet_names())
+        blocks = {name: book.read(name) for name in book.sheet_names()}
+        return blocks, {name: book.merged(name) for name in book.sheet_names()}
+
+
+def _largest_was_cut(path: Path, monkeypatch) -> bool:
+    """Whether the largest sheet really went through the halves (a test of the test)."""
+    made = []
+    real = calamine_halves.parse_halves
+
+    def spy(halves, to_block):
+        out = real(halves, to_block)
+        made.append(out is not None)
+        return out
+
+    with monkeypatch.context() as m:
+        m.setattr(calamine_halves, "parse_halves", spy)
+        _read_all(path, True, m)
+    return made == [True]
+
+
+@pytest.fixture
+def own_tempdir(tmp_path, monkeypatch):
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_example_reads_the_same_in_halves(own_tempdir, monkeypatch):
+    path = EXAMPLE
+    whole, merged_whole = _read_all(path, False, monkeypatch)
+    halves, merged_halves = _read_all(path, True, monkeypatch)
+    assert halves == whole
+    assert merged_halves == merged_whole
+    assert _largest_was_cut(path, monkeypatch)
+    assert list(own_tempdir.iterdir()) == []  # the two half workbooks are removed
+
+
+def test_findings_are_the_same_in_halves(monkeypatch):
+    path = EXAMPLE
+
+    def findings(split: bool):
+        with monkeypatch.context() as m:
+            m.setattr(calamine_engine, "SMALL_BOOK", 0)
+            m.setattr(calamine_halves, "SPLIT_SIZE", 0 if split else 1 << 40)
+            return [(f.rule, f.sheet, f.cell, f.message) for f in validate_grid(CalamineBook(path))]
+
+    assert findings(True) == findings(False)
+
+
+def _awkward_book(path: Path, date1904: bool) -> None:
+    """Shared strings (XlsxWriter writes text there, as Excel does), dates, an error value, a merged range,
+    rows with gaps, and rows in the lower half that start at column C."""
+    wb = xlsxwriter.Workbook(str(path), {"date_1904": date1904})
+    ws = wb.add_worksheet("Data")
+    when = wb.add_format({"num_format": "dd-mm-yyyy"})
+    ws.merge_range("A1:D1", "Judul")
+    for r in range(1, 400):
+        if r % 37 == 0:
+            continue  # an empty row
+        col = 2 if r > 200 else 0
+        ws.write_string(r, col, f"5.03.01.1.01.{r:04d}")
+        ws.write_number(r, col + 1, r * 1000.5)
+        ws.write_datetime(r, col + 2, dt.datetime(2024, 1, 1) + dt.timedelta(days=r), when)
+        if r == 300:
+            ws.write_formula(r, col + 3, "=1/0", None, "#DIV/0!")
+    ws2 = wb.add_worksheet("Kecil")
+    ws2.write_string(0, 0, "isi")
+    wb.close()
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_shared_strings_dates_errors_and_gaps_read_the_same(tmp_path, own_tempdir, monkeypatch, date1904):
+    path = tmp_path / "awkward.xlsx"
+    _awkward_book(path, date1904)
+    whole, merged_whole = _read_all(path, False, monkeypatch)
+    halves, merged_halves = _read_all(path, True, monkeypatch)
+    assert halves == whole
+    assert merged_halves == merged_whole == {"Data": [(1, 1, 1, 4)], "Kecil": []}
+    data = whole["Data"]
+    assert data[300][5] == "#DIV/0!"
+    assert data[2][2] == dt.date(2024, 1, 3)
+    assert data[250][:3] == [None, None, "5.03.01.1.01.0250"]
+    assert _largest_was_cut(path, monkeypatch)
+    assert list(own_tempdir.iterdir()) == []
+
+
+def test_a_sheet_that_cannot_be_cut_is_read_whole(tmp_path, monkeypatch):
+    """No <row after the middle (one huge row): nothing is cut, and the reading is the usual one."""
+    path = tmp_path / "one_row.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Data")
+    for c in range(200):
+        ws.write_string(0, c, "teks " * 20)
+    wb.close()
+    whole, _ = _read_all(path, False, monkeypatch)
+    halves, _ = _read_all(path, True, monkeypatch)
+    assert halves == whole
+    assert not _largest_was_cut(path, monkeypatch)
+
+
+def test_a_full_temporary_folder_falls_back_to_the_whole_sheet(tmp_path, monkeypatch):
+    path = EXAMPLE
+    whole, _ = _read_all(path, False, monkeypatch)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tidak-ada"))  # mkstemp fails: no such folder
+    halves, _ = _read_all(path, True, monkeypatch)
+    assert halves == whole
+
+
+@pytest.mark.parametrize("make", [H.far_stale_dimension, H.far_without_r])
+def test_a_far_cell_is_refused_before_any_half_is_parsed(tmp_path, own_tempdir, monkeypatch, make):
+    """The halves are written while the extent is measured; a sheet refused by it is never parsed, and nothing
+    is left in the temporary folder."""
+    path = make(tmp_path)
+    with monkeypatch.context() as m:
+        m.setattr(calamine_engine, "SMALL_BOOK", 0)
+        m.setattr(calamine_halves, "SPLIT_SIZE", 0)
+        book = CalamineBook(path)
+        book.prefetch(book.sheet_names())
+        with pytest.raises(WorkbookError, match="XFD1048576"):
+            for name in book.sheet_names():
+                book.read(name)
+    assert list(own_tempdir.iterdir()) == []
