@@ -35,15 +35,15 @@ def _read_all(path: Path, split: bool, monkeypatch) -> tuple[dict, dict]:
 def _largest_was_cut(path: Path, monkeypatch) -> bool:
     """Whether the largest sheet really went through the halves (a test of the test)."""
     made = []
-    real = calamine_halves.parse_halves
+    real = calamine_halves.Halves.parse
 
-    def spy(halves, to_block):
-        out = real(halves, to_block)
+    def spy(self, to_block):
+        out = real(self, to_block)
         made.append(out is not None)
         return out
 
     with monkeypatch.context() as m:
-        m.setattr(calamine_halves, "parse_halves", spy)
+        m.setattr(calamine_halves.Halves, "parse", spy)
         _read_all(path, True, m)
     return made == [True]
 

@@ -170,7 +170,8 @@ class CalamineBook:
     def _read_in_halves(self, sheet: str, measured: threading.Event) -> tuple[Any, Block] | None:
         """(sheet, block) of a large honest sheet parsed in two halves on two cores (calamine_halves), or None:
         then it is parsed whole, by the usual path (which also reports what went wrong, if anything did). The
-        halves are written while the sheet's extent is measured, from the same inflated pieces."""
+        halves are written while the sheet's extent is measured, from the same inflated pieces, and the first is
+        parsed as soon as it is complete and measured, while the second is still being measured."""
         from python_calamine import CalamineError
 
         size = self._sizes.get(sheet, 0)
@@ -181,12 +182,18 @@ class CalamineBook:
                 halves = calamine_halves.Halves(zf, size)
         except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
             return None
+        def sink(piece: bytes, extent: tuple[int, int, bool]) -> None:
+            rows, cols, irregular = extent
+            if halves.write(piece) and not irregular:  # the first half is complete, and measured honest
+                check_extent(sheet, rows, cols, self.path, False)  # what calamine will hold of it is bounded
+                halves.start_first(_rows)
+
         try:
-            self._check_extents([sheet], sink=halves.write)
+            self._check_extents([sheet], sink=sink)
             measured.set()
             if sheet in self._irregular or sheet not in self._extent_checked:
                 return None
-            return calamine_halves.parse_halves(halves, _rows)
+            return halves.parse(_rows)
         except (OSError, CalamineError):  # a half calamine refuses: the whole sheet is read, and its problem told
             return None
         except BaseException as exc:  # noqa: B036 - a Rust panic: the whole sheet's reading falls back as usual
@@ -219,7 +226,8 @@ class CalamineBook:
                 "Excel dan simpan ulang, atau pakai salinannya di folder cadangan/."
             ) from exc
 
-    def _check_extents(self, sheets: Sequence[str], sink: Callable[[bytes], object] | None = None) -> None:
+    def _check_extents(self, sheets: Sequence[str],
+                       sink: Callable[[bytes, tuple[int, int, bool]], object] | None = None) -> None:
         """Each sheet's extent bounded before calamine allocates it: its <dimension>, and (that may be missing,
         stale or late) its cells themselves. A damaged member is left for calamine's reading to report. The zip
         is opened once for all of them (a rekap reads thousands of small files). `sink` is handed the XML of

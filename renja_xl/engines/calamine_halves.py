@@ -79,22 +79,27 @@ class Halves:
         self.out = None  # the sheet entry being written
         self.cut = False  # the first half is complete
         self.failed = False  # the XML is not what a half can be made of: nothing is parsed from the halves
+        self.first: threading.Thread | None = None  # parsing the first half while the second is written
+        self.results: list[tuple[Any, list[list[Any]]] | None] = [None, None]  # (calamine sheet, block)
+        self.failures: list[BaseException] = []
         self.extras = {name: zf.read(name) for name in _COPIED if name in zf.NameToInfo}
         self.date1904 = ("xl/workbook.xml" in zf.NameToInfo
                          and bool(_DATE1904.search(zf.read("xl/workbook.xml"))))
 
-    def write(self, piece: bytes) -> None:
+    def write(self, piece: bytes) -> bool:
+        """Write the next piece; True when it completed the first half (which can then be parsed)."""
         at, self.seen = self.seen, self.seen + len(piece)
         if self.failed:
-            return
+            return False
         if self.head is None:
             self.pending += piece
             found = _SHEET_DATA.search(self.pending)
             if found is None:
                 self.failed = len(self.pending) > _MAX_HEAD
-                return
+                return False
             self.head = _DIMENSION.sub(b"", self.pending[:found.end()], count=1)
             piece, at, self.pending = self.pending[found.end():], found.end(), b""  # pending began the XML
+        completed = False
         try:
             if self.out is None:
                 self._start()
@@ -103,12 +108,14 @@ class Halves:
                 if k != -1:
                     self.out.write(piece[:k])
                     self.out.write(b"</sheetData></worksheet>")
-                    self.cut = True
-                    self._start()
+                    self.cut = completed = True
+                    self._start()  # closes the first workbook
                     piece = piece[k:]
             self.out.write(piece)
         except OSError:  # a full or unwritable temporary folder: the sheet is parsed whole
             self.failed = True
+            return False
+        return completed
 
     def _start(self) -> None:
         """The next half's workbook, up to its sheet's rows."""
@@ -129,13 +136,43 @@ class Halves:
         self.out = z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
         self.out.write(self.head)
 
-    def finish(self) -> list[Path] | None:
-        """The two workbooks, or None when the XML could not be cut (then nothing is left on disk)."""
+    def start_first(self, to_block: Callable[[Any, bool], list[list[Any]]]) -> None:
+        """Parse the first half on a thread of its own (its XML is complete, and measured by the caller): it
+        parses, and turns its sheet into rows, while this thread goes on with the second half."""
+        if self.first is None and self.cut and not self.failed:
+            self.first = threading.Thread(target=self._parse, args=(0, to_block), name="renja-xl-calamine-half")
+            self.first.start()
+
+    def _parse(self, i: int, to_block: Callable[[Any, bool], list[list[Any]]]) -> None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            wb = CalamineWorkbook.from_path(str(self.paths[i]))
+            try:
+                sheet = wb.get_sheet_by_name(_SHEET_NAME)
+            finally:
+                wb.close()  # the file can be removed (Windows keeps an open file)
+            # the first half from A1, as a whole block is; the second from its first cell (joined below)
+            self.results[i] = (sheet, to_block(sheet, i == 1))
+        except BaseException as exc:  # noqa: B036 - handed to the caller's thread, raised there
+            self.failures.append(exc)
+
+    def parse(self, to_block: Callable[[Any, bool], list[list[Any]]]) -> tuple[Any, list[list[Any]]] | None:
+        """(sheet, block) of the whole sheet from its two halves, or None when it could not be cut (the caller
+        then parses it whole). `to_block` turns a calamine sheet into rows (`skip_empty_area` as its second
+        argument). The sheet returned is the second half's, which holds the XML's tail (merged cells): it answers
+        for the whole one."""
         self._close()
         if self.failed or not self.cut:
-            self.discard()
             return None
-        return self.paths
+        self.start_first(to_block)
+        self._parse(1, to_block)
+        self.first.join()
+        if self.failures:
+            raise self.failures[0]
+        (_, block), (sheet, rest) = self.results
+        top, left = sheet.start if rest else (len(block), 0)
+        return sheet, _joined(block, rest, top, left)
 
     def _close(self) -> None:
         if self.out is not None:
@@ -146,6 +183,9 @@ class Halves:
         self.books = []
 
     def discard(self) -> None:
+        """Remove the two workbooks (once the first half's thread, which may hold its file, is done)."""
+        if self.first is not None:
+            self.first.join()
         self._close()
         for p in self.paths:
             try:
@@ -153,44 +193,6 @@ class Halves:
             except OSError:
                 pass
         self.paths = []
-
-
-def parse_halves(halves: Halves, to_block: Callable[[Any, bool], list[list[Any]]]):
-    """(sheet, block) of a sheet from its two halves parsed at once (None when it could not be cut: the caller
-    parses it whole). `to_block` turns a calamine sheet into rows (`skip_empty_area` as its second argument).
-    The sheet returned is the second half's, which holds the XML's tail (merged cells): it answers for the
-    whole one."""
-    from python_calamine import CalamineWorkbook
-
-    paths = halves.finish()
-    if paths is None:
-        return None
-    try:
-        sheets: list[Any] = [None, None]
-        failure: list[BaseException] = []
-
-        def parse(i: int) -> None:
-            try:
-                wb = CalamineWorkbook.from_path(str(paths[i]))
-                try:
-                    sheets[i] = wb.get_sheet_by_name(_SHEET_NAME)
-                finally:
-                    wb.close()  # the file can be removed (Windows keeps an open file)
-            except BaseException as exc:  # noqa: B036 - handed to the caller's thread, raised there
-                failure.append(exc)
-
-        other = threading.Thread(target=parse, args=(1,), name="renja-xl-calamine-half")
-        other.start()
-        parse(0)
-        block = to_block(sheets[0], False) if not failure else []  # while the other half may still be parsing
-        other.join()
-        if failure:
-            raise failure[0]
-        rest = to_block(sheets[1], True)
-        top, left = sheets[1].start if rest else (len(block), 0)
-        return sheets[1], _joined(block, rest, top, left)
-    finally:
-        halves.discard()
 
 
 def _joined(block: list[list[Any]], rest: list[list[Any]], top: int, left: int) -> list[list[Any]]:

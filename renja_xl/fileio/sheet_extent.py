@@ -40,18 +40,17 @@ _R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*(["\'])\s*([A-Za-z]*)([0-9]*)\s*\1')
 
 
 def sheet_extent(zf: zipfile.ZipFile, part: str, label: str,
-                 sink: Callable[[bytes], object] | None = None) -> tuple[int, int, bool]:
+                 sink: Callable[[bytes, tuple[int, int, bool]], object] | None = None) -> tuple[int, int, bool]:
     """(last row, last column, exact) that calamine would hold for this sheet's cells; an honest sheet is only
-    bounded (exact False: at most SAFE_COLS columns). Streams the part; `sink` is handed every piece inflated, in
-    order (a reader that parses the sheet in halves writes them out on the way)."""
+    bounded (exact False: at most SAFE_COLS columns). Streams the part. `sink` is handed every piece inflated, in
+    order, once it is measured, with the extent so far (of the XML up to the piece's last '<'): a reader that
+    parses the sheet in halves writes them out on the way, and starts on the first before the second is read."""
     exact = _Exact(label)
     irregular = False
     tail = b""
     pieces = inflated(zf, zf.getinfo(part), _PIECE)
     while True:
         piece = next(pieces, b"")
-        if sink is not None and piece:
-            sink(piece)
         data = tail + piece
         tail = b""
         if piece:
@@ -69,6 +68,8 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, label: str,
             exact.feed(data)
         else:
             exact.honest(data)
+        if sink is not None and piece:
+            sink(piece, (exact.rows, exact.cols, irregular))
         if not piece:
             break
     return exact.rows, exact.cols, irregular
