@@ -115,6 +115,10 @@ class CalamineBook:
             self._pending[name] = pool.submit(self._read_in_thread, name, errors, measured if i == 0 else None)
         pool.shutdown(wait=False)
 
+    def reading_ahead(self) -> bool:
+        """Whether prefetch left sheets being read on background threads (a small workbook is read when asked)."""
+        return bool(self._pending)
+
     def _read_in_thread(self, sheet: str, errors: Future, measured: threading.Event | None):
         from python_calamine import CalamineWorkbook
 

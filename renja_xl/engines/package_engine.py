@@ -79,9 +79,10 @@ class PackageBook:
         todo = [s for s in sheets if s not in self._new]
         self.reader.prefetch(todo, codes)
         # The formula scan (Python searches over each sheet's XML, ~0.7 s for a 100k-row sheet) runs on a thread
-        # of its own while calamine parses, which releases the GIL: off the path the reader waits on.
+        # of its own while calamine parses, which releases the GIL: off the path the reader waits on. A small
+        # workbook, which calamine reads when asked (no thread), is scanned when asked too.
         todo = [s for s in todo if s in self._names and s not in self._scanning]
-        if todo:
+        if todo and self.reader.reading_ahead():
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renja-xl-formulas")
             for name in todo:
                 self._scanning[name] = pool.submit(self._scan_part, name)
