@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from renja_xl.domain.errors import RenjaError
 from renja_xl.domain.kode import Kode, Level, well_formed
 from renja_xl.domain.layout import FIRST_DATA_ROW
-from renja_xl.engines.rekap_xlsx import Formula
+from renja_xl.domain.formula import Formula
 from renja_xl.nomenklatur import default_names
 from renja_xl.rekap.merge import Merge
 

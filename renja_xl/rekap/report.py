@@ -7,7 +7,8 @@ from typing import Any, Iterable, Iterator
 
 from renja_xl.domain.findings import SEVERITY_LABELS
 from renja_xl.domain.layout import FIRST_DATA_ROW, MONEY_FORMAT, PERCENT_FORMAT
-from renja_xl.engines.rekap_xlsx import ChartOut, Formula, SheetOut, SheetWriter
+from renja_xl.domain.formula import Formula
+from renja_xl.engines.rekap_xlsx import ChartOut, SheetOut, SheetWriter
 from renja_xl.rekap import program
 from renja_xl.rekap.merge import Merge, Record
 from renja_xl.workbook.validation import plain_text
