@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -91,8 +92,9 @@ class Merge:
         bidang, nama = s.identitas.get("kode_bidang_urusan"), s.identitas.get("nama_bidang_urusan")
         if bidang and nama:  # a bidang row nobody typed is named as the agency's Identitas names it
             db.execute("INSERT OR IGNORE INTO nama VALUES (?,?)", (str(bidang).strip(), str(nama).strip()))
+        rules = {sys.intern(f.rule) for f in s.findings}  # one copy of each rule id across the records
         rec = Record(idx, s.source, s.name, s.ok, s.sha256, dict(s.identitas), s.total, s.n_program, s.n_kegiatan,
-                     s.n_sub, s.counts, {f.rule for f in s.findings}, s.held_bidang, list(s.penunjang), s.trace)
+                     s.n_sub, s.counts, rules, s.held_bidang, list(s.penunjang), s.trace)
         self.records.append(rec)
         return rec
 

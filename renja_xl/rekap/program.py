@@ -50,16 +50,17 @@ def measure(merge: Merge) -> tuple[int, Decimal]:
     results arrived (Merge.kegiatan), so nothing here walks the sub kegiatan. A kegiatan's sub kegiatan sort
     together (codes of one level have one width), so sheet order is the kegiatan in code order, each with its row
     count. Only the open parents (one per level) are held; a parent goes to SQLite once its range is known, so
-    the memory does not grow with the programs and kegiatan of a rekap (Kode objects made here are released)."""
+    the memory does not grow with the programs and kegiatan of a rekap (their Kode objects are released)."""
     closed: list[tuple[int, str, str, int, Decimal, set[int]]] = []
     open_: list[_Parent] = []
     r = FIRST_DATA_ROW - 1
 
     def close(infos: list[_Parent]) -> None:
         closed.extend((i.row, i.kode.text, i.kode.level.label, i.end, i.total, i.opds) for i in infos)
-        if len(closed) >= 4096:
+        if len(closed) >= 1024:
             merge.add_parents(closed)
             closed.clear()
+            release_unused()  # the codes of the parents stored: only the open chain holds Kode objects
 
     grand = Decimal(0)
     for text, n, total, opds in merge.kegiatan():
