@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 from renja_xl.domain.formula import Formula
 from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, MONEY_FORMAT
-from renja_xl.engines.ooxml.cellxml import cell
+from renja_xl.engines.ooxml.cellxml import ERRORS, cell
 from renja_xl.engines.ooxml.refs import col_letter
 from renja_xl.engines.ooxml.sheetxml import SheetStream
 from renja_xl.fileio.sheet_extent import sheet_parts
@@ -161,12 +161,17 @@ class SheetWriter:
             rs = str(r)
             xml = [f'<row r="{rs}">']
             for j, value in enumerate(cells):
-                if value is None or (value.__class__ is str and not value):  # a blank, as XlsxWriter: styled or none
+                if value is None:  # a blank, as XlsxWriter's write_blank: styled in a bold row, else no cell
                     if bold and style[j]:
                         xml.append(f'<c r="{letters[j]}{rs}" s="{style[j]}"/>')
                     continue
-                if value.__class__ is str and len(value) > TEXT_MAX:
-                    value = value[:TEXT_MAX]
+                if value.__class__ is str:
+                    if len(value) > TEXT_MAX:
+                        value = value[:TEXT_MAX]
+                    elif value in ERRORS:  # a text such as '#N/A' (a finding may quote one) stays text, as before
+                        sattr = f' s="{style[j]}"' if style[j] else ""
+                        xml.append(f'<c r="{letters[j]}{rs}"{sattr} t="inlineStr"><is><t>{value}</t></is></c>')
+                        continue
                 xml.append(cell(letters[j] + rs, value, style[j]))
             xml.append("</row>")
             out.append("".join(xml))
