@@ -23,7 +23,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from renja_xl.domain.formula import Formula
 from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, MONEY_FORMAT
 from renja_xl.engines.ooxml.cellxml import ERRORS, cell
 from renja_xl.engines.ooxml.refs import col_letter
@@ -33,6 +32,7 @@ from renja_xl.fileio.sheet_extent import sheet_parts
 TEXT_MAX = 32_767  # characters a cell holds (XlsxWriter cut longer texts so; the spliced rows do the same)
 DEFLATE_LEVEL = 3  # the spliced sheets: as the package writer (engines/package_engine.py), measured in bench/README
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
+
 
 @dataclass
 class SheetOut:

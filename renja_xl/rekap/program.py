@@ -81,7 +81,8 @@ def measure(merge: Merge) -> tuple[int, Decimal]:
             info.opds |= opds
     close(open_)
     merge.add_parents(closed)
-    del open_, closed
+    open_.clear()
+    closed.clear()
     release_unused()
     if r + 1 > EXCEL_ROWS:
         raise RenjaError(f"Rekap Program memerlukan {r + 1:,} baris, lebih dari batas lembar Excel ({EXCEL_ROWS:,}); "
