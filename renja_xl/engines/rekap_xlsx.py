@@ -1,27 +1,37 @@
 """Draw the rekap workbook (and the pagu template) with XlsxWriter: a new file the toolkit owns.
 
-XlsxWriter rather than openpyxl (bench/README.md, rekap): it stores a formula together with its cached value
-(`write_formula(..., value)`), so a reader that does not recompute (calamine, pandas, Excel's protected view)
-sees the totals, and Excel and LibreOffice recompute the same numbers; in `constant_memory` mode it streams each
-row to disk, so a national Rekap Program of 200k rows is never held as cells; and it writes ~4x faster than
-openpyxl's write-only mode (whose formulas always carry an empty `<v></v>`, which had to be patched in the zip
-afterwards). Native bar charts come from the same library.
+XlsxWriter rather than openpyxl (bench/README.md, rekap): it stores a formula together with its cached value,
+so a reader that does not recompute (calamine, pandas, Excel's protected view) sees the totals, and Excel and
+LibreOffice recompute the same numbers; it writes styles, frozen panes and native bar charts.
+
+The data rows of the three tables (Ringkasan, Rekap Program, Temuan: 200k rows and more in a national rekap) are
+not written through XlsxWriter's cell API: at ~14 us per cell (one Python call per cell, XML escaping, two regex
+per text) it took most of the coordinator's CPU (bench/README.md, "Angka sesi 6"). They are written as row XML
+with the package writer's own cell function (engines/ooxml/cellxml.py, ~3 us per cell) to a temporary file per
+sheet while the results arrive, then spliced into the sheet part XlsxWriter made (title, headings, widths,
+panes, styles) when the workbook is closed. Styles are XlsxWriter's formats, named by their XF index.
 """
 from __future__ import annotations
 
+import io
+import re
+import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
 from renja_xl.domain.layout import FIRST_DATA_ROW, HEADER_ROW, MONEY_FORMAT
+from renja_xl.engines.ooxml.cellxml import ERRORS, cell
+from renja_xl.engines.ooxml.refs import col_letter
+from renja_xl.engines.ooxml.sheetxml import SheetStream
+from renja_xl.fileio.sheet_extent import sheet_parts
 
-
-@dataclass(frozen=True)
-class Formula:
-    """A live formula and the value Excel computes for it (written as its cached value)."""
-    text: str  # with the leading '='
-    value: Decimal | int
+TEXT_MAX = 32_767  # characters a cell holds (XlsxWriter cut longer texts so; the spliced rows do the same)
+DEFLATE_LEVEL = 3  # the spliced sheets: as the package writer (engines/package_engine.py), measured in bench/README
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
 @dataclass
@@ -77,63 +87,124 @@ def _number(value: Decimal | int | float) -> float | int:
 class RekapBook:
     """The rekap workbook, open while the results arrive: its sheets are added at once in their final order, and
     each is written when its rows are known (the Temuan as each workbook is merged, the Ringkasan and the Rekap
-    Program at the end). constant_memory flushes every sheet row by row to its own temporary file, so rows of
-    different sheets may be written in any interleaving, as long as each sheet's rows come in order."""
+    Program at the end). XlsxWriter draws the workbook in memory (without the tables' data rows it is small);
+    each table's rows go to its own temporary file, so rows of different sheets may be written in any
+    interleaving, as long as each sheet's rows come in order; `close` splices them in."""
 
     def __init__(self, path: Path):
         import xlsxwriter
 
-        self.wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                                  "strings_to_urls": False, "tmpdir": str(path.parent)})
+        self.path, self.drawn = Path(path), io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self.drawn, {"constant_memory": True, "strings_to_formulas": False,
+                                                   "strings_to_urls": False, "tmpdir": str(self.path.parent)})
         self.fmts = _Formats(self.wb)
+        self.sheets: list[SheetWriter] = []
 
     def sheet(self, name: str) -> "SheetWriter":
-        return SheetWriter(self.wb.add_worksheet(name), self.fmts)
+        writer = SheetWriter(self.wb.add_worksheet(name), self.fmts, name, self.path.parent)
+        self.sheets.append(writer)
+        return writer
 
     def grafik(self, g: ChartOut) -> None:
         _grafik(self.wb, self.fmts, g)
 
     def close(self) -> None:
-        self.wb.close()
+        try:
+            self.wb.close()
+            rows = {s.name: s for s in self.sheets if s.rows is not None}
+            with zipfile.ZipFile(self.drawn) as zin, zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as zout:
+                spliced = {part: rows[name] for name, part in sheet_parts(zin).items() if name in rows}
+                for info in zin.infolist():
+                    entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    sheet = spliced.get(info.filename)
+                    if sheet is None:
+                        zout.writestr(entry, zin.read(info))
+                        continue
+                    setattr(entry, "compress_level" if hasattr(type(entry), "compress_level") else "_compresslevel",
+                            DEFLATE_LEVEL)
+                    with zin.open(info) as fh, zout.open(entry, "w", force_zip64=True) as out:
+                        sheet.splice(SheetStream(fh, sheet.name), out)
+        finally:
+            for s in self.sheets:
+                s.discard()
 
 
 class SheetWriter:
-    """One sheet: `start` writes its heading, then `write` appends data rows (any number of calls)."""
+    """One table sheet: `start` draws its heading (XlsxWriter), then `write` appends data rows (any number of
+    calls) as row XML to a temporary file."""
 
-    def __init__(self, ws, fmts: _Formats):
-        self.ws, self.fmts = ws, fmts
-        self.row = FIRST_DATA_ROW - 1
-        self.plain: list = []
-        self.bolds: list = []
+    def __init__(self, ws, fmts: _Formats, name: str, tmpdir: Path):
+        self.ws, self.fmts, self.name, self.tmpdir = ws, fmts, name, tmpdir
+        self.row = FIRST_DATA_ROW - 1  # the last row written (1-based)
+        self.width = 0
+        self.plain: list[str | None] = []
+        self.bolds: list[str | None] = []
+        self.rows = None  # the temporary file of the data rows' XML, once started
 
     def start(self, spec: SheetOut) -> "SheetWriter":
         _heading(self.ws, self.fmts, spec.title, spec.note, spec.headers, spec.widths)
         if spec.freeze:
             self.ws.freeze_panes(*spec.freeze)
         formats = spec.formats + [None] * (len(spec.headers) - len(spec.formats))
-        self.plain = [self.fmts.get(f, False) for f in formats]
-        self.bolds = [self.fmts.get(f, True) for f in formats]
+        self.plain = [_xf(self.fmts.get(f, False)) for f in formats]
+        self.bolds = [_xf(self.fmts.get(f, True)) for f in formats]
+        self.width = len(spec.headers)
+        self.rows = tempfile.TemporaryFile(dir=self.tmpdir)
         return self
 
     def write(self, rows: Iterable[tuple[list[Any], bool]]) -> None:
-        ws, r = self.ws, self.row
-        write_string, write_number, write_formula = ws.write_string, ws.write_number, ws.write_formula
+        r, out, letters = self.row, [], _LETTERS
         for cells, bold in rows:
-            style = self.bolds if bold else self.plain
-            for j, value in enumerate(cells):
-                if value is None:
-                    if bold:
-                        ws.write_blank(r, j, None, style[j])
-                elif value.__class__ is str:
-                    write_string(r, j, value, style[j])
-                elif isinstance(value, Formula):
-                    write_formula(r, j, value.text, style[j], _number(value.value))
-                elif isinstance(value, str):
-                    write_string(r, j, value, style[j])
-                else:
-                    write_number(r, j, _number(value), style[j])
             r += 1
+            style = self.bolds if bold else self.plain
+            rs = str(r)
+            xml = [f'<row r="{rs}">']
+            for j, value in enumerate(cells):
+                if value is None:  # a blank, as XlsxWriter's write_blank: styled in a bold row, else no cell
+                    if bold and style[j]:
+                        xml.append(f'<c r="{letters[j]}{rs}" s="{style[j]}"/>')
+                    continue
+                if value.__class__ is str:
+                    if len(value) > TEXT_MAX:
+                        value = value[:TEXT_MAX]
+                    elif value in ERRORS:  # a text such as '#N/A' (a finding may quote one) stays text, as before
+                        sattr = f' s="{style[j]}"' if style[j] else ""
+                        xml.append(f'<c r="{letters[j]}{rs}"{sattr} t="inlineStr"><is><t>{value}</t></is></c>')
+                        continue
+                xml.append(cell(letters[j] + rs, value, style[j]))
+            xml.append("</row>")
+            out.append("".join(xml))
+            if len(out) >= 2048:
+                self.rows.write("".join(out).encode())
+                out = []
+        if out:
+            self.rows.write("".join(out).encode())
         self.row = r
+
+    def splice(self, stream: SheetStream, out) -> None:
+        """The sheet part XlsxWriter drew, with the data rows after its heading rows and the used range grown."""
+        last = max(self.row, HEADER_ROW)
+        out.write(_DIMENSION.sub(f'<dimension ref="A1:{col_letter(self.width)}{last}"/>'.encode(), stream.head, 1))
+        out.write(b"<sheetData>")
+        for _, row in stream.rows():
+            out.write(row)
+        self.rows.seek(0)
+        shutil.copyfileobj(self.rows, out, 1 << 20)
+        out.write(b"</sheetData>" + stream.tail())
+
+    def discard(self) -> None:
+        if self.rows is not None:
+            self.rows.close()
+
+
+_LETTERS = [col_letter(j + 1) for j in range(64)]
+
+
+def _xf(fmt) -> str | None:
+    """A format's index in the workbook's cell styles (what XlsxWriter writes as s="..."); asking assigns it, so
+    the format is in styles.xml although no cell was written with it through XlsxWriter's API."""
+    return None if fmt is None else str(fmt._get_xf_index())
 
 
 def _heading(ws, fmts: _Formats, title: str, note: str, headers: list[str], widths: list[float]) -> None:

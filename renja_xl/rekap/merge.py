@@ -1,14 +1,16 @@
 """The merge: summaries arrive in input order and go to a temporary SQLite file at once.
 
 The coordinator keeps one small `Record` per workbook (identity, totals, counts); the sub kegiatan rows of a
-workbook live in memory only while it is merged, then on disk (its findings go straight to the Temuan sheet), so
-the coordinator's memory does not grow with the rows of a national rekap. SQLite (stdlib) also does the sorting of the Rekap Program and the grouping
-of the cross-OPD checks — no sort or index of our own.
+workbook live in memory only while it is merged, then on disk (its findings go straight to the Temuan sheet), and
+so do the count and total of each kegiatan per workbook and the parent rows of the Rekap Program (rekap/program.py):
+the coordinator's memory does not grow with the rows, kegiatan or programs of a national rekap. SQLite (stdlib)
+also does the sorting of the Rekap Program and the grouping of the cross-OPD checks — no sort or index of our own.
 """
 from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,6 +54,9 @@ CREATE TABLE sub (idx INTEGER, sort_key TEXT, kode TEXT, uraian TEXT, pagu TEXT,
 CREATE TABLE temuan (seq INTEGER PRIMARY KEY, idx INTEGER, severity TEXT, rule TEXT, sheet TEXT, cell TEXT,
                      code TEXT, message TEXT);
 CREATE TABLE nama (kode TEXT PRIMARY KEY, uraian TEXT);
+CREATE TABLE keg (sort_key TEXT, kode TEXT, idx INTEGER, n INTEGER, total TEXT);
+CREATE TABLE parent (row INTEGER PRIMARY KEY, kode TEXT, level TEXT, last INTEGER, total TEXT, n_opd INTEGER,
+                     opd INTEGER);
 """
 
 
@@ -64,37 +69,32 @@ class Merge:
         # a 4 MB page cache: the coordinator's memory stays flat; the sort of 200k rows is no slower than with 16 MB
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4000;" + _SCHEMA)
         self.records: list[Record] = []
-        # kegiatan code -> [sub kegiatan rows, their total, the workbook (idx) that has them, or a set when several
-        # do], for the Rekap Program's SUBTOTAL ranges (rekap/program.py), added up while the workers still read
-        self.kegiatan: dict[str, list] = {}
 
     def add(self, s: Summary) -> Record:
         idx = len(self.records)
         db = self.db
         db.executemany("INSERT INTO sub VALUES (?,?,?,?,?,?)",
                        [(idx, r.sort_key, r.kode, r.uraian, str(r.pagu), r.row) for r in s.subs])
-        kegiatan = self.kegiatan
+        # each kegiatan's sub kegiatan rows and total in this workbook, for the SUBTOTAL ranges (rekap/program.py)
+        kegiatan: dict[str, list] = {}
         for r in s.subs:
             text = r.kode[:r.kode.rfind(".")]
             stats = kegiatan.get(text)
             if stats is None:
-                kegiatan[text] = [1, r.pagu, idx]
-                continue
-            stats[0] += 1
-            stats[1] += r.pagu
-            opds = stats[2]
-            if opds.__class__ is int:
-                if opds != idx:
-                    stats[2] = {opds, idx}
+                kegiatan[text] = [r.sort_key[:r.sort_key.rfind(".")], 1, r.pagu]
             else:
-                opds.add(idx)
+                stats[1] += 1
+                stats[2] += r.pagu
+        db.executemany("INSERT INTO keg VALUES (?,?,?,?,?)",
+                       [(key, text, idx, n, str(total)) for text, (key, n, total) in kegiatan.items()])
         # the first workbook in input order names a code (as the OPD typed it)
         db.executemany("INSERT OR IGNORE INTO nama VALUES (?,?)", s.parent_names.items())
         bidang, nama = s.identitas.get("kode_bidang_urusan"), s.identitas.get("nama_bidang_urusan")
         if bidang and nama:  # a bidang row nobody typed is named as the agency's Identitas names it
             db.execute("INSERT OR IGNORE INTO nama VALUES (?,?)", (str(bidang).strip(), str(nama).strip()))
+        rules = {sys.intern(f.rule) for f in s.findings}  # one copy of each rule id across the records
         rec = Record(idx, s.source, s.name, s.ok, s.sha256, dict(s.identitas), s.total, s.n_program, s.n_kegiatan,
-                     s.n_sub, s.counts, {f.rule for f in s.findings}, s.held_bidang, list(s.penunjang), s.trace)
+                     s.n_sub, s.counts, rules, s.held_bidang, list(s.penunjang), s.trace)
         self.records.append(rec)
         return rec
 
@@ -130,8 +130,32 @@ class Merge:
         if claims:
             yield current, claims
 
-    def names(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT kode, uraian FROM nama"))
+    def kegiatan(self) -> Iterator[tuple[str, int, Decimal, set[int]]]:
+        """(kegiatan code, its sub kegiatan rows, their total, the workbooks that have them) in code order."""
+        current, n, total, opds = None, 0, Decimal(0), set()
+        for kode, idx, rows, amount in self.db.execute("SELECT kode, idx, n, total FROM keg ORDER BY sort_key, idx"):
+            if kode != current:
+                if current is not None:
+                    yield current, n, total, opds
+                current, n, total, opds = kode, 0, Decimal(0), set()
+            n += rows
+            total += Decimal(amount)
+            opds.add(idx)
+        if current is not None:
+            yield current, n, total, opds
+
+    def add_parents(self, parents: list[tuple[int, str, str, int, Decimal, set[int]]]) -> None:
+        """Parent rows of the Rekap Program (row, code, level, last row of its range, total, OPDs), once known."""
+        self.db.executemany("INSERT INTO parent VALUES (?,?,?,?,?,?,?)",
+                            [(row, kode, level, last, str(total), len(opds), min(opds) if opds else None)
+                             for row, kode, level, last, total, opds in parents])
+
+    def parents(self) -> Iterator[tuple[int, str, str, int, Decimal, int, int | None, str | None]]:
+        """The parent rows in sheet order, each with the name the first OPD typed for it (None: nobody did)."""
+        for row, kode, level, last, total, n_opd, opd, nama in self.db.execute(
+                "SELECT p.row, p.kode, p.level, p.last, p.total, p.n_opd, p.opd, n.uraian FROM parent p "
+                "LEFT JOIN nama n ON n.kode = p.kode ORDER BY p.row"):
+            yield row, kode, level, last, Decimal(total), n_opd, opd, nama
 
     def temuan(self) -> Iterator[tuple[int, str, str, str, str, str, str]]:
         """The cross-OPD findings (idx, severity, rule, sheet, cell, code, message): per workbook in input order,

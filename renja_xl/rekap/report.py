@@ -7,7 +7,8 @@ from typing import Any, Iterable, Iterator
 
 from renja_xl.domain.findings import SEVERITY_LABELS
 from renja_xl.domain.layout import FIRST_DATA_ROW, MONEY_FORMAT, PERCENT_FORMAT
-from renja_xl.engines.rekap_xlsx import ChartOut, Formula, SheetOut, SheetWriter
+from renja_xl.domain.formula import Formula
+from renja_xl.engines.rekap_xlsx import ChartOut, SheetOut, SheetWriter
 from renja_xl.rekap import program
 from renja_xl.rekap.merge import Merge, Record
 from renja_xl.workbook.validation import plain_text
@@ -30,7 +31,13 @@ SUM_COLS = "HIKLMNOPQR"
 
 
 def text(value: Any) -> Any:
-    return plain_text(str(value)) if isinstance(value, str) else value
+    """plain_text, skipped (its regex) for the usual text: printable (no control character) and not like a formula."""
+    if isinstance(value, str):
+        return value if value.isprintable() and value[:1] not in _FORMULA_START else plain_text(str(value))
+    return value
+
+
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _ringkasan_rows(records: list[Record]) -> Iterator[tuple[list[Any], bool]]:
