@@ -186,6 +186,7 @@ class CalamineBook:
                 halves = calamine_halves.Halves(zf, size)
         except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
             return None
+
         def sink(piece: bytes, extent: tuple[int, int, bool]) -> None:
             rows, cols, irregular = extent
             if halves.write(piece) and not irregular:  # the first half is complete, and measured honest
