@@ -13,7 +13,7 @@ import hostile_files as H
 import pytest
 import xlsxwriter
 
-from renja_xl.domain.errors import WorkbookError
+from renja_xl.domain.errors import RenjaError, WorkbookError
 from renja_xl.engines import calamine_engine, calamine_halves
 from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.workbook.validation import validate_grid
@@ -151,3 +151,24 @@ def test_a_far_cell_is_refused_before_any_half_is_parsed(tmp_path, own_tempdir, 
             for name in book.sheet_names():
                 book.read(name)
     assert list(own_tempdir.iterdir()) == []
+
+
+def test_every_hostile_file_reads_in_halves_as_it_reads_whole(tmp_path, own_tempdir, monkeypatch):
+    """The hostile corpus (damaged, bombs, far cells, entities, floods, ...), with every sheet large enough to be
+    cut: each file gives the same blocks, or is refused with the same message, as when it is read whole."""
+    def outcome(path: Path, split: bool):
+        try:
+            blocks, merged = _read_all(path, split, monkeypatch)
+            return "read", blocks, merged
+        except RenjaError as exc:
+            return "refused", str(exc), None
+
+    for name, make in H.CORPUS.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        path = make(folder)
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            continue
+        whole = outcome(path, False)
+        assert outcome(path, True) == whole, name
+        assert list(own_tempdir.iterdir()) == [], name

@@ -190,7 +190,10 @@ class CalamineBook:
         def sink(piece: bytes, extent: tuple[int, int, bool]) -> None:
             rows, cols, irregular = extent
             if halves.write(piece) and not irregular:  # the first half is complete, and measured honest
-                check_extent(sheet, rows, cols, self.path, False)  # what calamine will hold of it is bounded
+                try:
+                    check_extent(sheet, rows, cols, self.path, False)  # what calamine will hold of it is bounded
+                except WorkbookError:
+                    return  # not parsed; the measure of the whole sheet, at its end, tells the user how far it goes
                 halves.start_first(_rows)
 
         try:
