@@ -47,8 +47,15 @@ class Identitas:
         return self.cells.get(key, "")
 
 
+class _ByKey:
+    """A table row whose fields templates and tables read as r["sasaran"] as well as r.sasaran."""
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+
 @dataclass
-class TrenIkuRow:
+class TrenIkuRow(_ByKey):
     """A row of Tabel 3 (Tren IKU): an indicator's target and realisation over the three evaluated years."""
     source_row: int
     no_sasaran: str = ""
@@ -63,12 +70,9 @@ class TrenIkuRow:
     target_3: Decimal | str | None = None
     realisasi_3: Decimal | str | None = None
 
-    def __getitem__(self, key: str) -> Any:  # templates and tables read r["sasaran"] as well as r.sasaran
-        return getattr(self, key)
-
 
 @dataclass
-class TargetRow:
+class TargetRow(_ByKey):
     """A row of Tabel 5: tujuan -> sasaran -> indikator sasaran, with its satuan and target."""
     source_row: int
     tujuan: str = ""
@@ -77,12 +81,9 @@ class TargetRow:
     satuan: str = ""
     target: Decimal | str | None = None
 
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
-
 
 @dataclass
-class PelayananRow:
+class PelayananRow(_ByKey):
     """A row of T-C.30 (Tabel 2.2): a service indicator with its SPM / IKK, Renstra targets n-2 ... n+1,
     realisation n-2 and n-1, projection n and n+1."""
     source_row: int
@@ -100,12 +101,9 @@ class PelayananRow:
     proyeksi_np1: Decimal | str | None = None
     catatan: str = ""
 
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
-
 
 @dataclass
-class UsulanPemangkuRow:
+class UsulanPemangkuRow(_ByKey):
     """A row of T-C.32 (Tabel 2.5): a programme or activity proposed by a stakeholder."""
     source_row: int
     no: str = ""
@@ -114,9 +112,6 @@ class UsulanPemangkuRow:
     indikator: str = ""
     volume: Decimal | str | None = None
     catatan: str = ""
-
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
 
 
 @dataclass
