@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from renja_xl.domain.cells import is_blank
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.kode import Level
 from renja_xl.domain.layout import TC30_YEARS, sheet
@@ -68,7 +69,7 @@ TC29_KEYS = ("target_renstra", "pagu_renstra", "realisasi_n3", "realisasi_n3_rp"
 
 def tabel1(renja: Renja) -> Table:
     t = renja.tabel1
-    if any(not _blank(t.value(r, k)) for r in t.rows if r.is_leaf for k in TC29_KEYS):
+    if any(not is_blank(t.value(r, k)) for r in t.rows if r.is_leaf for k in TC29_KEYS):
         return tc29(renja)
     th = [[Cell("KODE", rows=2), Cell("URAIAN", rows=2), Cell("KINERJA", span=2), Cell("ANGGARAN (Rp)", rows=2),
            Cell("REALISASI (Rp)", rows=2), Cell("%", rows=2)],
@@ -92,11 +93,14 @@ def tc29(renja: Renja) -> Table:
     """Tabel 1 as the whole T-C.29 form (Tabel 2.1): for each of Renstra, s.d. n-3, Renja n-2 (target, realisasi,
     tingkat), n-1, perkiraan s.d. tahun berjalan and tingkat capaian Renstra, kinerja beside Rp."""
     t = renja.tabel1
-    plan = renja.identitas.get("tahun_rencana")
-    year = (lambda k: f" {plan + k}") if isinstance(plan, int) else (lambda k: f" n{k:+d}")
-    groups = ["Target Kinerja Capaian Renstra (akhir periode)", f"Realisasi Capaian Kinerja s.d. Tahun{year(-3)}",
-              f"Target Kinerja dan Anggaran Renja Tahun{year(-2)}", f"Realisasi Kinerja dan Anggaran Renja Tahun{year(-2)}",
-              "Tingkat Realisasi (%)", f"Target Program/Kegiatan Renja Tahun{year(-1)}",
+
+    def year(k: int) -> str:
+        return _plan_year(renja, k, f"n{k:+d}")
+
+    groups = ["Target Kinerja Capaian Renstra (akhir periode)", f"Realisasi Capaian Kinerja s.d. Tahun {year(-3)}",
+              f"Target Kinerja dan Anggaran Renja Tahun {year(-2)}",
+              f"Realisasi Kinerja dan Anggaran Renja Tahun {year(-2)}",
+              "Tingkat Realisasi (%)", f"Target Program/Kegiatan Renja Tahun {year(-1)}",
               "Perkiraan Realisasi Capaian Target Renstra s.d. Tahun Berjalan", "Tingkat Capaian Realisasi Target "
               "Renstra (%)"]
     th = [[Cell("Kode", rows=2), Cell("Urusan / Bidang / Program / Kegiatan / Sub Kegiatan", rows=2),
@@ -109,7 +113,7 @@ def tc29(renja: Renja) -> Table:
 
     def kinerja(r: HierRow, key: str) -> Cell:
         value = t.value(r, key)
-        return _c(_target(value) if not _blank(value) else "")
+        return _c(_target(value) if not is_blank(value) else "")
 
     def money(r: HierRow, key: str) -> Cell:
         value = t.shown(r, key) if r.is_first else None
@@ -250,7 +254,7 @@ TC31_KEYS = ("pagu", "uraian_analisis", "lokasi_analisis", "indikator_analisis",
 
 def tabel4(renja: Renja) -> Table:
     t = renja.tabel4
-    if any(not _blank(t.value(r, k)) for r in t.rows if r.is_leaf for k in TC31_KEYS):
+    if any(not is_blank(t.value(r, k)) for r in t.rows if r.is_leaf for k in TC31_KEYS):
         return tc31(renja)
     year = renja.identitas.get("tahun_rencana", "")
     th = [[Cell("No."), Cell("Kode"), Cell("Program / Kegiatan / Sub Kegiatan"), Cell("Indikator Kinerja"),
@@ -269,10 +273,6 @@ def tabel4(renja: Renja) -> Table:
     return table
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def tc31(renja: Renja) -> Table:
     """Tabel 4 as T-C.31 (review terhadap rancangan awal RKPD), when its review columns are filled: the rancangan
     awal beside the hasil analisis kebutuhan, money as the parents' totals."""
@@ -288,7 +288,7 @@ def tc31(renja: Renja) -> Table:
 
     def target(r: HierRow, key: str, satuan: str = "") -> Cell:
         value = t.value(r, key)
-        return _c(_target(value, t.text(r, satuan) if satuan else "") if not _blank(value) else "")
+        return _c(_target(value, t.text(r, satuan) if satuan else "") if not is_blank(value) else "")
 
     def money(r: HierRow, key: str) -> Cell:
         if r.is_leaf:

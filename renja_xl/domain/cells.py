@@ -14,3 +14,8 @@ def column_letter(index: int) -> str:
 def cell_ref(row: int, col: int) -> str:
     """1-based row and column -> 'B12'."""
     return f"{column_letter(col)}{row}"
+
+
+def is_blank(value: object) -> bool:
+    """A cell that holds nothing: empty, or a text of spaces only."""
+    return value is None or (isinstance(value, str) and value.strip() == "")

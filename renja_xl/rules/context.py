@@ -7,7 +7,7 @@ from operator import attrgetter, is_, itemgetter, not_
 from dataclasses import dataclass, field
 from typing import Any
 
-from renja_xl.domain.cells import column_letter
+from renja_xl.domain.cells import column_letter, is_blank
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.kode import Kode, KodeError, Level, parse_kode
 
@@ -28,8 +28,7 @@ def text(value: Any) -> str:
     return _SPACES.sub(" ", str(value)).strip()
 
 
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+blank = is_blank  # the rules' name for it
 
 
 def blank_positions(values: list[Any]) -> list[int]:

@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any, Sequence
 
 from renja_xl.domain import hierarchy, iku
-from renja_xl.domain.cells import cell_ref, column_letter
+from renja_xl.domain.cells import cell_ref, column_letter, is_blank
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
 from renja_xl.domain.fmt import angka
@@ -125,7 +125,7 @@ def _check_headers(spec: SheetSpec, block: list[list[Any]], findings: list[Findi
                 continue
         elif _norm(header[j]) == _norm(c.header):
             continue
-        if all(_is_blank(v) for v in header[j:]):  # the form grew after this workbook was made
+        if all(is_blank(v) for v in header[j:]):  # the form grew after this workbook was made
             raise WorkbookError(
                 f"sheet '{spec.name}' dibuat dengan templat Renja XL versi lama: kolom {column_letter(j + 1)} dst."
                 f" ('{c.header}', ...) belum ada. Buat buku kerja baru (renja-xl new) dan salin isi tabelnya "
@@ -159,10 +159,6 @@ def _check_merged(grid: Grid, spec: SheetSpec, findings: list[Finding]) -> None:
                                          ))
 
 
-def _is_blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and v.strip() == "")
-
-
 def _data_rows(block: list[list[Any]], width: int):
     for idx in range(FIRST_DATA_ROW - 1, len(block)):
         yield idx + 1, block[idx] + [None] * (width - len(block[idx]))
@@ -191,7 +187,7 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
         if kode is None:
             kode = well_formed(raw)
         if kode is None:
-            if all(_is_blank(line[j]) or _own_subtotal(line[j]) for j in user_cols):
+            if all(is_blank(line[j]) or _own_subtotal(line[j]) for j in user_cols):
                 continue  # blank row (or only a subtotal recalc wrote): dropped when recalc compacts
             where = cell_ref(sheet_row, kode_col + 1)
             try:
@@ -253,7 +249,7 @@ def _own_subtotal(v: Any) -> bool:
 def _kode_problem(exc: KodeError, line: list[Any], user_cols: list[int], sheet_row: int) -> str:
     """The message of a row whose code cannot be read; a row of formulas only (a note or a total typed in the
     table) is named as such, since it has no place in the hierarchy and recalc must not drop it."""
-    if not all(_is_blank(line[j]) or is_formula(line[j]) for j in user_cols):
+    if not all(is_blank(line[j]) or is_formula(line[j]) for j in user_cols):
         return str(exc)
     j = next(j for j in user_cols if is_formula(line[j]))
     text = str(line[j])
@@ -280,7 +276,7 @@ def _name_lookup(identitas: Identitas, tables: dict[str, list[HierRow]]):
             if r.kode.level is sub:
                 continue  # only parents are ever inserted, so only their names are looked up
             name = r.cells[col]
-            if r.kode not in names and not _is_blank(name):
+            if r.kode not in names and not is_blank(name):
                 names[r.kode] = str(name).strip()
     embedded = default_names()
     versi = str(identitas.get("versi_nomenklatur") or "").strip()
@@ -312,7 +308,7 @@ def _unnamed_parents(tables: dict[str, HierTable], versi: str) -> list[Finding]:
     for table in tables.values():
         col = table.spec.col("uraian")
         for r in table.rows:
-            if r.inserted and _is_blank(r.cells[col]):
+            if r.inserted and is_blank(r.cells[col]):
                 out.append(HIERARKI_INDUK_TANPA_NAMA(
                     table.spec.name, "", r.kode.text,
                     f"baris induk {r.level.label.lower()} {r.kode.text} tidak bernama: kodenya tidak ada "
@@ -332,7 +328,7 @@ def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identita
     spec = sheet("identitas")
     by_label = {}
     for sheet_row, line in _data_rows(block, 2):
-        if not _is_blank(line[0]):
+        if not is_blank(line[0]):
             by_label[_norm(line[0])] = (sheet_row, line[1])
     values: dict[str, Any] = {}
     cells: dict[str, str] = {}
@@ -354,7 +350,7 @@ def _read_identitas(block: list[list[Any]], findings: list[Finding]) -> Identita
 
 
 def _identitas_value(kind: str, value: Any) -> Any:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if kind == "year":
         year = as_year(value)
@@ -375,7 +371,7 @@ def _identitas_value(kind: str, value: Any) -> Any:
 def _read_teks(block: list[list[Any]]) -> list[TeksRow]:
     out = []
     for _, line in _data_rows(block, 4):
-        if _is_blank(line[3]):
+        if is_blank(line[3]):
             continue
         out.append(TeksRow(_text(line[0]), _text(line[1]) or "Paragraf", _text(line[2]), str(line[3]).strip()))
     return out
@@ -399,7 +395,7 @@ def _read_plain(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]
     key; the columns whose key starts with one of `values` hold a number or a text (a predicate), the rest text."""
     out = []
     for sheet_row, line in _data_rows(block, len(spec.columns)):
-        if all(_is_blank(v) for v in line[:len(spec.columns)]):
+        if all(is_blank(v) for v in line[:len(spec.columns)]):
             continue
         row: dict[str, Any] = {}
         for j, c in enumerate(spec.columns):
@@ -429,7 +425,7 @@ def _read_iku_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Findi
                 ("rerata capaian kinerja", "total rerata capaian")):
             continue  # average rows are regenerated by recalc
         user = [v for j, v in enumerate(line) if j >= len(spec.columns) or spec.columns[j].role not in OWNED_ROLES]
-        if all(_is_blank(v) for v in user):
+        if all(is_blank(v) for v in user):
             continue
         values = {}
         for key in ("target", "realisasi"):
