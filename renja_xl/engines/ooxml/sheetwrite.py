@@ -314,17 +314,10 @@ class _Rows:
                 else:
                     del cells[c]
                 continue
-            sattr = f' s="{style}"' if style else ""
-            if t is str and not _NEEDS_CARE.search(v) and v and v[0] not in _SPACE and v[-1] not in _SPACE:
-                if v in cellxml.ERRORS:
-                    cells[c] = cellxml.cell(ref + rs, v, style, date1904).encode()
-                else:
-                    cells[c] = f'<c r="{ref}{rs}"{sattr} t="inlineStr"><is><t>{v}</t></is></c>'.encode()
-            elif t is float and v.is_integer() and -1e15 < v < 1e15:
+            if t is float and v.is_integer() and -1e15 < v < 1e15:
+                sattr = f' s="{style}"' if style else ""
                 cells[c] = f'<c r="{ref}{rs}"{sattr}><v>{int(v)}</v></c>'.encode()
-            elif t is int:
-                cells[c] = f'<c r="{ref}{rs}"{sattr}><v>{v}</v></c>'.encode()
-            else:
+            else:  # plain texts and ints take cellxml.cell's own first test
                 if t is Formula:
                     result.formulas = True
                 cells[c] = cellxml.cell(ref + rs, v, style, date1904).encode()
@@ -375,9 +368,6 @@ class _Styles(dict):
 
 
 _NUMBERS = frozenset((int, float, Decimal))
-_NEEDS_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
-_SPACE = frozenset(" \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-                   "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _LETTERS = [col_letter(i) if i else "" for i in range(703)]  # A..ZZ
 _COL_BYTES: dict[bytes, int] = {}
 
