@@ -31,13 +31,7 @@ SUM_COLS = "HIKLMNOPQR"
 
 
 def text(value: Any) -> Any:
-    """plain_text, skipped (its regex) for the usual text: printable (no control character) and not like a formula."""
-    if isinstance(value, str):
-        return value if value.isprintable() and value[:1] not in _FORMULA_START else plain_text(str(value))
-    return value
-
-
-_FORMULA_START = ("=", "+", "-", "@")
+    return plain_text(value) if isinstance(value, str) else value
 
 
 def _ringkasan_rows(records: list[Record]) -> Iterator[tuple[list[Any], bool]]:

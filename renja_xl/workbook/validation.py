@@ -155,13 +155,16 @@ def hyperlink(sheet_name: str, cell: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def plain_text(value: str) -> str:
     """Text that a writer must not take for a formula (a code typed as '=...' in a hostile file), without the
     control characters no worksheet can hold."""
+    if value.isprintable() and value[:1] not in _FORMULA_START:
+        return value  # the usual text, without the regex (isprintable is false for every control character)
     value = _CONTROL.sub("", value)
-    return " " + value if value[:1] in ("=", "+", "-", "@") else value
+    return " " + value if value[:1] in _FORMULA_START else value
 
 
 def validasi_rows(findings: list[Finding]) -> list[list[Any]]:
