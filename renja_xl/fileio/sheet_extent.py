@@ -17,7 +17,6 @@ import re
 import zipfile
 from html import unescape
 from typing import Callable
-import zlib
 
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.fileio.zip_members import inflated
