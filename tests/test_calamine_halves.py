@@ -11,11 +11,16 @@ from pathlib import Path
 
 import hostile_files as H
 import pytest
+import openpyxl
 import xlsxwriter
 
 from renja_xl.domain.errors import RenjaError, WorkbookError
 from renja_xl.engines import calamine_engine, calamine_halves
 from renja_xl.engines.calamine_engine import CalamineBook
+from renja_xl.build.synthetic_opd import base_workbook
+from renja_xl.domain.cells import column_letter
+from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
+from renja_xl.workbook.reader import read_renja
 from renja_xl.workbook.validation import validate_grid
 
 # the filled example as shipped (its formulas carry cached values, so the money columns are read too)
@@ -64,6 +69,57 @@ def test_example_reads_the_same_in_halves(own_tempdir, monkeypatch):
     assert merged_halves == merged_whole
     assert _largest_was_cut(path, monkeypatch)
     assert list(own_tempdir.iterdir()) == []  # the two half workbooks are removed
+
+
+def _read_renja(path: Path, split: bool, monkeypatch, parts: list | None = None):
+    with monkeypatch.context() as m:
+        m.setattr(calamine_engine, "SMALL_BOOK", 0)
+        m.setattr(calamine_halves, "SPLIT_SIZE", 0 if split else 1 << 40)
+        book = CalamineBook(path)
+        if parts is not None:  # which parts the reader was handed, per sheet
+            real = book.read_in_parts
+
+            def spy(sheet, on_part):
+                def seen(first_row, rows):
+                    parts.append((sheet, first_row, len(rows), len(rows[-1]) if rows else 0))
+                    on_part(first_row, rows)
+                return real(sheet, seen)
+            m.setattr(book, "read_in_parts", spy)
+        renja = read_renja(book)
+    tables = {k: [(r.kode.text, r.source_row, r.cells, r.amounts) for r in getattr(renja, k).rows]
+              for k in ("tabel1", "tabel4", "tabel6", "sipd")}
+    return tables, [(f.rule, f.sheet, f.cell, f.message) for f in renja.findings]
+
+
+@pytest.mark.parametrize("wider_below", [False, True], ids=["sama-lebar", "paruh-bawah-lebih-lebar"])
+def test_the_reader_reads_the_upper_half_while_the_lower_is_parsed(tmp_path, own_tempdir, monkeypatch, wider_below):
+    """The reader works on Tabel 6's upper half as soon as calamine hands it over (ReadsInParts): its rows and
+    findings are those of reading the sheet whole, in the same order, also when a lower row is wider than every
+    upper one (the upper rows are then read again, as wide as the block)."""
+    path = tmp_path / "renja.xlsx"
+    base_workbook(path, 400, seed=3)
+    t6 = sheet("tabel6")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[t6.name]
+    ws.cell(FIRST_DATA_ROW + 20, t6.col("kode") + 1, "5.03.01.1.1.01")  # malformed, in the upper half
+    ws.cell(FIRST_DATA_ROW + 350, t6.col("pendanaan") + 1, "1.234.567,00")  # a money text, in the lower half
+    ws.cell(FIRST_DATA_ROW + 351, t6.col("kode") + 1).value = None  # a row without its code, in the lower half
+    if wider_below:
+        ws.cell(FIRST_DATA_ROW + 380, len(t6.columns) + 3, "catatan pengguna")
+    wb.save(path)
+
+    parts: list = []
+    whole = _read_renja(path, False, monkeypatch)
+    halves = _read_renja(path, True, monkeypatch, parts)
+    assert halves == whole
+    upper, lower = [part[1:] for part in parts if part[0] == t6.name]  # two parts, one after the other
+    assert upper[0] == 1 and lower[0] == upper[1] + 1 and lower[1] > 0
+    assert (lower[2] > upper[2]) is wider_below  # (first row, rows, width)
+    found = {(rule, cell) for rule, name, cell, _ in whole[1] if name == t6.name}
+    kode, pagu = column_letter(t6.col("kode") + 1), column_letter(t6.col("pendanaan") + 1)
+    upper_row, lower_row = FIRST_DATA_ROW + 20, FIRST_DATA_ROW + 350  # the cells written above
+    assert {("kode.format", f"{kode}{upper_row}"), ("angka.teks", f"{pagu}{lower_row}")} <= found
+    assert any(cell == f"{kode}{lower_row + 1}" for _, cell in found)  # the row without its code
 
 
 def test_findings_are_the_same_in_halves(monkeypatch):

@@ -51,6 +51,9 @@ class CalamineBook:
         self._parts = parts
         self._sheets: dict = {}  # calamine parses a whole sheet on every get_sheet_by_name: once is enough
         self._pending: dict[str, Future] = {}  # sheets being parsed in the background (prefetch)
+        # the upper rows of a sheet parsed in halves, as soon as they are ready (None: no early part), for
+        # read_in_parts
+        self._upper: dict[str, Future] = {}
         self._scanned: set[str] = set()  # sheets whose XML the prefetch scan reads whole
         self._long_runs: set[str] = set()  # what it found may hold a text over 32,767 characters
         self._errors: dict[str, list[tuple[int, int, str]]] = {}  # error cells of the sheets in _errors_known
@@ -112,26 +115,33 @@ class CalamineBook:
             self._scanned.update(todo)
         errors = pool.submit(_error_cells, self.path, todo, texts, self._long_runs if texts else None, measured)
         for i, name in enumerate(todo):
-            self._pending[name] = pool.submit(self._read_in_thread, name, errors, measured if i == 0 else None)
+            upper = self._upper[name] = Future() if i == 0 else None
+            self._pending[name] = pool.submit(self._read_in_thread, name, errors, measured if i == 0 else None,
+                                              upper)
         pool.shutdown(wait=False)
 
     def reading_ahead(self) -> bool:
         """Whether prefetch left sheets being read on background threads (a small workbook is read when asked)."""
         return bool(self._pending)
 
-    def _read_in_thread(self, sheet: str, errors: Future, measured: threading.Event | None):
+    def _read_in_thread(self, sheet: str, errors: Future, measured: threading.Event | None,
+                        upper: Future | None = None):
         from python_calamine import CalamineWorkbook
 
         if measured is not None:  # the largest sheet, with the handle already open
             try:
-                halves = self._read_in_halves(sheet, measured)
+                halves = self._read_in_halves(sheet, measured, errors, upper)
                 if halves is not None:
-                    _apply_errors(halves[1], errors.result().get(sheet, []))
+                    handed = upper.result() if upper is not None and upper.done() else None
+                    done = len(handed) if handed is not None else 0  # rows whose error cells are in place
+                    _apply_errors(halves[1], [c for c in errors.result().get(sheet, []) if c[0] > done])
                     return halves
                 with self._wb_lock:
                     ws = self._parse(self.wb, sheet, measured)
             finally:
                 measured.set()
+                if upper is not None and not upper.done():
+                    upper.set_result(None)  # no early part: read_in_parts waits for the whole sheet
         else:
             wb = getattr(self._local, "wb", None)
             if wb is None:
@@ -145,6 +155,20 @@ class CalamineBook:
         """False when the scan of this sheet's XML (and the shared strings) found no run of text long enough for
         a cell over Excel's 32,767 characters, so the reader need not look at every cell (read it first)."""
         return sheet not in self._scanned or bool(self._long_runs & {sheet, _SHARED_STRINGS, "*"})
+
+    def read_in_parts(self, sheet: str, on_part: Callable[[int, Block], object]) -> Block:
+        """read(sheet), handing its upper half to `on_part` while the lower is still parsed, for a sheet parsed
+        in halves (the grid's ReadsInParts); any other sheet in one part."""
+        upper = self._upper.pop(sheet, None)
+        rows = upper.result() if upper is not None else None
+        if rows is None:
+            block = self.read(sheet)
+            on_part(1, block)
+            return block
+        on_part(1, rows)
+        block = self.read(sheet)
+        on_part(len(rows) + 1, block[len(rows):])
+        return block
 
     def read(self, sheet: str) -> Block:
         if sheet not in self._names:
@@ -171,11 +195,13 @@ class CalamineBook:
             # openpyxl reads that sheet instead and shows such a cell as the error value #VALUE!
             return _read_with_openpyxl(self.path, sheet)
 
-    def _read_in_halves(self, sheet: str, measured: threading.Event) -> tuple[Any, Block] | None:
+    def _read_in_halves(self, sheet: str, measured: threading.Event, errors: Future,
+                        upper: Future | None) -> tuple[Any, Block] | None:
         """(sheet, block) of a large honest sheet parsed in two halves on two cores (calamine_halves), or None:
         then it is parsed whole, by the usual path (which also reports what went wrong, if anything did). The
         halves are written while the sheet's extent is measured, from the same inflated pieces, and the first is
-        parsed as soon as it is complete and measured, while the second is still being measured."""
+        parsed as soon as it is complete and measured, while the second is still being measured. The first
+        half's rows, their error cells in place, are handed to `upper` as soon as they are ready."""
         from python_calamine import CalamineError
 
         size = self._sizes.get(sheet, 0)
@@ -196,9 +222,17 @@ class CalamineBook:
                     return  # not parsed; the measure of the whole sheet, at its end, tells the user how far it goes
                 halves.start_first(_rows)
 
+        def hand_over(block: Block) -> None:  # on the first half's thread
+            if upper is not None:
+                _apply_errors(block, [c for c in errors.result().get(sheet, []) if c[0] <= len(block)])
+                upper.set_result(list(block))  # a copy: the joining below extends the first half's list
+
+        halves.on_first = hand_over
         try:
-            self._check_extents([sheet], sink=sink)
-            measured.set()
+            try:
+                self._check_extents([sheet], sink=sink)
+            finally:  # also when the sheet is refused: the scan, which the first half may wait for, waits for this
+                measured.set()
             if sheet in self._irregular or sheet not in self._extent_checked:
                 return None
             return halves.parse(_rows)

@@ -81,6 +81,9 @@ class Halves:
         self.failed = False  # the XML is not what a half can be made of: nothing is parsed from the halves
         self.first: threading.Thread | None = None  # parsing the first half while the second is written
         self.results: list[tuple[Any, list[list[Any]]] | None] = [None, None]  # (calamine sheet, block)
+        # called on the first half's thread with its block, as soon as it is parsed (while the second half may
+        # still be): the caller hands the upper rows on early (CalamineBook.read_in_parts)
+        self.on_first: Callable[[list[list[Any]]], object] | None = None
         self.failures: list[BaseException] = []
         self.extras = {name: zf.read(name) for name in _COPIED if name in zf.NameToInfo}
         self.date1904 = ("xl/workbook.xml" in zf.NameToInfo
@@ -154,6 +157,8 @@ class Halves:
                 wb.close()  # the file can be removed (Windows keeps an open file)
             # the first half from A1, as a whole block is; the second from its first cell (joined below)
             self.results[i] = (sheet, to_block(sheet, i == 1))
+            if i == 0 and self.on_first is not None:
+                self.on_first(self.results[0][1])
         except BaseException as exc:  # noqa: B036 - handed to the caller's thread, raised there
             self.failures.append(exc)
 

@@ -49,6 +49,18 @@ class Prefetching(Protocol):
         on the way (the reader makes its Kode objects there, while the engine still parses)."""
 
 
+@runtime_checkable
+class ReadsInParts(Protocol):
+    """An engine that can hand over a large sheet's upper rows while it still parses the lower ones (calamine,
+    which parses such a sheet in two halves on two cores): the reader works on the first part meanwhile."""
+
+    def read_in_parts(self, sheet: str, on_part: Callable[[int, Block], object]) -> Block:
+        """What read(sheet) returns. On the way, on this thread, `on_part(first_row, rows)` is called with
+        consecutive parts of it, in order, each as soon as it is ready (first_row: the sheet row of rows[0]; the
+        first part starts at row 1). Joined, the parts hold read(sheet)'s values; a part's rows may be narrower
+        than that block's (the block's rows are padded with None to its widest)."""
+
+
 # printed row heights, or a function computing them when (and only if) an engine applies them
 Heights = Union[Sequence[Optional[float]], Callable[[], Sequence[Optional[float]]]]
 

@@ -17,7 +17,7 @@ from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.findings import Finding, Severity, declare, declared
 from renja_xl.domain.fmt import angka
 from renja_xl.domain.formula import is_formula
-from renja_xl.workbook.grid import Grid, Prefetching
+from renja_xl.workbook.grid import Grid, Prefetching, ReadsInParts
 from renja_xl.domain.hierarchy import HierRow, HierTable
 from renja_xl.domain.iku import IkuRow
 from renja_xl.domain.kode import Kode, KodeError, Level, interned_kode, parse_kode, well_formed
@@ -46,6 +46,7 @@ HIERARKI_INDUK_TANPA_NAMA = declare("hierarki.induk_tanpa_nama", Severity.WARNIN
 SHEETS_READ = ("identitas", "teks", "tabel1", "tabel2", "tabel3", "tabel4", "tabel5", "tabel6", "sipd")
 # Forms added later (T-C.30, T-C.32): read when the workbook has them, empty in a workbook made before them
 OPTIONAL_SHEETS = ("tc30", "tc32")
+HIER_TABLES = ("tabel1", "tabel4", "tabel6", "sipd")  # the hierarchy tables (HierRow), in this order
 
 
 def start_reading(grid: Grid, extra: Sequence[str] = ()) -> None:
@@ -77,9 +78,13 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
             + " tidak ada. Mulai dari templat (renja-xl new) atau contoh (renja-xl example)."
         )
     start_reading(grid)
+    hier: dict[str, tuple[list[HierRow], list[Finding]]] = {}  # a table's rows, read part by part on arrival
     for k in needed + tuple(k for k in OPTIONAL_SHEETS if sheet(k).name in names):
         spec = sheet(k)
-        blocks[k] = grid.read(spec.name)
+        if k in HIER_TABLES:
+            blocks[k], hier[k] = _read_hier_block(grid, spec)
+        else:
+            blocks[k] = grid.read(spec.name)
         may_hold = getattr(grid, "may_hold_long_text", None)  # an engine that scanned the XML knows (calamine)
         if may_hold is None or may_hold(spec.name):
             _long_texts(spec.name, blocks[k], findings)
@@ -88,7 +93,10 @@ def _read_renja(grid: Grid, number: bool) -> Renja:
             _check_merged(grid, spec, findings)
 
     identitas = _read_identitas(blocks["identitas"], findings)
-    raw_tables = {k: _read_hier_rows(sheet(k), blocks[k], findings) for k in ("tabel1", "tabel4", "tabel6", "sipd")}
+    raw_tables = {}
+    for k in HIER_TABLES:  # their findings after every sheet's own, as the rows are in the tables' order
+        raw_tables[k], found = hier[k]
+        findings.extend(found)
     name_of = _name_lookup(identitas, raw_tables)
     tables = {k: HierTable(sheet(k), hierarchy.build(sheet(k), rows, name_of, number=number))
               for k, rows in raw_tables.items()}
@@ -164,9 +172,36 @@ def _data_rows(block: list[list[Any]], width: int):
         yield idx + 1, block[idx] + [None] * (width - len(block[idx]))
 
 
-def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Finding]) -> list[HierRow]:
-    data = block[FIRST_DATA_ROW - 1:]
-    width = max(len(spec.columns), max(map(len, data), default=0))
+def _read_hier_block(grid: Grid, spec: SheetSpec) -> tuple[list[list[Any]], tuple[list[HierRow], list[Finding]]]:
+    """A hierarchy sheet's block, and its rows and their findings. An engine that hands over a large sheet's
+    upper rows while it parses the lower ones (ReadsInParts) has them read meanwhile, on this thread."""
+    parts: list[tuple[list[HierRow], list[Finding], int]] = []  # rows, findings, width read with (0: no rows)
+
+    def on_part(first_row: int, rows: list[list[Any]]) -> None:
+        skip = max(0, FIRST_DATA_ROW - first_row)
+        data = rows[skip:]
+        found: list[Finding] = []
+        parts.append((_read_hier_rows(spec, data, first_row + skip, found), found, _width(spec, data) if data else 0))
+
+    if isinstance(grid, ReadsInParts):
+        block = grid.read_in_parts(spec.name, on_part)
+    else:
+        block = grid.read(spec.name)
+        on_part(1, block)
+    width = _width(spec, block[FIRST_DATA_ROW - 1:])
+    if any(w not in (0, width) for _, _, w in parts):  # a part narrower than the block: all rows again, as wide
+        found = []
+        return block, (_read_hier_rows(spec, block[FIRST_DATA_ROW - 1:], FIRST_DATA_ROW, found), found)
+    return block, ([r for rows, _, _ in parts for r in rows], [f for _, found, _ in parts for f in found])
+
+
+def _width(spec: SheetSpec, data: list[list[Any]]) -> int:
+    return max(len(spec.columns), max(map(len, data), default=0))
+
+
+def _read_hier_rows(spec: SheetSpec, data: list[list[Any]], first_row: int, findings: list[Finding]) -> list[HierRow]:
+    """The typed rows of a hierarchy table's data rows (`data`, from sheet row `first_row` down)."""
+    width = _width(spec, data)
     kode_col = spec.col("kode")
     money_cols = [(j, c) for j, c in enumerate(spec.columns)
                   if c.role == "jumlah" or (c.role == "input" and c.number_format == MONEY_FORMAT)]
@@ -179,7 +214,7 @@ def _read_hier_rows(spec: SheetSpec, block: list[list[Any]], findings: list[Find
     sub = Level.SUB_KEGIATAN
     # The loop runs once per row of a 100k-row table: a code typed as it should be takes the short path
     # (one dict lookup or one regex), everything unusual the long one that finds the reason.
-    for sheet_row, line in enumerate(data, FIRST_DATA_ROW):
+    for sheet_row, line in enumerate(data, first_row):
         if len(line) < width:
             line = line + [None] * (width - len(line))
         raw = line[kode_col]
