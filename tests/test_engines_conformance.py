@@ -16,7 +16,7 @@ from renja_xl.engines.calamine_engine import CalamineBook
 from renja_xl.engines.memory_engine import MemoryGrid
 from renja_xl.engines.openpyxl_engine import OpenpyxlBook
 from renja_xl.engines.xlwings_engine import XlwingsBook
-from renja_xl.workbook.grid import Grid, Prefetching
+from renja_xl.workbook.grid import Grid, Prefetching, ReadsInParts
 
 from excel_support import remote_book
 from xlwings_json import apply_actions
@@ -129,3 +129,4 @@ def test_calamine_is_read_only_and_says_so(workbook_file: Path) -> None:
 def test_capabilities_are_declared() -> None:
     assert OpenpyxlBook.reads_formulas and MemoryGrid.reads_formulas and not CalamineBook.reads_formulas
     assert issubclass(CalamineBook, Prefetching) and not issubclass(OpenpyxlBook, Prefetching)
+    assert issubclass(CalamineBook, ReadsInParts) and not issubclass(OpenpyxlBook, ReadsInParts)

@@ -24,8 +24,21 @@ class SheetFormulas:
         self.arrays: list[tuple[int, int, str]] = []
 
 
-# a cell whose first child is a plain formula, as Excel, LibreOffice and openpyxl write it
-_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*><f>([^<]*)</f>')
+# a cell whose first child is a plain formula, as Excel, LibreOffice and openpyxl write it (possessive: the
+# attributes are never given back, so a cell without a formula fails at once)
+_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*+><f>([^<]*)</f>')
+
+
+class _Columns(dict):
+    """Column letters (bytes) -> 1-based index, computed once per letters."""
+
+    def __missing__(self, letters: bytes) -> int:
+        index = self[letters] = col_index(letters.decode())
+        return index
+
+
+_COLUMNS = _Columns()
+_EQUALS = "=".__add__
 
 
 def scan(zf: zipfile.ZipFile, part: str, name: str) -> SheetFormulas:
@@ -53,13 +66,15 @@ def scan(zf: zipfile.ZipFile, part: str, name: str) -> SheetFormulas:
                 piece = piece[:end]
             total = piece.count(b"<f")
             if total:
-                found = 0
-                for m in _PLAIN.finditer(piece):
-                    text = m.group(3)
-                    cells[(int(m.group(2)), col_index(m.group(1).decode()))] = "=" + (
-                        html.unescape(text.decode("utf-8")) if b"&" in text else text.decode("utf-8"))
-                    found += 1
-                if found != total:
+                plain = _PLAIN.findall(piece)
+                if plain:
+                    # in C, not per cell in Python (~6 us a formula was most of this scan: 100k of them at 100k rows)
+                    letters, digits, texts = zip(*plain)
+                    strings = map(bytes.decode, texts)
+                    if b"&" in piece:
+                        strings = map(html.unescape, strings)
+                    cells.update(zip(zip(map(int, digits), map(_COLUMNS.__getitem__, letters)), map(_EQUALS, strings)))
+                if len(plain) != total:
                     _scan_row(piece, out, masters, pending)
             if end >= 0 or not chunk:
                 break
