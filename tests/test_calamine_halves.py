@@ -16,7 +16,10 @@ import xlsxwriter
 
 from renja_xl.domain.errors import RenjaError, WorkbookError
 from renja_xl.engines import calamine_engine, calamine_halves
+from renja_xl.app.recalc import recalc_file
+from renja_xl.domain.formula import Formula
 from renja_xl.engines.calamine_engine import CalamineBook
+from renja_xl.engines.package_engine import PackageBook
 from renja_xl.build.synthetic_opd import base_workbook
 from renja_xl.domain.cells import column_letter
 from renja_xl.domain.layout import FIRST_DATA_ROW, sheet
@@ -120,6 +123,53 @@ def test_the_reader_reads_the_upper_half_while_the_lower_is_parsed(tmp_path, own
     upper_row, lower_row = FIRST_DATA_ROW + 20, FIRST_DATA_ROW + 350  # the cells written above
     assert {("kode.format", f"{kode}{upper_row}"), ("angka.teks", f"{pagu}{lower_row}")} <= found
     assert any(cell == f"{kode}{lower_row + 1}" for _, cell in found)  # the row without its code
+
+
+def _package_read(path: Path, split: bool, monkeypatch) -> dict:
+    with monkeypatch.context() as m:
+        m.setattr(calamine_engine, "SMALL_BOOK", 0)
+        m.setattr(calamine_halves, "SPLIT_SIZE", 0 if split else 1 << 40)
+        book = PackageBook(path)
+        renja = read_renja(book)
+        return {k: [(r.kode.text, r.source_row, r.cells, r.amounts) for r in getattr(renja, k).rows]
+                for k in ("tabel1", "tabel4", "tabel6", "sipd")} | {"blocks": renja.blocks}
+
+
+def test_the_package_engine_reads_in_halves_with_its_formulas(tmp_path, own_tempdir, monkeypatch):
+    """recalc's engine (PackageBook: calamine's values, each formula cell a Formula) hands the reader Tabel 6's
+    upper half early too: the rows, with their formulas, equal the whole read's; recalc of the file it wrote finds
+    nothing to change, and recalc in halves writes the same file as recalc of the sheet read whole."""
+    typed = tmp_path / "diketik.xlsx"
+    base_workbook(typed, 400, seed=5)
+    outputs = {}
+    for split in (False, True):
+        with monkeypatch.context() as m:
+            m.setattr(calamine_engine, "SMALL_BOOK", 0)
+            m.setattr(calamine_halves, "SPLIT_SIZE", 0 if split else 1 << 40)
+            out = tmp_path / f"mutakhir_{split}.xlsx"
+            assert recalc_file(typed, out).changed
+            outputs[split] = out
+    parts = {split: _parts_of(path) for split, path in outputs.items()}
+    assert parts[True] == parts[False]  # the same package, part by part
+
+    current = outputs[True]
+    whole, halves = _package_read(current, False, monkeypatch), _package_read(current, True, monkeypatch)
+    assert halves == whole
+    formulas = [v for line in halves["blocks"]["tabel6"] for v in line if isinstance(v, Formula)]
+    assert len(formulas) > 400 and all(f.value is not None for f in formulas)  # cached values came with them
+    before = current.read_bytes()
+    with monkeypatch.context() as m:
+        m.setattr(calamine_engine, "SMALL_BOOK", 0)
+        m.setattr(calamine_halves, "SPLIT_SIZE", 0)
+        assert not recalc_file(current).changed
+    assert current.read_bytes() == before
+
+
+def _parts_of(path: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
 
 
 def test_findings_are_the_same_in_halves(monkeypatch):

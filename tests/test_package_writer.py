@@ -740,3 +740,31 @@ def test_a_merge_moves_when_all_its_rows_move_alike_and_is_refused_when_split() 
     assert b'ref="M11:N12"' in down and b'ref="M21:N22"' in down and not objects
     _follow(tail, lambda r: r + 1 if r == 11 else r, objects)  # only the second row of the first merge moves
     assert objects == ["sel tergabung (merge) M10:N11"]
+
+
+def test_a_formula_below_the_last_value_is_read_and_kept(tmp_path):
+    """A formula cell openpyxl wrote (no cached value) below a table's last row lies past calamine's block: the
+    package engine still gives it to the reader (its row reported as a row without a code, as the openpyxl engine
+    reads it), and recalc refuses the file instead of dropping the row."""
+    path = tmp_path / "catatan.xlsx"
+    shutil.copyfile(XLSX, path)
+    t1 = sheet("tabel1")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[t1.name]
+    row = ws.max_row + 3
+    ws.cell(row, t1.col("uraian") + 1, f"=SUM(A{FIRST_DATA_ROW}:A{row - 1})")
+    wb.save(path)
+
+    def seen(book):
+        renja = read_renja(book)
+        return ([(r.kode.text, r.source_row) for r in renja.tabel1.rows],
+                sorted((f.rule, f.sheet, f.cell) for f in renja.findings if f.sheet == t1.name))
+
+    package, by_openpyxl = seen(PackageBook(path)), seen(OpenpyxlBook(path))
+    assert package == by_openpyxl
+    ref = f"{column_letter(t1.col('kode') + 1)}{row}"
+    assert any(cell == ref for _, _, cell in package[1])  # the formula's row, named
+    before = path.read_bytes()
+    with pytest.raises(Exception):
+        recalc(PackageBook(path))
+    assert path.read_bytes() == before

@@ -54,6 +54,7 @@ class CalamineBook:
         # the upper rows of a sheet parsed in halves, as soon as they are ready (None: no early part), for
         # read_in_parts
         self._upper: dict[str, Future] = {}
+        self._measured: threading.Event | None = None  # set once prefetch's largest sheet is measured
         self._scanned: set[str] = set()  # sheets whose XML the prefetch scan reads whole
         self._long_runs: set[str] = set()  # what it found may hold a text over 32,767 characters
         self._errors: dict[str, list[tuple[int, int, str]]] = {}  # error cells of the sheets in _errors_known
@@ -110,7 +111,7 @@ class CalamineBook:
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="renja-xl-calamine")
         # The scan waits until the largest sheet's extent is measured (Python-level searches that hold the GIL
         # on that sheet's critical path); it then runs while calamine parses, which releases the GIL.
-        measured = threading.Event()
+        measured = self._measured = threading.Event()
         if texts is not None:  # the scan then reads every part whole, the shared strings too
             self._scanned.update(todo)
         errors = pool.submit(_error_cells, self.path, todo, texts, self._long_runs if texts else None, measured)
@@ -119,6 +120,13 @@ class CalamineBook:
             self._pending[name] = pool.submit(self._read_in_thread, name, errors, measured if i == 0 else None,
                                               upper)
         pool.shutdown(wait=False)
+
+    def wait_until_measured(self) -> None:
+        """Return once the largest sheet read ahead has had its extent measured (Python-level searches holding
+        the GIL on the read's critical path: the parsing of both halves waits for them), at once when nothing is
+        read ahead. Another scan of the same XML, by a caller, runs after it rather than beside it."""
+        if self._measured is not None:
+            self._measured.wait()
 
     def reading_ahead(self) -> bool:
         """Whether prefetch left sheets being read on background threads (a small workbook is read when asked)."""
@@ -165,9 +173,10 @@ class CalamineBook:
             block = self.read(sheet)
             on_part(1, block)
             return block
+        n = len(rows)
         on_part(1, rows)
         block = self.read(sheet)
-        on_part(len(rows) + 1, block[len(rows):])
+        on_part(n + 1, block[n:])
         return block
 
     def read(self, sheet: str) -> Block:

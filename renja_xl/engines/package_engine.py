@@ -85,7 +85,7 @@ class PackageBook:
         if todo and self.reader.reading_ahead():
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renja-xl-formulas")
             for name in todo:
-                self._scanning[name] = pool.submit(self._scan_part, name)
+                self._scanning[name] = pool.submit(self._scan_ahead, name)
             pool.shutdown(wait=False)
 
     def _check(self, sheet: str) -> None:
@@ -94,33 +94,52 @@ class PackageBook:
 
     def read(self, sheet: str) -> Block:
         """The cached values (calamine) with every formula cell as a `Formula` (its text, its cached value)."""
+        return self.read_in_parts(sheet, None)
+
+    def read_in_parts(self, sheet: str, on_part: Callable[[int, Block], object] | None) -> Block:
+        """read(sheet), handing its parts on as the calamine reader delivers them (ReadsInParts: a large sheet's
+        upper half while the lower is parsed), each with its formulas in place."""
         self._check(sheet)
         if sheet in self._new:
+            if on_part is not None:
+                on_part(1, [])
             return []
-        block = self.reader.read(sheet)
-        pending = self._scanning.pop(sheet, None)
-        if pending is not None:
-            scan = self._formulas[sheet] = pending.result()
-        else:
-            self._formulas.pop(sheet, None)  # a fresh scan: the one kept after a read holds shared formulas only
-            scan = self._scan(sheet)
-        for (r, c), text in scan.cells.items():
-            while len(block) < r:
-                block.append([])
-            line = block[r - 1]
-            if len(line) < c:
-                line.extend([None] * (c - len(line)))
-            line[c - 1] = Formula(text, line[c - 1])
+        scan = None
+
+        def part(first_row: int, rows: Block) -> None:
+            nonlocal scan
+            if scan is None:
+                scan = self._take_scan(sheet)
+            _put_formulas(rows, scan.cells, first_row, part=True)
+            on_part(first_row, rows)
+
+        block = self.reader.read(sheet) if on_part is None else self.reader.read_in_parts(sheet, part)
+        if scan is None:
+            scan = self._take_scan(sheet)
+        # every cell: the parts' rows may be copies of the block's (calamine pads an upper half narrower than it)
+        _put_formulas(block, scan.cells, 1)
         # only a shared formula's text is needed again (to write it out plainly); the rest is in the block
         scan.cells = {k: v for k, v in scan.cells.items() if k in scan.shared}
         self._blocks[sheet] = block
         return block
+
+    def _take_scan(self, sheet: str) -> formula_scan.SheetFormulas:
+        pending = self._scanning.pop(sheet, None)
+        if pending is not None:
+            scan = self._formulas[sheet] = pending.result()
+            return scan
+        self._formulas.pop(sheet, None)  # a fresh scan: the one kept after a read holds shared formulas only
+        return self._scan(sheet)
 
     def _scan(self, sheet: str) -> formula_scan.SheetFormulas:
         found = self._formulas.get(sheet)
         if found is None:
             found = self._formulas[sheet] = self._scan_part(sheet)
         return found
+
+    def _scan_ahead(self, sheet: str) -> formula_scan.SheetFormulas:
+        self.reader.wait_until_measured()  # its searches hold the GIL too: after those on the read's critical path
+        return self._scan_part(sheet)
 
     def _scan_part(self, sheet: str) -> formula_scan.SheetFormulas:
         part = self._parts.get(sheet)
@@ -386,3 +405,23 @@ def _like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
 
 def _copy(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     zout.writestr(_like(info), zin.read(info))
+
+
+def _put_formulas(rows: Block, cells: dict[tuple[int, int], str], first_row: int, part: bool = False) -> None:
+    """Each formula cell of these rows (row first_row and down) as a `Formula` with the cached value read there;
+    a cell already made one is left as it is. A part holds only its own rows; the whole block grows as needed
+    (a formula cell without a cached value may lie past calamine's last row)."""
+    end = first_row + len(rows) if part else None
+    for (r, c), text in cells.items():
+        if r < first_row or (end is not None and r >= end):
+            continue
+        i = r - first_row
+        while len(rows) <= i:
+            rows.append([])
+        line = rows[i]
+        if len(line) < c:
+            line.extend([None] * (c - len(line)))
+        elif line[c - 1].__class__ is Formula:
+            continue
+        line[c - 1] = Formula(text, line[c - 1])
+

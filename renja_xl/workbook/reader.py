@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from operator import itemgetter
+from operator import is_, itemgetter
 from typing import Any, Sequence
 
 from renja_xl.domain import hierarchy, iku
@@ -175,33 +175,32 @@ def _data_rows(block: list[list[Any]], width: int):
 def _read_hier_block(grid: Grid, spec: SheetSpec) -> tuple[list[list[Any]], tuple[list[HierRow], list[Finding]]]:
     """A hierarchy sheet's block, and its rows and their findings. An engine that hands over a large sheet's
     upper rows while it parses the lower ones (ReadsInParts) has them read meanwhile, on this thread."""
-    parts: list[tuple[list[HierRow], list[Finding], int]] = []  # rows, findings, width read with (0: no rows)
+    parts: list[tuple[list[list[Any]], list[HierRow], list[Finding]]] = []  # the data rows seen, what they gave
 
     def on_part(first_row: int, rows: list[list[Any]]) -> None:
         skip = max(0, FIRST_DATA_ROW - first_row)
         data = rows[skip:]
         found: list[Finding] = []
-        parts.append((_read_hier_rows(spec, data, first_row + skip, found), found, _width(spec, data) if data else 0))
+        parts.append((data, _read_hier_rows(spec, data, first_row + skip, found), found))
 
     if isinstance(grid, ReadsInParts):
         block = grid.read_in_parts(spec.name, on_part)
     else:
         block = grid.read(spec.name)
         on_part(1, block)
-    width = _width(spec, block[FIRST_DATA_ROW - 1:])
-    if any(w not in (0, width) for _, _, w in parts):  # a part narrower than the block: all rows again, as wide
+    data = block[FIRST_DATA_ROW - 1:]
+    seen = [line for rows, _, _ in parts for line in rows]
+    if len(seen) != len(data) or not all(map(is_, seen, data)):
+        # the block is not the very rows the parts held (an upper half padded to the lower's width, a formula
+        # cell past the last value): read from the block itself
         found = []
-        return block, (_read_hier_rows(spec, block[FIRST_DATA_ROW - 1:], FIRST_DATA_ROW, found), found)
-    return block, ([r for rows, _, _ in parts for r in rows], [f for _, found, _ in parts for f in found])
-
-
-def _width(spec: SheetSpec, data: list[list[Any]]) -> int:
-    return max(len(spec.columns), max(map(len, data), default=0))
+        return block, (_read_hier_rows(spec, data, FIRST_DATA_ROW, found), found)
+    return block, ([r for _, rows, _ in parts for r in rows], [f for _, _, found in parts for f in found])
 
 
 def _read_hier_rows(spec: SheetSpec, data: list[list[Any]], first_row: int, findings: list[Finding]) -> list[HierRow]:
     """The typed rows of a hierarchy table's data rows (`data`, from sheet row `first_row` down)."""
-    width = _width(spec, data)
+    width = max(len(spec.columns), max(map(len, data), default=0))
     kode_col = spec.col("kode")
     money_cols = [(j, c) for j, c in enumerate(spec.columns)
                   if c.role == "jumlah" or (c.role == "input" and c.number_format == MONEY_FORMAT)]
