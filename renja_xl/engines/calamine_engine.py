@@ -50,6 +50,9 @@ class CalamineBook:
         self._names = list(self.wb.sheet_names)
         self._parts = parts
         self._sheets: dict = {}  # calamine parses a whole sheet on every get_sheet_by_name: once is enough
+        # the merged ranges of a sheet read ahead, kept instead of its calamine sheet, which holds every cell of
+        # the sheet's rectangle (~100 MB at 100k Tabel 6 rows) long after its rows are made
+        self._merged: dict[str, list] = {}
         self._pending: dict[str, Future] = {}  # sheets being parsed in the background (prefetch)
         # the upper rows of a sheet parsed in halves, as soon as they are ready (None: no early part), for
         # read_in_parts
@@ -185,7 +188,7 @@ class CalamineBook:
         pending = self._pending.pop(sheet, None)
         if pending is not None:
             ws, block = pending.result()
-            self._sheets.setdefault(sheet, ws)
+            self._merged.setdefault(sheet, list(getattr(ws, "merged_cell_ranges", None) or []))
             return block
         block = self._block(self._sheet(sheet), sheet)
         if sheet in self._errors_known:
@@ -318,7 +321,9 @@ class CalamineBook:
         raise _read_only()
 
     def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
-        ranges = getattr(self._sheet(sheet), "merged_cell_ranges", None) or []
+        ranges = self._merged.get(sheet)
+        if ranges is None:
+            ranges = getattr(self._sheet(sheet), "merged_cell_ranges", None) or []
         return [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in ranges]
 
 

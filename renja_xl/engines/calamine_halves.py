@@ -156,7 +156,10 @@ class Halves:
             finally:
                 wb.close()  # the file can be removed (Windows keeps an open file)
             # the first half from A1, as a whole block is; the second from its first cell (joined below)
-            self.results[i] = (sheet, to_block(sheet, i == 1))
+            # the first half's calamine sheet (all its cells, held in Rust) is not kept: only the second's answers
+            # for the whole sheet (merged cells)
+            self.results[i] = (sheet if i == 1 else None, to_block(sheet, i == 1))
+            del sheet
             if i == 0 and self.on_first is not None:
                 self.on_first(self.results[0][1])
         except BaseException as exc:  # noqa: B036 - handed to the caller's thread, raised there
