@@ -80,9 +80,7 @@ def _hier_block(table: HierTable) -> list[list[Any]]:
     width = max([len(table.spec.columns)] + [len(r.cells) for r in table.rows])
     out = []
     for r, owned in zip(table.rows, owned_cells(table.spec, table.rows)):
-        cells = r.cells.copy()  # a copy: r.cells is the row as read, which _sync compares with
-        if len(cells) < width:
-            cells.extend([None] * (width - len(cells)))
+        cells = list(r.cells) + [None] * (width - len(r.cells))
         for j, v in owned.items():
             cells[j] = v
         out.append(cells)
