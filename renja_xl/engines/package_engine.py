@@ -424,4 +424,3 @@ def _put_formulas(rows: Block, cells: dict[tuple[int, int], str], first_row: int
         elif line[c - 1].__class__ is Formula:
             continue
         line[c - 1] = Formula(text, line[c - 1])
-

@@ -57,8 +57,9 @@ class ReadsInParts(Protocol):
     def read_in_parts(self, sheet: str, on_part: Callable[[int, Block], object]) -> Block:
         """What read(sheet) returns. On the way, on this thread, `on_part(first_row, rows)` is called with
         consecutive parts of it, in order, each as soon as it is ready (first_row: the sheet row of rows[0]; the
-        first part starts at row 1). Joined, the parts hold read(sheet)'s values; a part's rows may be narrower
-        than that block's (the block's rows are padded with None to its widest)."""
+        first part starts at row 1). Joined, the parts are usually the block's very rows (the same lists); they
+        may not be (a narrower upper half padded into copies, rows added below for formula cells), so a caller
+        keeps what it made of the parts only when they are, and otherwise reads the block returned."""
 
 
 # printed row heights, or a function computing them when (and only if) an engine applies them
