@@ -6,7 +6,7 @@ import html
 import re
 import zipfile
 
-from renja_xl.engines.ooxml.refs import col_index, col_letter
+from renja_xl.engines.ooxml.refs import col_index, col_index_of_bytes, col_letter
 from renja_xl.engines.ooxml.sheetxml import SheetStream
 from renja_xl.fileio.zip_members import MemberReader
 
@@ -27,17 +27,6 @@ class SheetFormulas:
 # a cell whose first child is a plain formula, as Excel, LibreOffice and openpyxl write it (possessive: the
 # attributes are never given back, so a cell without a formula fails at once)
 _PLAIN = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*+><f>([^<]*)</f>')
-
-
-class _Columns(dict):
-    """Column letters (bytes) -> 1-based index, computed once per letters."""
-
-    def __missing__(self, letters: bytes) -> int:
-        index = self[letters] = col_index(letters.decode())
-        return index
-
-
-_COLUMNS = _Columns()
 _EQUALS = "=".__add__
 
 
@@ -73,7 +62,7 @@ def scan(zf: zipfile.ZipFile, part: str, name: str) -> SheetFormulas:
                     strings = map(bytes.decode, texts)
                     if b"&" in piece:
                         strings = map(html.unescape, strings)
-                    cells.update(zip(zip(map(int, digits), map(_COLUMNS.__getitem__, letters)), map(_EQUALS, strings)))
+                    cells.update(zip(zip(map(int, digits), map(col_index_of_bytes, letters)), map(_EQUALS, strings)))
                 if len(plain) != total:
                     _scan_row(piece, out, masters, pending)
             if end >= 0 or not chunk:

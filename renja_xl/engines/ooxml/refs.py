@@ -19,6 +19,17 @@ def col_index(letters: str) -> int:
     return n
 
 
+class _ColumnsOfBytes(dict):
+    """Column letters as the XML holds them (b"AF") -> 1-based index, each computed once: the sheet scans meet
+    the same few letters millions of times."""
+
+    def __missing__(self, letters: bytes) -> int:
+        index = self[letters] = col_index(letters.decode())
+        return index
+
+
+col_index_of_bytes: Callable[[bytes], int] = _ColumnsOfBytes().__getitem__
+
 _COLS: list[str] = [""]
 
 

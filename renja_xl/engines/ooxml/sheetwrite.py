@@ -18,8 +18,8 @@ from typing import Any, Callable, Sequence
 from renja_xl.domain.errors import WorkbookError
 from renja_xl.domain.formula import Formula, number_text
 from renja_xl.engines.ooxml import cellxml
-from renja_xl.engines.ooxml.refs import (MAX_ROW, any_displaced, col_index, col_letter, destinations, grow_ranges,
-                                         parse_range)
+from renja_xl.engines.ooxml.refs import (MAX_ROW, any_displaced, col_index, col_index_of_bytes, col_letter, destinations,
+                                         grow_ranges, parse_range)
 from renja_xl.engines.ooxml.sheetxml import SheetStream
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
@@ -229,7 +229,7 @@ class _Rows:
         styles: dict[int, str] = {}
         if row.count(b"<c") == row.count(b'<c r="'):  # every cell starts <c r="..": one C-level regex pass
             found = _CELL_FAST.findall(row, start)
-            cols = [_COL_BYTES.get(letters) or _col_bytes(letters) for _, letters, _ in found]
+            cols = [col_index_of_bytes(letters) for _, letters, _ in found]
             cells = dict(zip(cols, [whole for whole, _, _ in found]))
             styles = _Styles(zip(cols, [attrs for _, _, attrs in found]))
             return cells, styles
@@ -369,12 +369,6 @@ class _Styles(dict):
 
 _NUMBERS = frozenset((int, float, Decimal))
 _LETTERS = [col_letter(i) if i else "" for i in range(703)]  # A..ZZ
-_COL_BYTES: dict[bytes, int] = {}
-
-
-def _col_bytes(letters: bytes) -> int:
-    n = _COL_BYTES[letters] = col_index(letters.decode())
-    return n
 
 
 def _dimension(head: bytes, writes: list[Write]) -> bytes:
